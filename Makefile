@@ -1,0 +1,34 @@
+# Two commands on a fresh machine with Python 3.11 and pip: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: venv run test bench lint package test-localstack clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+## run: the whole local stack (PostgreSQL, AWS emulation, API on :8000, queue worker) with a demo event
+run: venv
+	$(BIN)/python -m devtools.stack
+
+## test: the whole suite against a real PostgreSQL and AWS APIs over HTTP
+test: venv
+	$(BIN)/python -m pytest
+
+## bench: export benchmarks on large seeded events (figures go to the README)
+bench: venv
+	$(BIN)/python -m devtools.bench
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy chalicelib app.py
+
+clean:
+	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""open-event-serverless: exports and organizer integrations for Open Event, on AWS Chalice."""

@@ -1,0 +1,52 @@
+"""What a user may do: admin, and staff roles per event (owner, organizer, coorganizer)."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from chalicelib.errors import Forbidden, NotFound
+from chalicelib.models import EVENT_ROLES, Event, User, UserEventRole
+
+
+def find_event(session: Session, reference: str) -> Event:
+    """The live event with this identifier, or this numeric id; ``NotFound`` otherwise."""
+    query = select(Event).where(Event.deleted_at.is_(None))
+    if reference.isdigit() and len(reference) < 19:
+        query = query.where((Event.identifier == reference) | (Event.id == int(reference)))
+    else:
+        query = query.where(Event.identifier == reference)
+    event = session.scalars(query.order_by((Event.identifier == reference).desc())).first()
+    if event is None:
+        raise NotFound(f"Event {reference!r} not found")
+    return event
+
+
+def is_admin(user: User | None) -> bool:
+    return bool(user and user.is_admin)
+
+
+def is_event_staff(session: Session, user: User | None, event_id: int) -> bool:
+    """Admin, or owner, organizer or coorganizer of the event."""
+    if user is None:
+        return False
+    if user.is_admin:
+        return True
+    query = select(
+        exists().where(
+            UserEventRole.user_id == user.id,
+            UserEventRole.event_id == event_id,
+            UserEventRole.role.in_(EVENT_ROLES),
+        )
+    )
+    return bool(session.scalar(query))
+
+
+def require_admin(user: User) -> None:
+    if not is_admin(user):
+        raise Forbidden("Admin access is required")
+
+
+def require_event_staff(session: Session, user: User, event: Event) -> None:
+    if not is_event_staff(session, user, event.id):
+        raise Forbidden("Minimum Organizer access required")

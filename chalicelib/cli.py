@@ -1,0 +1,114 @@
+"""Command line: ``python -m chalicelib.cli {migrate,load,seed,token}``.
+
+Commands print JSON (or, for ``token``, the bare token) on stdout so that scripts can chain them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from chalicelib.db import transaction
+
+Command = Callable[[argparse.Namespace], Any]
+
+
+class _LambdaContext:
+    """Enough of a Lambda context for invoking our functions in process."""
+
+    function_name = "migrate"
+    aws_request_id = "local"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 15 * 60 * 1000
+
+
+def cmd_migrate(args: argparse.Namespace) -> Any:
+    """Invoke the ``migrate`` Lambda function of the app, in this process."""
+    from app import migrate
+
+    return migrate({"action": args.action, "revision": args.revision}, _LambdaContext())
+
+
+def cmd_load(args: argparse.Namespace) -> Any:
+    from chalicelib.fixtures import load
+
+    fixture = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    with transaction() as session:
+        return load(session, fixture)
+
+
+def cmd_seed(args: argparse.Namespace) -> Any:
+    from chalicelib.seed import SeedSpec, seed
+
+    spec = SeedSpec(
+        identifier=args.identifier,
+        orders=args.orders,
+        sessions=args.sessions,
+        speakers=args.speakers,
+        rooms=args.rooms,
+        days=args.days,
+        buyers=args.buyers,
+        timezone=args.timezone,
+    )
+    with transaction() as session:
+        return seed(session, spec)
+
+
+def cmd_token(args: argparse.Namespace) -> Any:
+    from chalicelib.auth import issue_token
+    from chalicelib.models import User
+
+    with transaction() as session:
+        user = session.scalars(select(User).where(User.email == args.email.strip().lower())).first()
+        if user is None:
+            raise SystemExit(f"no user with email {args.email!r}")
+        return issue_token(user)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    migrate = commands.add_parser("migrate", help="apply migrations through the migrate function")
+    migrate.add_argument("action", nargs="?", default="upgrade", choices=["upgrade", "downgrade", "current"])
+    migrate.add_argument("revision", nargs="?", default="head")
+    migrate.set_defaults(run=cmd_migrate)
+
+    load = commands.add_parser("load", help="load a JSON fixture (docs/fixtures.md)")
+    load.add_argument("file")
+    load.set_defaults(run=cmd_load)
+
+    seed = commands.add_parser("seed", help="generate a synthetic event in SQL")
+    seed.add_argument("--identifier", default="seed")
+    seed.add_argument("--orders", type=int, default=1000)
+    seed.add_argument("--sessions", type=int, default=100)
+    seed.add_argument("--speakers", type=int, default=50)
+    seed.add_argument("--rooms", type=int, default=5)
+    seed.add_argument("--days", type=int, default=3)
+    seed.add_argument("--buyers", type=int, default=1000)
+    seed.add_argument("--timezone", default="Europe/Berlin")
+    seed.set_defaults(run=cmd_seed)
+
+    token = commands.add_parser("token", help="print an access token for a user")
+    token.add_argument("email")
+    token.set_defaults(run=cmd_token)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    result = args.run(args)
+    print(result if isinstance(result, str) else json.dumps(result, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

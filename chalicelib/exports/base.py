@@ -1,0 +1,48 @@
+"""The interface every export format implements, and the failures a renderer may raise.
+
+A renderer writes one file for one event to a binary stream, in bounded memory: it reads the
+database in batches (a fixed number of queries per batch, never one per row) and writes as it goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, BinaryIO, Protocol
+
+from sqlalchemy.orm import Session
+
+from chalicelib.models import Event
+
+# Called with the number of items written so far; the pipeline throttles the database writes.
+ProgressCallback = Callable[[int], None]
+
+
+class ExportFailed(Exception):
+    """The export cannot succeed, whatever the retries: the task fails with this message for a person.
+
+    ``soft`` failures mean there is nothing to export; hard ones mean the data cannot be represented
+    in the format (a 25-hour session in schedule.xml). Both consume the message.
+    """
+
+    def __init__(self, message: str, *, soft: bool = False):
+        super().__init__(message)
+        self.soft = soft
+
+
+class Renderer(Protocol):
+    """Writes one export file."""
+
+    def estimate_total(self, session: Session, event: Event, options: Mapping[str, Any]) -> int | None:
+        """How many items ``render`` will report in the end (for progress), or None when unknown."""
+        ...
+
+    def render(
+        self,
+        session: Session,
+        event: Event,
+        options: Mapping[str, Any],
+        out: BinaryIO,
+        progress: ProgressCallback,
+    ) -> int:
+        """Write the whole file to ``out``, streaming; return the number of items written."""
+        ...

@@ -1,0 +1,95 @@
+"""The export formats, declared. Light on purpose: the HTTP function imports this module, and the
+heavy renderer behind each format (lxml, icalendar) is imported by the worker only."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.errors import BadRequest, NotFound
+from chalicelib.exports.base import Renderer
+from chalicelib.models import ORDER_STATUSES
+
+OptionsParser = Callable[[Mapping[str, str]], dict[str, Any]]
+
+
+def _no_options(query: Mapping[str, str]) -> dict[str, Any]:
+    return {}
+
+
+def _boolean(query: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = query.get(name)
+    if raw is None:
+        return default
+    if raw.lower() in {"true", "1"}:
+        return True
+    if raw.lower() in {"false", "0"}:
+        return False
+    raise BadRequest(f"{name} must be true or false", parameter=name)
+
+
+EXPORTABLE_ORDER_STATUSES = tuple(status for status in ORDER_STATUSES if status != "deleted")
+
+
+def orders_csv_options(query: Mapping[str, str]) -> dict[str, Any]:
+    """``status`` (comma list, default all but deleted) and ``bom`` (default true: Excel needs it)."""
+    statuses = list(EXPORTABLE_ORDER_STATUSES)
+    if query.get("status") is not None:
+        statuses = [part.strip() for part in query["status"].split(",") if part.strip()]
+        unknown = [status for status in statuses if status not in EXPORTABLE_ORDER_STATUSES]
+        if not statuses or unknown:
+            allowed = ", ".join(EXPORTABLE_ORDER_STATUSES)
+            raise BadRequest(f"status must be a comma-separated list of: {allowed}", parameter="status")
+    return {"statuses": sorted(set(statuses)), "bom": _boolean(query, "bom", True)}
+
+
+def xcal_options(query: Mapping[str, str]) -> dict[str, Any]:
+    """``form``: ``conference`` (the Pentabarf/frab/pretalx form, default) or ``rfc6321``."""
+    form = query.get("form", "conference")
+    if form not in {"conference", "rfc6321"}:
+        raise BadRequest("form must be conference or rfc6321", parameter="form")
+    return {"form": form}
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str  # the path after /export/
+    extension: str
+    content_type: str
+    file_label: str  # <event identifier>-<label>.<extension>
+    renderer_path: str  # "module:attribute", imported by the worker only
+    parse_options: OptionsParser = field(default=_no_options)
+
+    def file_name(self, event_identifier: str) -> str:
+        return f"{event_identifier}-{self.file_label}.{self.extension}"
+
+    def renderer(self) -> Renderer:
+        module, _, attribute = self.renderer_path.partition(":")
+        renderer: Renderer = getattr(importlib.import_module(module), attribute)
+        return renderer
+
+
+FORMATS: dict[str, ExportFormat] = {
+    fmt.name: fmt
+    for fmt in (
+        ExportFormat(
+            "orders/csv", "csv", "text/csv; charset=utf-8", "orders",
+            "chalicelib.exports.orders_csv:renderer", orders_csv_options,
+        ),
+        ExportFormat(
+            "pentabarf", "xml", "application/vnd.c3voc.schedule+xml", "schedule",
+            "chalicelib.exports.pentabarf:renderer",
+        ),
+        ExportFormat("xcal", "xcs", "application/calendar+xml", "schedule", "chalicelib.exports.xcal:renderer", xcal_options),
+        ExportFormat("ical", "ics", "text/calendar; charset=utf-8", "schedule", "chalicelib.exports.ical:renderer"),
+    )
+}
+
+
+def get_format(name: str) -> ExportFormat:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise NotFound(f"Unknown export format {name!r}; known: {', '.join(FORMATS)}") from None

@@ -1,0 +1,71 @@
+"""The HTTP boundary shared by every route: error documents and request helpers.
+
+Chalice's middleware never sees exceptions raised inside views, so each view is wrapped by
+``api_errors``, which turns our errors into JSON:API error documents and anything unexpected into
+a bare 500 document (with the traceback in the log, never in the response).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Response
+from chalice.app import Request
+
+from chalicelib.errors import AppError, BadRequest, error_document
+
+log = logging.getLogger(__name__)
+
+JSONAPI_MEDIA_TYPE = "application/vnd.api+json"
+JSON_HEADERS = {"Content-Type": "application/json"}
+# Routes accept any media type and check it themselves: Chalice's own 415 is not a JSON:API document.
+ANY_CONTENT_TYPE = ["*/*"]
+JSONAPI_HEADERS = {"Content-Type": JSONAPI_MEDIA_TYPE}
+
+
+def error_response(error: AppError) -> Response:
+    return Response(body=error_document(error), status_code=error.status, headers=dict(JSONAPI_HEADERS))
+
+
+def api_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a view so that every failure leaves as a JSON:API error document."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except AppError as error:
+            if error.status >= 500:
+                log.warning("%s: %s", type(error).__name__, error.detail)
+            return error_response(error)
+        except Exception:
+            log.exception("unhandled error in %s", view.__name__)
+            return error_response(AppError())
+
+    return wrapper
+
+
+def json_body(request: Request) -> Any:
+    """The request body parsed as JSON, whatever its media type (Chalice only parses application/json)."""
+    raw = request.raw_body
+    if not raw:
+        raise BadRequest("The request body is empty; a JSON document is required")
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BadRequest(f"The request body is not valid JSON: {error}") from None
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: JWT <token>`` (Open Event's prefix) or ``Bearer <token>`` header."""
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() not in {"jwt", "bearer"} or not token.strip():
+        return ""
+    return token.strip()

@@ -1,0 +1,1 @@
+"""HTTP routes, one blueprint per capability. Views are short: read input, call a service, return."""

@@ -1,0 +1,1 @@
+"""Local tooling: the emulated stack, the local queue worker, benchmarks. Never deployed."""

@@ -1,0 +1,173 @@
+"""``make run``: the whole local stack in the foreground, stopped cleanly with Ctrl-C.
+
+- PostgreSQL: ``DATABASE_URL`` when set, else an embedded server with its data in ``.local/pgdata``
+  (kept across restarts).
+- AWS: ``AWS_ENDPOINT_URL`` when set (LocalStack), else moto in server mode on 127.0.0.1.
+  The bucket, the queues and the KMS key are created when missing.
+- Migrations, applied by invoking the app's ``migrate`` Lambda function.
+- The demo event (``devtools/demo.json``), loaded unless it is already there.
+- The API on http://127.0.0.1:8000 (``PORT``) and the queue worker.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LOCAL = REPO / ".local"
+DEMO_FIXTURE = Path(__file__).resolve().parent / "demo.json"
+DEMO_IDENTIFIER = "fossasia-demo"
+DEV_JWT_SECRET = "local-development-secret-do-not-deploy"
+
+
+@dataclass(frozen=True)
+class Services:
+    database_url: str
+    aws_endpoint: str
+    bucket: str
+    queue_url: str
+    dead_letter_queue_url: str
+
+
+def _database_url(database_name: str) -> str:
+    from sqlalchemy import make_url
+
+    from devtools.postgres import embedded_server_url, ensure_database
+
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    server = embedded_server_url(LOCAL / "pgdata")
+    url = make_url(server).set(database=database_name).render_as_string(hide_password=False)
+    ensure_database(url)
+    return url
+
+
+@contextmanager
+def start_backing_services(database_name: str = "open_event", moto_port: int = 0) -> Iterator[Services]:
+    """PostgreSQL and AWS up, resources provisioned, schema migrated, environment set."""
+    from chalicelib import aws, db
+    from chalicelib.cli import cmd_migrate
+    from chalicelib.settings import get_settings
+    from devtools.localaws import provision, start_moto, use_endpoint
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log drowns everything
+
+    os.environ.setdefault("JWT_SECRET", DEV_JWT_SECRET)
+    database_url = _database_url(database_name)
+    os.environ["DATABASE_URL"] = database_url
+    moto = None
+    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+    if not endpoint:
+        moto, endpoint = start_moto(moto_port)
+    use_endpoint(endpoint)
+    resources = provision()
+    os.environ.update(resources.environment())
+    get_settings.cache_clear()
+    db.reset()
+    aws.reset()
+    cmd_migrate(_Namespace(action="upgrade", revision="head"))
+    try:
+        yield Services(database_url, endpoint, resources.bucket, resources.queue_url, resources.dead_letter_queue_url)
+    finally:
+        db.reset()
+        if moto is not None:
+            moto.stop()
+
+
+class _Namespace:
+    def __init__(self, **values: str) -> None:
+        self.__dict__.update(values)
+
+
+def load_demo() -> dict[str, object]:
+    """Load the demo fixture unless its event exists; returns the fixture's users for the banner."""
+    from chalicelib.db import transaction
+    from chalicelib.fixtures import event_exists, load
+
+    fixture = json.loads(DEMO_FIXTURE.read_text(encoding="utf-8"))
+    with transaction() as session:
+        if not event_exists(session, DEMO_IDENTIFIER):
+            load(session, fixture)
+    return fixture
+
+
+def _banner(base_url: str, fixture: dict[str, object]) -> str:
+    from chalicelib.db import transaction
+    from chalicelib.cli import cmd_token
+
+    users = fixture["users"]
+    assert isinstance(users, list)
+    organizer = next(u for u in users if not u.get("is_admin"))
+    with transaction():
+        token = cmd_token(_Namespace(email=organizer["email"]))
+    lines = [
+        "",
+        f"open-event-serverless is running on {base_url}",
+        "",
+        "Demo users (email / password):",
+        *[f"  {u['email']} / {u['password']}{'  (admin)' if u.get('is_admin') else ''}" for u in users[:2]],
+        f"  ...and {len(users) - 2} ticket buyers, attendee1@example.com to attendee{len(users) - 2}@example.com"
+        " / attendee-password",
+        "",
+        f"A token for {organizer['email']}:",
+        f"  export TOKEN={token}",
+        "",
+        "Try:",
+        f"  curl -s {base_url}/v1/health",
+        f"  curl -s -H \"Authorization: JWT $TOKEN\" {base_url}/v1/events/{DEMO_IDENTIFIER}/export/orders/csv",
+        f"  curl -s -H \"Authorization: JWT $TOKEN\" {base_url}/v1/tasks/<uuid from task_url>",
+        "",
+        "Ctrl-C stops everything.",
+    ]
+    return "\n".join(lines)
+
+
+def _start_worker(services: Services, stop: threading.Event) -> threading.Thread | None:
+    try:
+        from devtools.worker import serve
+    except ImportError:  # the worker arrives with the export pipeline
+        return None
+    thread = threading.Thread(target=serve, args=(services.queue_url, stop), name="queue-worker", daemon=True)
+    thread.start()
+    return thread
+
+
+def main() -> int:
+    from chalice.cli.factory import CLIFactory
+
+    from app import app
+
+    port = int(os.environ.get("PORT", "8000"))
+    host = "127.0.0.1"
+    with start_backing_services(moto_port=int(os.environ.get("MOTO_PORT", str(port + 1)))) as services:
+        fixture = load_demo()
+        config = CLIFactory(project_dir=str(REPO)).create_config_obj(chalice_stage_name="dev")
+        server = CLIFactory(project_dir=str(REPO)).create_local_server(app, config, host, port)
+        stop = threading.Event()
+        worker = _start_worker(services, stop)
+        http = threading.Thread(target=server.serve_forever, name="http", daemon=True)
+        http.start()
+        print(_banner(f"http://{host}:{port}", fixture), flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        print("\nstopping...", flush=True)
+        stop.set()
+        server.shutdown()
+        if worker is not None:
+            worker.join(timeout=25)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""Fixtures for driving the app through Chalice's test client against the running stack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from chalice.test import Client
+from sqlalchemy import text
+
+from app import app
+from chalicelib import models
+from chalicelib.db import get_engine, transaction
+from tests.conftest import REPO, Stack
+from tests.factories import Factory
+
+
+@pytest.fixture(autouse=True)
+def clean_database(stack: Stack) -> Iterator[None]:
+    """Every test starts from empty tables (the schema stays)."""
+    yield
+    tables = ", ".join(f'"{table.name}"' for table in models.Base.metadata.sorted_tables)
+    with get_engine().begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def client(stack: Stack) -> Iterator[Client]:
+    with Client(app, project_dir=str(REPO)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def factory(stack: Stack) -> Factory:
+    return Factory()
+
+
+def auth_headers(token: str, scheme: str = "JWT", **extra: str) -> dict[str, str]:
+    return {"Authorization": f"{scheme} {token}", **extra}
+
+
+def body_of(response: Any) -> Any:
+    import json
+
+    return json.loads(response.body) if response.body else None
+
+
+@pytest.fixture
+def db_session() -> Iterator[Any]:
+    with transaction() as session:
+        yield session

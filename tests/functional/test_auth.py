@@ -1,0 +1,65 @@
+"""Login and tokens: POST /v1/auth/login, and the JWT/Bearer Authorization header."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib.auth import issue_token
+from tests.factories import PASSWORD
+from tests.functional.conftest import body_of
+
+
+def login(client, email: str, password: str):  # type: ignore[no-untyped-def]
+    return client.http.post(
+        "/v1/auth/login",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"email": email, "password": password}),
+    )
+
+
+def test_login_with_right_credentials_returns_a_token(client, factory):
+    user = factory.user(email="ada@example.com")
+
+    response = login(client, "Ada@Example.com", PASSWORD)
+
+    assert response.status_code == 200
+    assert body_of(response)["access_token"].count(".") == 2
+
+
+@pytest.mark.parametrize("email,password", [("ada@example.com", "wrong"), ("nobody@example.com", PASSWORD)], ids=["bad-password", "unknown-email"])
+def test_login_with_wrong_credentials_is_401(client, factory, email, password):
+    factory.user(email="ada@example.com")
+
+    response = login(client, email, password)
+
+    assert response.status_code == 401
+    assert body_of(response)["errors"][0]["status"] == "401"
+
+
+@pytest.mark.parametrize(
+    "body,status",
+    [("{not json", 400), ("[]", 422), (json.dumps({"email": "a@b.c"}), 422), ("", 400)],
+    ids=["malformed", "not-an-object", "no-password", "empty"],
+)
+def test_login_with_a_bad_body_is_a_clear_error(client, body, status):
+    response = client.http.post("/v1/auth/login", headers={"Content-Type": "application/json"}, body=body)
+
+    assert response.status_code == status
+    document = body_of(response)
+    assert document["jsonapi"] == {"version": "1.0"}
+    assert document["errors"][0]["status"] == str(status)
+
+
+def test_token_issued_long_ago_has_expired(factory):
+    from chalicelib.auth import user_from_token
+    from chalicelib.db import transaction
+    from chalicelib.errors import Unauthorized
+
+    user = factory.user()
+    token = issue_token(user, now=datetime.now(UTC) - timedelta(days=400))
+
+    with transaction() as session, pytest.raises(Unauthorized, match="expired"):
+        user_from_token(session, token)
