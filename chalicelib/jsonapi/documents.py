@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from chalice.app import Response
 
@@ -73,5 +73,6 @@ def _page_url(path: str, query: ListQuery, number: int) -> str:
 
 
 def _url(path: str, params: Sequence[tuple[str, str]]) -> str:
-    # Brackets and commas stay readable (JSON:API's own examples write page[number]=2 and sort=a,-b).
-    return f"{path}?{urlencode(params, safe='[],')}" if params else path
+    # Brackets and commas stay readable (JSON:API's own examples write page[number]=2 and sort=a,-b);
+    # a space is %20, which every URL parser reads the same way (a '+' is a space only in forms).
+    return f"{path}?{urlencode(params, safe='[],', quote_via=quote)}" if params else path

@@ -247,9 +247,9 @@ def test_pagination_links_for_size_zero_are_one_page():
 
 
 def test_links_percent_encode_the_filter_but_keep_brackets_readable():
-    query = ListQuery(page=PageRequest(20, 1), params=(("filter", '[{"name":"name"}]'),))
+    query = ListQuery(page=PageRequest(20, 1), params=(("filter", '[{"name": "a+b"}]'),))
 
     links = pagination_links("/v1/things", query, 1)
 
-    assert links["self"] == "/v1/things?filter=[%7B%22name%22%3A%22name%22%7D]"
+    assert links["self"] == "/v1/things?filter=[%7B%22name%22%3A%20%22a%2Bb%22%7D]"
     assert links["next"] is None
