@@ -7,14 +7,17 @@ differs from the URL's is 400, and a bad, missing or unknown attribute is 422 wi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from chalice.app import Request
 
 from chalicelib.errors import BadRequest, Conflict, Forbidden, ValidationError
 from chalicelib.http import json_body
 from chalicelib.jsonapi.resource import ResourceType
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,29 @@ def read_resource(request: Request, resource: ResourceType, *, resource_id: str 
     return parse_resource(json_body(request), resource, resource_id=resource_id)
 
 
-def _member(container: dict[str, Any], name: str, pointer: str) -> dict[str, Any]:
-    value = container.get(name, {})
-    if not isinstance(value, dict):
-        raise BadRequest(f"'{name}' must be an object", pointer=f"{pointer}/{name}")
-    return value
+def _declared(data: dict[str, Any], member: str, lookup: Callable[[str], T | None]) -> Iterator[tuple[T, Any, str]]:
+    """``(declaration, value, pointer)`` for each entry of ``data[member]``; an undeclared name is 422."""
+    entries = data.get(member, {})
+    if not isinstance(entries, dict):
+        raise BadRequest(f"'{member}' must be an object", pointer=f"/data/{member}")
+    for name, value in entries.items():
+        pointer = f"/data/{member}/{_escape(name)}"
+        declaration = lookup(name)
+        if declaration is None:
+            raise ValidationError(f"Unknown {member.removesuffix('s')} '{name}'", pointer=pointer)
+        yield declaration, value, pointer
+
+
+def _escape(name: str) -> str:
+    """A JSON Pointer reference token (RFC 6901), so that a name with a '/' still points at itself."""
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _id_text(value: Any) -> str | None:
+    """A resource id as JSON:API writes it (a string), or as some clients do (an integer)."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+        return None
+    return str(value)
 
 
 def _data(document: Any) -> dict[str, Any]:
@@ -76,18 +97,13 @@ def _check_id(data: dict[str, Any], resource_id: str | None) -> None:
         return
     if sent is None:
         raise BadRequest("The resource object must have an 'id'", pointer="/data/id")
-    if isinstance(sent, bool) or not isinstance(sent, str | int) or str(sent) != resource_id:
+    if _id_text(sent) != resource_id:
         raise BadRequest(f"'data.id' must match the id in the URL ({resource_id})", pointer="/data/id")
 
 
 def _attributes(data: dict[str, Any], resource: ResourceType, *, creating: bool) -> dict[str, Any]:
-    sent = _member(data, "attributes", "/data")
     values: dict[str, Any] = {}
-    for name, value in sent.items():
-        attribute = resource.attribute(name)
-        pointer = f"/data/attributes/{name}"
-        if attribute is None:
-            raise ValidationError(f"Unknown attribute '{name}'", pointer=pointer)
+    for attribute, value, pointer in _declared(data, "attributes", resource.attribute):
         if not attribute.writable:
             continue
         problem = attribute.problem(value)
@@ -106,22 +122,18 @@ def _attributes(data: dict[str, Any], resource: ResourceType, *, creating: bool)
 
 
 def _relationships(data: dict[str, Any], resource: ResourceType, *, creating: bool) -> dict[str, str]:
-    sent = _member(data, "relationships", "/data")
     related: dict[str, str] = {}
-    for name, value in sent.items():
-        relationship = resource.relationship(name)
-        pointer = f"/data/relationships/{name}"
-        if relationship is None:
-            raise ValidationError(f"Unknown relationship '{name}'", pointer=pointer)
+    for relationship, value, pointer in _declared(data, "relationships", resource.relationship):
+        name = relationship.name
         linkage = value.get("data") if isinstance(value, dict) else None
         if not isinstance(linkage, dict):
             raise BadRequest(f"'{name}' must be {{'data': {{'type': ..., 'id': ...}}}}", pointer=pointer)
         if linkage.get("type") != relationship.type:
             raise Conflict(f"'{name}' must refer to a '{relationship.type}'", pointer=f"{pointer}/data/type")
-        related_id = linkage.get("id")
-        if isinstance(related_id, bool) or not isinstance(related_id, str | int) or not str(related_id).strip():
+        related_id = _id_text(linkage.get("id"))
+        if related_id is None:
             raise BadRequest(f"'{name}' must have an id", pointer=f"{pointer}/data/id")
-        related[name] = str(related_id)
+        related[name] = related_id
     if creating:
         for relationship in resource.relationships:
             if relationship.required and relationship.name not in related:

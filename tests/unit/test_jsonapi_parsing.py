@@ -153,3 +153,9 @@ def test_relationship_id_may_be_a_number():
     }
 
     assert parse_resource(body, THING).relationships == {"event": "7"}
+
+
+def test_pointer_to_an_unknown_name_with_a_slash_is_escaped():
+    error = error_of(document({"name": "x", "a/b~c": 1}))
+
+    assert error.pointer == "/data/attributes/a~1b~0c"
