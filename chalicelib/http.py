@@ -95,4 +95,4 @@ def bearer_token(request: Request) -> str | None:
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() not in {"jwt", "bearer"} or not token.strip():
         return ""
-    return token.strip()
+    return str(token.strip())

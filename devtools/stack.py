@@ -17,7 +17,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,10 +157,8 @@ def main() -> int:
         http.start()
         print(_banner(f"http://{host}:{port}", fixture), flush=True)
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        try:
+        with suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
         print("\nstopping...", flush=True)
         stop.set()
         server.shutdown()

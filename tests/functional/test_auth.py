@@ -21,7 +21,7 @@ def login(client, email: str, password: str):  # type: ignore[no-untyped-def]
 
 
 def test_login_with_right_credentials_returns_a_token(client, factory):
-    user = factory.user(email="ada@example.com")
+    factory.user(email="ada@example.com")
 
     response = login(client, "Ada@Example.com", PASSWORD)
 
