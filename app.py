@@ -4,11 +4,11 @@ from typing import Any
 
 from chalice import Chalice
 
-from chalicelib.routes import auth, health
+from chalicelib.routes import auth, health, stripe
 
 app = Chalice(app_name="open-event-serverless")
 
-for blueprint in (auth.bp, health.bp):
+for blueprint in (auth.bp, health.bp, stripe.bp):
     app.register_blueprint(blueprint)
 
 

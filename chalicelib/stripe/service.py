@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chalicelib.access import find_event, is_event_staff, require_event_staff
-from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unauthorized
+from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unauthorized, ValidationError
+from chalicelib.jsonapi import find
 from chalicelib.models import Event, StripeAuthorization, User
 from chalicelib.settings import get_settings
 from chalicelib.stripe import crypto, platform, state
@@ -56,7 +57,7 @@ def create(session: Session, user: User, event_reference: str, grant: Grant) -> 
 
 def get(session: Session, user: User, authorization_id: str) -> StripeAuthorization:
     """The authorization, for the staff of its event."""
-    authorization = _find(session, authorization_id)
+    authorization: StripeAuthorization = find(session, StripeAuthorization, authorization_id)
     require_event_staff(session, user, _event_of(session, authorization))
     return authorization
 
@@ -74,13 +75,18 @@ def get_for_event(session: Session, user: User | None, event_reference: str) -> 
     return authorization
 
 
-def update(session: Session, user: User, authorization_id: str, grant: Grant | None) -> StripeAuthorization:
-    """Exchange a new code and replace the keys; without a code, nothing changes."""
+def update(
+    session: Session, user: User, authorization_id: str, grant: Grant | None, event_reference: str | None = None
+) -> StripeAuthorization:
+    """Exchange a new code and replace the keys; without a code, nothing changes. The event is fixed."""
     authorization = get(session, user, authorization_id)
+    event = _event_of(session, authorization)
+    if event_reference is not None and find_event(session, event_reference).id != event.id:
+        raise ValidationError("An authorization cannot move to another event", pointer=EVENT_POINTER)
     if grant is None:
         return authorization
     client = platform.connect_client()
-    _check_state(grant, user, _event_of(session, authorization))
+    _check_state(grant, user, event)
     previous_account = authorization.stripe_user_id
     _store(authorization, client.exchange_code(grant.code))
     session.flush()
@@ -134,15 +140,6 @@ def _release(session: Session, stripe_user_id: str) -> None:
     """Deauthorize the account unless another event still uses it (Stripe's revocation is per platform)."""
     if not session.scalar(select(exists().where(StripeAuthorization.stripe_user_id == stripe_user_id))):
         platform.connect_client().deauthorize(stripe_user_id)
-
-
-def _find(session: Session, authorization_id: str) -> StripeAuthorization:
-    authorization = None
-    if authorization_id.isdigit() and len(authorization_id) < 10:
-        authorization = session.get(StripeAuthorization, int(authorization_id))
-    if authorization is None:
-        raise NotFound(f"Stripe authorization {authorization_id!r} not found")
-    return authorization
 
 
 def _event_of(session: Session, authorization: StripeAuthorization) -> Event:
