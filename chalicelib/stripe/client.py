@@ -39,7 +39,6 @@ class StripeCredentials:
     stripe_user_id: str
     stripe_publishable_key: str
     livemode: bool
-    scope: str
     access_token: str = field(repr=False)
     refresh_token: str | None = field(repr=False)
 
@@ -95,7 +94,6 @@ class StripeConnectClient:
                 stripe_user_id=_text(answer, "stripe_user_id"),
                 stripe_publishable_key=_text(answer, "stripe_publishable_key"),
                 livemode=bool(answer.get("livemode", False)),
-                scope=str(answer.get("scope", "")),
                 access_token=_text(answer, "access_token"),
                 refresh_token=answer.get("refresh_token") if isinstance(answer.get("refresh_token"), str) else None,
             )
