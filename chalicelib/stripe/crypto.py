@@ -48,16 +48,31 @@ def _context(event_id: int) -> dict[str, str]:
     return {"purpose": _PURPOSE, "event_id": str(event_id)}
 
 
-def seal(tokens: Tokens, *, event_id: int) -> Sealed:
-    """Encrypt ``tokens`` for the authorization of event ``event_id`` under a new data key."""
+@dataclass(frozen=True)
+class DataKey:
+    """A fresh data key for one record: in clear (for sealing, then dropped) and wrapped by KMS."""
+
+    event_id: int
+    plaintext: bytes = field(repr=False)
+    encrypted: bytes = field(repr=False)
+
+
+def new_data_key(event_id: int) -> DataKey:
+    """Ask KMS for a data key. Callers do it before spending Stripe's one-time code, so that a KMS
+    outage fails the request while the code is still good."""
     with _key_service():
-        data_key = aws.kms().generate_data_key(
+        answer = aws.kms().generate_data_key(
             KeyId=get_settings().kms_key_id, KeySpec="AES_256", EncryptionContext=_context(event_id)
         )
+    return DataKey(event_id=event_id, plaintext=answer["Plaintext"], encrypted=answer["CiphertextBlob"])
+
+
+def seal(tokens: Tokens, key: DataKey) -> Sealed:
+    """Encrypt ``tokens`` under ``key``, for the authorization of ``key.event_id``."""
     nonce = os.urandom(_NONCE_BYTES)
     plaintext = json.dumps({"access_token": tokens.access_token, "refresh_token": tokens.refresh_token}).encode()
-    sealed = AESGCM(data_key["Plaintext"]).encrypt(nonce, plaintext, _associated_data(event_id))
-    return Sealed(encrypted_data_key=data_key["CiphertextBlob"], ciphertext=_VERSION + nonce + sealed)
+    sealed = AESGCM(key.plaintext).encrypt(nonce, plaintext, _associated_data(key.event_id))
+    return Sealed(encrypted_data_key=key.encrypted, ciphertext=_VERSION + nonce + sealed)
 
 
 def unseal(sealed: Sealed, *, event_id: int) -> Tokens:

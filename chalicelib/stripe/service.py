@@ -45,8 +45,9 @@ def create(session: Session, user: User, event_reference: str, grant: Grant) -> 
     if session.scalar(select(StripeAuthorization.id).where(StripeAuthorization.event_id == event.id)):
         raise Conflict("The event already has a Stripe authorization", pointer=EVENT_POINTER)
     _check_state(grant, user, event)
+    key = crypto.new_data_key(event.id)
     authorization = StripeAuthorization(event_id=event.id)
-    _store(authorization, client.exchange_code(grant.code))
+    _store(authorization, client.exchange_code(grant.code), key)
     session.add(authorization)
     try:
         session.flush()
@@ -87,8 +88,9 @@ def update(
         return authorization
     client = platform.connect_client()
     _check_state(grant, user, event)
+    key = crypto.new_data_key(event.id)
     previous_account = authorization.stripe_user_id
-    _store(authorization, client.exchange_code(grant.code))
+    _store(authorization, client.exchange_code(grant.code), key)
     session.flush()
     if previous_account != authorization.stripe_user_id:
         try:  # the new keys are in place either way; an account left connected is only logged
@@ -126,9 +128,9 @@ def _check_state(grant: Grant, user: User, event: Event) -> None:
     state.verify(grant.state, user_id=user.id, event_id=event.id)
 
 
-def _store(authorization: StripeAuthorization, credentials: StripeCredentials) -> None:
+def _store(authorization: StripeAuthorization, credentials: StripeCredentials, key: crypto.DataKey) -> None:
     tokens = Tokens(access_token=credentials.access_token, refresh_token=credentials.refresh_token)
-    sealed = crypto.seal(tokens, event_id=authorization.event_id)
+    sealed = crypto.seal(tokens, key)
     authorization.stripe_user_id = credentials.stripe_user_id
     authorization.stripe_publishable_key = credentials.stripe_publishable_key
     authorization.livemode = credentials.livemode

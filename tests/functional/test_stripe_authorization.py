@@ -255,6 +255,16 @@ def test_create_when_the_platform_has_no_stripe_keys_is_403(client, factory, str
     assert "not configured" in body_of(response)["errors"][0]["detail"]
 
 
+def test_create_when_kms_fails_is_503_before_the_code_is_spent(client, factory, stripe, event, monkeypatch):
+    monkeypatch.setenv("KMS_KEY_ID", "alias/no-such-key")
+    get_settings.cache_clear()
+
+    response = create(client, factory, factory.staff(event), event)
+
+    assert response.status_code == 503
+    assert stripe.calls(TOKEN) == []
+
+
 @pytest.mark.parametrize(
     "content_type,accept,status",
     [("application/json", JSONAPI, 415), (JSONAPI, "text/html", 406)],

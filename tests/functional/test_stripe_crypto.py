@@ -5,19 +5,19 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.errors import AppError
-from chalicelib.stripe.crypto import Sealed, Tokens, seal, unseal
+from chalicelib.stripe.crypto import Sealed, Tokens, new_data_key, seal, unseal
 
 TOKENS = Tokens(access_token="sk_test_accessSECRET", refresh_token="rt_test_refreshSECRET")
 
 
 def test_sealed_tokens_open_again_through_kms(stack):
-    sealed = seal(TOKENS, event_id=7)
+    sealed = seal(TOKENS, new_data_key(7))
 
     assert unseal(sealed, event_id=7) == TOKENS
 
 
 def test_sealed_tokens_hold_no_token_in_clear(stack):
-    sealed = seal(TOKENS, event_id=7)
+    sealed = seal(TOKENS, new_data_key(7))
 
     for blob in (sealed.encrypted_data_key, sealed.ciphertext):
         assert b"SECRET" not in blob
@@ -25,21 +25,21 @@ def test_sealed_tokens_hold_no_token_in_clear(stack):
 
 
 def test_each_record_gets_its_own_data_key(stack):
-    first, second = seal(TOKENS, event_id=7), seal(TOKENS, event_id=7)
+    first, second = seal(TOKENS, new_data_key(7)), seal(TOKENS, new_data_key(7))
 
     assert first.encrypted_data_key != second.encrypted_data_key
     assert first.ciphertext != second.ciphertext
 
 
 def test_tokens_sealed_for_one_event_do_not_open_for_another(stack):
-    sealed = seal(TOKENS, event_id=7)
+    sealed = seal(TOKENS, new_data_key(7))
 
     with pytest.raises(AppError):
         unseal(sealed, event_id=8)
 
 
 def test_altered_ciphertext_does_not_open(stack):
-    sealed = seal(TOKENS, event_id=7)
+    sealed = seal(TOKENS, new_data_key(7))
     flipped = sealed.ciphertext[:-1] + bytes([sealed.ciphertext[-1] ^ 1])
 
     with pytest.raises(AppError):
