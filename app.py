@@ -5,11 +5,11 @@ from typing import Any
 from chalice import Chalice
 
 from chalicelib.http import chalice_errors_as_jsonapi
-from chalicelib.routes import auth, health, pages
+from chalicelib.routes import auth, health, pages, stripe
 
 app = Chalice(app_name="open-event-serverless")
 
-for blueprint in (auth.bp, health.bp, pages.bp):
+for blueprint in (auth.bp, health.bp, pages.bp, stripe.bp):
     app.register_blueprint(blueprint)
 app.register_middleware(chalice_errors_as_jsonapi, "http")
 
