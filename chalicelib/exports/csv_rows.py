@@ -24,18 +24,21 @@ BOM = b"\xef\xbb\xbf"
 # (CWE-1236; the list pretix's defusedcsv uses, plus TAB and CR, which Excel strips first).
 _FORMULA_TRIGGERS = frozenset("=+-@\t\r|%")
 # A text cell that is only a real number ("-1", "+3.50") is harmless: Excel reads a number.
-_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_plain_number = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?").fullmatch
 
 
 def defuse(text: str) -> str:
     """The text, prefixed with ``'`` when a spreadsheet would evaluate it."""
-    if text and text[0] in _FORMULA_TRIGGERS and _PLAIN_NUMBER.fullmatch(text) is None:
+    if text[:1] in _FORMULA_TRIGGERS and _plain_number(text) is None:
         return "'" + text
     return text
 
 
-def _defused(row: Row) -> list[Cell]:
-    return [defuse(cell) if isinstance(cell, str) else cell for cell in row]
+def _defused(row: Row) -> Row:
+    # Millions of cells pass here: a first pass in C finds the rare row that needs work.
+    if not any(type(cell) is str and cell[:1] in _FORMULA_TRIGGERS for cell in row):
+        return row
+    return [defuse(cell) if type(cell) is str else cell for cell in row]
 
 
 class CsvWriter:

@@ -44,10 +44,10 @@ class S3UploadStream(io.RawIOBase):
         if len(self._buffer) >= self._part_size:
             # Parts need not be equal: send the whole buffer (one part plus at most one write).
             full, self._buffer = self._buffer, bytearray()
-            self._send_part(bytes(full))
+            self._send_part(full)
         return written
 
-    def _send_part(self, body: bytes) -> None:
+    def _send_part(self, body: bytearray) -> None:
         if self._upload_id is None:
             self._upload_id = self._client.create_multipart_upload(**self._object, **self._extra)["UploadId"]
         number = len(self._parts) + 1
@@ -60,10 +60,10 @@ class S3UploadStream(io.RawIOBase):
             raise ValueError("finish of a closed S3UploadStream")
         try:
             if self._upload_id is None:
-                self._client.put_object(**self._object, **self._extra, Body=bytes(self._buffer))
+                self._client.put_object(**self._object, **self._extra, Body=self._buffer)
             else:
                 if self._buffer:
-                    self._send_part(bytes(self._buffer))
+                    self._send_part(self._buffer)
                 parts = {"Parts": self._parts}
                 self._client.complete_multipart_upload(**self._object, UploadId=self._upload_id, MultipartUpload=parts)
                 self._upload_id = None
