@@ -37,7 +37,7 @@ FORMULA_TRIGGERS = "=+-@\t\r|%"
 PLAIN_NUMBER = "^[+-]?[0-9]+([.][0-9]+)?$"
 
 _triggers = frozenset(FORMULA_TRIGGERS)
-_plain_number = re.compile(PLAIN_NUMBER).match
+_plain_number = re.compile(PLAIN_NUMBER).fullmatch  # not match: "$" would accept a final "\n"
 
 
 def defuse(text: str) -> str:

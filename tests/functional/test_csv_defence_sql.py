@@ -10,7 +10,7 @@ from chalicelib.exports.csv_rows import defuse, defused_sql
 
 CELLS = [
     "=cmd|' /C calc'!A0", "+SUM(A1)", "-2+3", "@evil", "\t=1", "\r=1", "|calc", "%0A", "-1", "+3.50",
-    "-0.00", "1.", "-.5", "Ada", "a=b", " =1", "Zoë 東京", "'quoted", "=",
+    "-0.00", "1.", "-.5", "-1\n", "-1\n=2", "Ada", "a=b", " =1", "Zoë 東京", "'quoted", "=",
 ]  # fmt: skip
 
 

@@ -137,6 +137,8 @@ HOSTILE = [
      ["h-3", "-1.00", "'=cmd|' /C calc'!A0", "'+SUM(A1)", "'@evil.example.com"]),
     (("-1", "Zoë 東京 🎉", "ü@example.com", None, "=h-4"),
      ["'=h-4", "0.00", "-1", "Zoë 東京 🎉", "ü@example.com"]),
+    (("\t=1+1", "\r=2", "%0A@example.com", Decimal("5"), "|h-5"),
+     ["'|h-5", "5.00", "'\t=1+1", "'\r=2", "'%0A@example.com"]),
 ]  # fmt: skip
 
 
