@@ -17,7 +17,14 @@ from chalicelib.db import get_engine, transaction
 from chalicelib.exports.csv_rows import BOM
 from chalicelib.exports.orders_csv import HEADER, OrdersCsv
 from chalicelib.models import DiscountCode, Event, Order, Ticket
-from tests.functional.export_helpers import export_file, export_queue  # noqa: F401  (a fixture)
+from tests.functional.export_helpers import (
+    export_file,
+    export_queue,  # noqa: F401  (a fixture)
+    read_task,
+    run_worker,
+    start_export,
+    task_url_of,
+)
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
@@ -211,3 +218,15 @@ def test_failure_in_the_middle_of_the_stream_leaves_the_database_usable(shop):
 
     with transaction() as session:  # the connection that was cut mid-COPY was thrown away, not reused
         assert session.scalar(select(func.count()).select_from(Order)) == 50
+
+
+def test_orders_csv_of_an_event_with_an_unknown_time_zone_fails_with_a_reason(client, stack, factory):
+    event = factory.event(identifier="nowhere", timezone="Mars/Olympus_Mons")
+    token = factory.token(factory.staff(event))
+    task_url = task_url_of(start_export(client, token, event.identifier))
+
+    run_worker(client, stack)
+
+    task = read_task(client, token, task_url)
+    assert task["state"] == "FAILURE"
+    assert task["result"]["error"] == "The event's time zone 'Mars/Olympus_Mons' is not a known IANA time zone"
