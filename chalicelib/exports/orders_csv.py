@@ -8,7 +8,7 @@ in batches while the server keeps sending, so memory stays flat at any size.
 
 Measured on a million orders (README, benchmarks): keyset pages of ordinary SELECTs, parsed by
 pg8000 value by value in Python, ran 6.7 times slower than COPY; COPY pages through Python's csv
-reader and writer, 3.4 times; this stream is close to COPY itself.
+reader and writer, 3.4 times; this stream, 1.3 to 1.6 times.
 """
 
 from __future__ import annotations
