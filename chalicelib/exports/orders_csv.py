@@ -1,0 +1,122 @@
+"""The orders CSV: Open Event's ten columns, one row per live order, oldest order first.
+
+One query (the buyer, the discount code and the ticket quantity joined in; never a query per
+order or per page) streamed by the server as ``COPY (...) TO STDOUT WITH (FORMAT csv)``, the one
+server-side stream pg8000 offers: PostgreSQL formats every value (dates in the event's zone,
+amounts with two places, text cells defused by ``csv_rows.defused_sql``) and the rows go on to S3
+in batches while the server keeps sending, so memory stays flat at any size.
+
+Measured on a million orders (README, benchmarks): keyset pages of ordinary SELECTs, parsed by
+pg8000 value by value in Python, ran 6.7 times slower than COPY; COPY pages through Python's csv
+reader and writer, 3.4 times; this stream, 1.3 to 1.6 times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, BinaryIO
+
+from sqlalchemy import Numeric, Select, cast, func, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from chalicelib.exports.base import ExportFailed, ProgressCallback
+from chalicelib.exports.csv_rows import CopyRows, CsvWriter, defused_sql
+from chalicelib.exports.formats import EXPORTABLE_ORDER_STATUSES
+from chalicelib.models import DiscountCode, Event, Order, OrderTicket, User
+
+HEADER = (
+    "Order#", "Order Date", "Status", "Payment Type", "Total Amount",
+    "Quantity", "Discount Code", "First Name", "Last Name", "Email",
+)  # fmt: skip
+BATCH_SIZE = 5000
+Options = Mapping[str, Any]
+# ISO 8601 with the offset of the session's time zone, which ``render`` sets to the event's.
+ISO_LOCAL = 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'
+
+
+def _statuses(options: Options) -> list[str]:
+    # "deleted" never leaves, whatever the options say.
+    return [status for status in options.get("statuses", EXPORTABLE_ORDER_STATUSES) if status != "deleted"]
+
+
+def _live_orders(event_id: int, statuses: Sequence[str]) -> Any:
+    return (Order.event_id == event_id, Order.deleted_at.is_(None), Order.status.in_(statuses))
+
+
+def orders_query(event_id: int, statuses: Sequence[str]) -> Select[Any]:
+    """Every exported order as a row of the ten columns, oldest order first, text cells defused."""
+    quantity = (
+        select(func.coalesce(func.sum(OrderTicket.quantity), 0))
+        .where(OrderTicket.order_id == Order.id)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            defused_sql(Order.identifier),
+            func.to_char(Order.created_at, ISO_LOCAL),
+            Order.status,
+            defused_sql(Order.paid_via),
+            cast(func.coalesce(Order.amount, 0), Numeric(12, 2)),  # NULL and 0 both print as 0.00
+            quantity,
+            defused_sql(DiscountCode.code),
+            defused_sql(User.first_name),
+            defused_sql(User.last_name),
+            defused_sql(User.email),
+        )
+        .outerjoin(User, User.id == Order.user_id)
+        .outerjoin(DiscountCode, DiscountCode.id == Order.discount_code_id)
+        .where(*_live_orders(event_id, statuses))
+        .order_by(Order.id)
+    )
+
+
+def use_event_time_zone(session: Session, event: Event) -> None:
+    """Make PostgreSQL print times in the event's zone, for the rest of this transaction."""
+    try:
+        session.execute(text("SELECT set_config('TimeZone', :zone, true)"), {"zone": event.timezone})
+    except DBAPIError:
+        raise ExportFailed(f"The event's time zone {event.timezone!r} is not a known IANA time zone") from None
+
+
+def copy_csv(session: Session, query: Select[Any], sink: CopyRows) -> None:
+    """Run ``query`` as ``COPY ... TO STDOUT WITH (FORMAT csv)`` in the session's transaction, into ``sink``.
+
+    COPY takes no parameters, so values are rendered into the statement by SQLAlchemy (integers,
+    and statuses checked against a fixed list). If the sink raises while rows are still arriving,
+    the connection is left in the middle of the COPY: it is thrown away, never reused.
+    """
+    sql = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    connection = session.connection()
+    cursor: Any = connection.connection.cursor()  # the transaction's own pg8000 connection (stream=)
+    try:
+        cursor.execute(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", stream=sink)
+        sink.flush()
+    except BaseException:
+        connection.invalidate()
+        raise
+    finally:
+        cursor.close()
+
+
+class OrdersCsv:
+    """The ``orders/csv`` renderer. Options: ``statuses`` (list) and ``bom`` (bool)."""
+
+    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
+        self.batch_size = batch_size
+
+    def estimate_total(self, session: Session, event: Event, options: Options) -> int | None:
+        count = select(func.count()).select_from(Order).where(*_live_orders(event.id, _statuses(options)))
+        return session.scalar(count)
+
+    def render(
+        self, session: Session, event: Event, options: Options, out: BinaryIO, progress: ProgressCallback
+    ) -> int:
+        use_event_time_zone(session, event)
+        CsvWriter(out, bom=bool(options.get("bom", True))).write_rows([HEADER])
+        rows = CopyRows(out, self.batch_size, progress)
+        copy_csv(session, orders_query(event.id, _statuses(options)), rows)
+        return rows.count
+
+
+renderer = OrdersCsv()
