@@ -1,0 +1,255 @@
+"""The one loader behind every schedule format (schedule.xml, xCal, iCalendar).
+
+Which sessions: the event's ``accepted`` and ``confirmed`` sessions that are not soft-deleted and
+have both a start and an end. All formats export exactly this set.
+
+Queries, whatever the size of the event: one for the day summary, one for the tracks, one for the
+ordered session ids, then two per batch of sessions (sessions joined with their room, track and
+type; their speakers keyed by session id). Never one per day, room or session.
+
+Times are aware datetimes in the event's IANA zone. A session belongs to the local date of its
+start shifted back by the day-change hour (04:00, as pretalx), so a talk at 01:30 stays on the
+previous evening's day. Each day runs from its 04:00 to the next day's 04:00, stretched to cover
+the end of any session that starts on it.
+
+Missing links, one treatment for all formats: a session without a room (or whose room is deleted)
+is placed in the room ``NO_ROOM``; one without a track or type has none (empty in schedule.xml,
+left out in xCal and iCalendar). Deleted speakers are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Date, Select, and_, cast, func, literal, select, text
+from sqlalchemy.orm import Session
+
+from chalicelib.exports.base import ExportFailed
+from chalicelib.exports.text import clean, clean_or_none
+from chalicelib.models import Event, EventSession, Microlocation, SessionType, Speaker, SpeakerSession, Track
+
+SCHEDULE_STATES = ("accepted", "confirmed")
+DAY_CHANGE = time(4, 0)
+NO_ROOM = "Room to be announced"
+BATCH_SIZE = 1000
+# guids are UUID5s of this namespace and a row's id: the same session keeps its guid forever.
+GUID_NAMESPACE = uuid.UUID("6f1e3c5a-1d0e-5b4e-9a53-0e7a3c2f4b10")
+HTTP_URL = re.compile(r"https?://\S+")
+
+Order = Literal["time", "room"]
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleSession:
+    id: int
+    title: str
+    subtitle: str | None
+    abstract: str | None
+    description: str | None
+    language: str | None
+    slides_url: str | None
+    start: datetime  # aware, in the event's zone
+    end: datetime
+    day: date  # the local date that owns it (day-change hour applied)
+    room_id: int | None  # None: the NO_ROOM placeholder
+    room: str
+    track: str | None
+    type: str | None
+    speakers: tuple[Person, ...]
+
+    @property
+    def duration(self) -> timedelta:
+        # In UTC: Python subtracts wall-clock times when both share a tzinfo, wrong across DST.
+        return self.end.astimezone(UTC) - self.start.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    index: int  # from 1
+    date: date
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TrackInfo:
+    id: int
+    name: str
+    color: str | None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    event: Event
+    zone: ZoneInfo
+    days: tuple[Day, ...]
+    tracks: tuple[TrackInfo, ...]
+    total: int  # number of sessions
+
+
+def guid(kind: str, row_id: int) -> str:
+    """A stable UUID for a session, room or speaker: the same in every export of every format."""
+    return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{row_id}"))
+
+
+def event_url(event: Event) -> str | None:
+    """The event's public page, when it is an absolute http(s) URL (formats reject anything else)."""
+    url = event.external_event_url
+    return url if url and HTTP_URL.fullmatch(url) else None
+
+
+def event_zone(event: Event) -> ZoneInfo:
+    try:
+        return ZoneInfo(event.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ExportFailed(f"The event's time zone {event.timezone!r} is not an IANA time zone name.") from None
+
+
+def schedule_day(local_start: datetime) -> date:
+    """The local date a session belongs to, given its local start (see the module docstring)."""
+    return (local_start.replace(tzinfo=None) - timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)).date()
+
+
+def _in_schedule(event_id: int) -> Sequence[object]:
+    return (
+        EventSession.event_id == event_id,
+        EventSession.state.in_(SCHEDULE_STATES),
+        EventSession.deleted_at.is_(None),
+        EventSession.starts_at.is_not(None),
+        EventSession.ends_at.is_not(None),
+    )
+
+
+def _local_day_sql(zone: ZoneInfo) -> object:
+    shift = timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)
+    return cast(func.timezone(zone.key, EventSession.starts_at) - literal(shift), Date)
+
+
+def _day_start(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, DAY_CHANGE, tzinfo=zone)
+
+
+def _days(session: Session, event: Event, zone: ZoneInfo) -> tuple[tuple[Day, ...], int]:
+    """The event's days (from its own dates, widened to every session), and the session count."""
+    local_day = _local_day_sql(zone)
+    rows = session.execute(
+        select(local_day, func.count(), func.max(EventSession.ends_at), func.min(EventSession.ends_at - EventSession.starts_at))
+        .where(*_in_schedule(event.id))
+        .group_by(text("1"))  # by position: the bound zone makes the expression differ from itself
+    ).all()
+    for row in rows:
+        if row[3] < timedelta(0):
+            raise ExportFailed(f"A session on {row[0]:%Y-%m-%d} ends before it starts: fix its times and export again.")
+    latest_end = {row[0]: row[2].astimezone(zone) for row in rows}
+    first = schedule_day(event.starts_at.astimezone(zone))
+    last = max(first, schedule_day(event.ends_at.astimezone(zone)))
+    if latest_end:
+        first, last = min(first, *latest_end), max(last, *latest_end)
+    days = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        end = _day_start(day + timedelta(days=1), zone)
+        latest = latest_end.get(day, end)
+        days.append(Day(offset + 1, day, _day_start(day, zone), latest if latest.astimezone(UTC) > end.astimezone(UTC) else end))
+    return tuple(days), sum(row[1] for row in rows)
+
+
+def _tracks(session: Session, event: Event) -> tuple[TrackInfo, ...]:
+    rows = session.execute(
+        select(Track.id, Track.name, Track.color)
+        .where(Track.event_id == event.id, Track.deleted_at.is_(None))
+        .order_by(Track.name, Track.id)
+    ).all()
+    return tuple(TrackInfo(row[0], clean(row[1]), row[2]) for row in rows)
+
+
+def load_schedule(session: Session, event: Event) -> Schedule:
+    """Everything but the sessions themselves: zone, days and tracks (three small queries)."""
+    zone = event_zone(event)
+    days, total = _days(session, event, zone)
+    return Schedule(event=event, zone=zone, days=days, tracks=_tracks(session, event), total=total)
+
+
+def _joined(event_id: int) -> Select[tuple[object, ...]]:
+    return (
+        select(EventSession.id)
+        .outerjoin(Microlocation, and_(Microlocation.id == EventSession.microlocation_id, Microlocation.deleted_at.is_(None)))
+        .where(*_in_schedule(event_id))
+    )
+
+
+def _ordered_ids(session: Session, schedule: Schedule, order: Order) -> list[int]:
+    query = _joined(schedule.event.id)
+    if order == "room":
+        # Room order inside each day: by position, then id; the NO_ROOM placeholder last.
+        query = query.order_by(
+            _local_day_sql(schedule.zone),
+            Microlocation.position.is_(None),
+            Microlocation.position,
+            Microlocation.id,
+        )
+    return list(session.scalars(query.order_by(EventSession.starts_at, EventSession.id)))
+
+
+def session_rows_query(ids: Sequence[int]) -> Select[tuple[object, ...]]:
+    """Sessions with their room, track and type names: one query per batch."""
+    return (
+        select(
+            EventSession.id, EventSession.title, EventSession.subtitle, EventSession.short_abstract,
+            EventSession.long_abstract, EventSession.language, EventSession.slides_url,
+            EventSession.starts_at, EventSession.ends_at, Microlocation.id, Microlocation.name,
+            Track.name, SessionType.name,
+        )
+        .outerjoin(Microlocation, and_(Microlocation.id == EventSession.microlocation_id, Microlocation.deleted_at.is_(None)))
+        .outerjoin(Track, and_(Track.id == EventSession.track_id, Track.deleted_at.is_(None)))
+        .outerjoin(SessionType, and_(SessionType.id == EventSession.session_type_id, SessionType.deleted_at.is_(None)))
+        .where(EventSession.id.in_(ids))
+    )
+
+
+def speaker_rows_query(ids: Sequence[int]) -> Select[tuple[object, ...]]:
+    """Speakers of the given sessions, in a stable order: one query per batch."""
+    return (
+        select(SpeakerSession.session_id, Speaker.id, Speaker.name)
+        .join(Speaker, Speaker.id == SpeakerSession.speaker_id)
+        .where(SpeakerSession.session_id.in_(ids), Speaker.deleted_at.is_(None))
+        .order_by(SpeakerSession.session_id, Speaker.name, Speaker.id)
+    )
+
+
+def _batch(session: Session, schedule: Schedule, ids: Sequence[int]) -> list[ScheduleSession]:
+    speakers: dict[int, list[Person]] = {}
+    for session_id, speaker_id, name in session.execute(speaker_rows_query(ids)):
+        speakers.setdefault(session_id, []).append(Person(speaker_id, clean(name)))
+    zone = schedule.zone
+    loaded = {}
+    for row in session.execute(session_rows_query(ids)):
+        start, end = row[7].astimezone(zone), row[8].astimezone(zone)
+        loaded[row[0]] = ScheduleSession(
+            id=row[0], title=clean(row[1]), subtitle=clean_or_none(row[2]), abstract=clean_or_none(row[3]),
+            description=clean_or_none(row[4]), language=clean_or_none(row[5]), slides_url=clean_or_none(row[6]),
+            start=start, end=end, day=schedule_day(start), room_id=row[9],
+            room=NO_ROOM if row[9] is None else clean(row[10]), track=clean_or_none(row[11]),
+            type=clean_or_none(row[12]), speakers=tuple(speakers.get(row[0], ())),
+        )
+    return [loaded[session_id] for session_id in ids]
+
+
+def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -> Iterator[ScheduleSession]:
+    """The schedule's sessions, ``time`` ordered (start, id) or ``room`` ordered (day, room, start),
+    read in batches so that memory stays bounded whatever the size of the event."""
+    ids = _ordered_ids(session, schedule, order)
+    for offset in range(0, len(ids), BATCH_SIZE):
+        yield from _batch(session, schedule, ids[offset : offset + BATCH_SIZE])

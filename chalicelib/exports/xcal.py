@@ -1,0 +1,125 @@
+"""xCal in two forms, written incrementally with ``lxml.etree.xmlfile``.
+
+- ``conference`` (default): the pre-standard form Pentabarf, frab and pretalx emit and Giggity and
+  KCalendarCore read, element by element as in formats.md: floating local times of the event's
+  zone, real ``PT..`` durations, the numeric ``pentabarf:event-id`` filled in.
+- ``rfc6321``: RFC 6321 (namespace ``urn:ietf:params:xml:ns:icalendar-2.0``), every value typed,
+  local times with a ``tzid`` parameter defined by the VTIMEZONE the ``icalendar`` library builds
+  (translated by ``xcal_timezone``). It has no ``x-`` properties: the schema forbids them.
+
+Both carry the same sessions, UIDs, locations and speakers as the ``.ics`` export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, BinaryIO
+
+from lxml import etree
+from sqlalchemy.orm import Session
+
+from chalicelib.exports.base import ProgressCallback
+from chalicelib.exports.ical import PRODID, description, session_uid
+from chalicelib.exports.schedule import Schedule, ScheduleSession, event_url, iter_sessions, load_schedule
+from chalicelib.exports.text import clean
+from chalicelib.exports.xcal_rfc6321 import calendar_properties, timezone_component, vevent_rfc6321
+from chalicelib.models import Event
+
+XCAL_NS = "urn:ietf:params:xml:ns:xcal"
+PENTABARF_NS = "http://pentabarf.org"
+EVENT_ID = f"{{{PENTABARF_NS}}}event-id"
+ICALENDAR_NS = "urn:ietf:params:xml:ns:icalendar-2.0"
+
+
+def iso_duration(duration: timedelta) -> str:
+    """``PT1H30M`` style (RFC 5545 dur-time; hours may exceed 24); ``PT0S`` for zero."""
+    seconds = int(duration.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else "", f"{seconds}S" if seconds else ""]
+    return "PT" + ("".join(parts) or "0S")
+
+
+def floating(moment: datetime) -> str:
+    return f"{moment:%Y%m%dT%H%M%S}"
+
+
+def _sub(parent: etree._Element, tag: str, text: str) -> None:
+    etree.SubElement(parent, tag).text = text
+
+
+def vevent_conference(schedule: Schedule, item: ScheduleSession) -> etree._Element:
+    event = schedule.event
+    vevent = etree.Element("vevent")
+    _sub(vevent, "method", "PUBLISH")
+    _sub(vevent, "uid", session_uid(event, item))
+    _sub(vevent, EVENT_ID, str(item.id))
+    _sub(vevent, "dtstart", floating(item.start))
+    _sub(vevent, "dtend", floating(item.end))
+    _sub(vevent, "duration", iso_duration(item.duration))
+    _sub(vevent, "summary", item.title)
+    _sub(vevent, "description", description(item) or "")
+    _sub(vevent, "class", "PUBLIC")
+    _sub(vevent, "status", "CONFIRMED")
+    _sub(vevent, "category", item.track or "")
+    url = event_url(event)
+    if url:
+        _sub(vevent, "url", url)
+    _sub(vevent, "location", item.room)
+    for person in item.speakers:
+        _sub(vevent, "attendee", person.name)
+    return vevent
+
+
+def _conference_header(schedule: Schedule) -> list[etree._Element]:
+    name = clean(schedule.event.name)
+    header = []
+    for tag, text in (
+        ("version", "2.0"),
+        ("prodid", PRODID),
+        ("x-wr-caldesc", f"Schedule for sessions at {name}"),
+        ("x-wr-calname", name),
+    ):
+        element = etree.Element(tag)
+        element.text = text
+        header.append(element)
+    return header
+
+
+class XcalRenderer:
+    def estimate_total(self, session: Session, event: Event, options: Mapping[str, Any]) -> int | None:
+        return load_schedule(session, event).total
+
+    def render(
+        self, session: Session, event: Event, options: Mapping[str, Any], out: BinaryIO, progress: ProgressCallback
+    ) -> int:
+        schedule = load_schedule(session, event)
+        sessions = iter_sessions(session, schedule, order="time")
+        written = 0
+        with etree.xmlfile(out, encoding="utf-8") as xml:
+            xml.write_declaration()
+            if options.get("form") == "rfc6321":
+                stamp = datetime.now(UTC).replace(microsecond=0)
+                with xml.element(f"{{{ICALENDAR_NS}}}icalendar", nsmap={None: ICALENDAR_NS}):
+                    with xml.element(f"{{{ICALENDAR_NS}}}vcalendar"):
+                        xml.write(calendar_properties())
+                        with xml.element(f"{{{ICALENDAR_NS}}}components"):
+                            xml.write(timezone_component(schedule))
+                            for item in sessions:
+                                xml.write(vevent_rfc6321(schedule, item, stamp))
+                                written += 1
+                                progress(written)
+                return written
+            with xml.element("iCalendar", nsmap={"xCal": XCAL_NS, "pentabarf": PENTABARF_NS}):
+                with xml.element("vcalendar"):
+                    for element in _conference_header(schedule):
+                        xml.write(element)
+                    for item in sessions:
+                        xml.write(vevent_conference(schedule, item))
+                        written += 1
+                        progress(written)
+        return written
+
+
+renderer = XcalRenderer()
