@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
-# Everything outside the XML 1.0 ``Char`` production. Surrogates appear in a Python str only
-# when they are lone (e.g. decoded with ``surrogateescape``): a valid pair is one code point.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Everything outside the XML 1.0 ``Char`` production, plus DEL and the C1 controls: XML 1.0
+# discourages them and RFC 5545 forbids DEL in TEXT (the strict ``ical`` parser rejects it).
+# Surrogates appear in a Python str only when they are lone (e.g. decoded with
+# ``surrogateescape``): a valid pair is one code point.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean(value: object) -> str:
