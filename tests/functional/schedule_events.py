@@ -121,3 +121,13 @@ def validator(name: str) -> Any:
     if not path.exists():
         pytest.skip(f"validator {path} is not available (../shared/validators)")
     return path
+
+
+def assert_valid_schedule(data: bytes) -> Any:
+    """The document, after lxml's XMLSchema accepted it against the C3VOC schema."""
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(validator("schedule.xml.xsd"))))
+    document = etree.fromstring(data)
+    schema.assertValid(document)
+    return document

@@ -15,18 +15,11 @@ from tests.functional.schedule_events import (
     ZONE_IDS,
     ZONES,
     Zone,
+    assert_valid_schedule,
     hostile_event,
     long_session_event,
     render,
-    validator,
 )
-
-
-def assert_valid_schedule(data: bytes) -> etree._Element:
-    schema = etree.XMLSchema(etree.parse(str(validator("schedule.xml.xsd"))))
-    document = etree.fromstring(data)
-    schema.assertValid(document)
-    return document
 
 
 @pytest.mark.parametrize("zone", ZONES, ids=ZONE_IDS)
