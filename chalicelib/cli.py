@@ -74,7 +74,8 @@ def cmd_token(args: argparse.Namespace) -> Any:
 
 
 def cmd_import_schedule(args: argparse.Namespace) -> Any:
-    from chalicelib.schedule_import import ScheduleImportError, import_schedule_file
+    from chalicelib.schedule_import import import_schedule_file
+    from chalicelib.schedule_parse import ScheduleImportError
 
     try:
         with transaction() as session:

@@ -50,11 +50,19 @@ def _named(session: Session, names: list[str | None], make: Any) -> dict[str, An
 def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str | None = None) -> dict[str, Any]:
     event = _event(session, parsed, _identifier(parsed, identifier))
     items = parsed.sessions
-    rooms = _named(session, [item.room for item in items],
-                   lambda name, n: models.Microlocation(event_id=event.id, name=name, position=n))
-    tracks = _named(session, [item.track for item in items],
-                    lambda name, n: models.Track(event_id=event.id, name=name, color=parsed.track_colors.get(name)))
-    types = _named(session, [item.type for item in items], lambda name, n: models.SessionType(event_id=event.id, name=name))
+    rooms = _named(
+        session,
+        [item.room for item in items],
+        lambda name, n: models.Microlocation(event_id=event.id, name=name, position=n),
+    )
+    tracks = _named(
+        session,
+        [item.track for item in items],
+        lambda name, n: models.Track(event_id=event.id, name=name, color=parsed.track_colors.get(name)),
+    )
+    types = _named(
+        session, [item.type for item in items], lambda name, n: models.SessionType(event_id=event.id, name=name)
+    )
     speakers: dict[str, models.Speaker] = {}
     for key, name in (person for item in items for person in item.speakers):
         speakers.setdefault(key, models.Speaker(event_id=event.id, name=name))
@@ -62,9 +70,15 @@ def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str 
     session.flush()
     rows = [
         models.EventSession(
-            event_id=event.id, title=item.title, subtitle=item.subtitle, short_abstract=item.abstract,
-            long_abstract=item.description, language=item.language, state="confirmed",
-            starts_at=item.start, ends_at=item.start + item.duration,
+            event_id=event.id,
+            title=item.title,
+            subtitle=item.subtitle,
+            short_abstract=item.abstract,
+            long_abstract=item.description,
+            language=item.language,
+            state="confirmed",
+            starts_at=item.start,
+            ends_at=item.start + item.duration,
             microlocation_id=rooms[item.room].id if item.room else None,
             track_id=tracks[item.track].id if item.track else None,
             session_type_id=types[item.type].id if item.type else None,
@@ -78,11 +92,19 @@ def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str 
         for item, row in zip(items, rows, strict=True)
         for key in dict.fromkeys(key for key, _ in item.speakers)
     )
-    return {"identifier": event.identifier, "id": event.id, "timezone": event.timezone, "sessions": len(rows),
-            "rooms": len(rooms), "tracks": len(tracks), "speakers": len(speakers)}
+    return {
+        "identifier": event.identifier,
+        "id": event.id,
+        "timezone": event.timezone,
+        "sessions": len(rows),
+        "rooms": len(rooms),
+        "tracks": len(tracks),
+        "speakers": len(speakers),
+    }
 
 
-def import_schedule_file(session: Session, data: bytes, identifier: str | None = None,
-                         timezone: str | None = None) -> dict[str, Any]:
+def import_schedule_file(
+    session: Session, data: bytes, identifier: str | None = None, timezone: str | None = None
+) -> dict[str, Any]:
     """Parse and import; raises ``ScheduleImportError`` with a message for a person."""
     return import_schedule(session, parse_schedule(data, timezone), identifier)

@@ -75,7 +75,9 @@ def _parse_root(data: bytes) -> Element:
     except ParseError as error:
         raise ScheduleImportError(f"The file is not well-formed XML: {error}.") from None
     if root.tag != "schedule" or root.find("conference") is None:
-        raise ScheduleImportError(f"Not a schedule.xml file: the root is <{root.tag}>, not <schedule> with a <conference>.")
+        raise ScheduleImportError(
+            f"Not a schedule.xml file: the root is <{root.tag}>, not <schedule> with a <conference>."
+        )
     return root
 
 

@@ -115,26 +115,29 @@ def _conference(schedule: Schedule) -> etree._Element:
 
 def _event(item: ScheduleSession, prefix: str) -> etree._Element:
     element = etree.Element("event", id=str(item.id), guid=guid("session", item.id))
-    _sub(element, "room", item.room)
-    _sub(element, "title", item.title)
-    _sub(element, "subtitle", item.subtitle or "")
-    _sub(element, "type", item.type or "")
-    _sub(element, "date", item.start.isoformat())
-    _sub(element, "start", f"{item.start:%H:%M}")
-    _sub(element, "duration", hh_mm(item.duration, item))
-    _sub(element, "abstract", item.abstract or "")
-    if item.description:
-        _sub(element, "description", item.description)
-    _sub(element, "slug", session_slug(prefix, item))
-    _sub(element, "track", item.track or "")
-    if item.language:
-        _sub(element, "language", item.language)
-    persons = _sub(element, "persons")
+    fields = [
+        ("room", item.room),
+        ("title", item.title),
+        ("subtitle", item.subtitle or ""),
+        ("type", item.type or ""),
+        ("date", item.start.isoformat()),
+        ("start", f"{item.start:%H:%M}"),
+        ("duration", hh_mm(item.duration, item)),
+        ("abstract", item.abstract or ""),
+        ("description", item.description),
+        ("slug", session_slug(prefix, item)),
+        ("track", item.track or ""),
+        ("language", item.language),
+    ]
+    for tag, text in fields:
+        if text is not None:
+            etree.SubElement(element, tag).text = text
+    persons = etree.SubElement(element, "persons")
     for person in item.speakers:
-        _sub(persons, "person", person.name, id=str(person.id), guid=guid("speaker", person.id))
-    links = _sub(element, "links")
+        etree.SubElement(persons, "person", id=str(person.id), guid=guid("speaker", person.id)).text = person.name
+    links = etree.SubElement(element, "links")
     if item.slides_url and HTTP_URL.fullmatch(item.slides_url):
-        _sub(links, "link", "Slides", href=item.slides_url)
+        etree.SubElement(links, "link", href=item.slides_url).text = "Slides"
     return element
 
 

@@ -4,8 +4,8 @@ Which sessions: the event's ``accepted`` and ``confirmed`` sessions that are not
 have both a start and an end. All formats export exactly this set.
 
 Queries, whatever the size of the event: one for the day summary, one for the tracks, one for the
-ordered session ids, then two per batch of sessions (sessions joined with their room, track and
-type; their speakers keyed by session id). Never one per day, room or session.
+sessions joined with their room, track and type, one for their speakers keyed by session id.
+Never one per day, room or session.
 
 Times are aware datetimes in the event's IANA zone. A session belongs to the local date of its
 start shifted back by the day-change hour (04:00, as pretalx), so a talk at 01:30 stays on the
@@ -19,15 +19,16 @@ left out in xCal and iCalendar). Deleted speakers are left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 import re
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Date, Select, and_, cast, func, literal, select, text
+from sqlalchemy import ColumnElement, Date, Select, and_, cast, func, literal, select, text
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.base import ExportFailed
@@ -37,12 +38,12 @@ from chalicelib.models import Event, EventSession, Microlocation, SessionType, S
 SCHEDULE_STATES = ("accepted", "confirmed")
 DAY_CHANGE = time(4, 0)
 NO_ROOM = "Room to be announced"
-BATCH_SIZE = 1000
 # guids are UUID5s of this namespace and a row's id: the same session keeps its guid forever.
 GUID_NAMESPACE = uuid.UUID("6f1e3c5a-1d0e-5b4e-9a53-0e7a3c2f4b10")
 HTTP_URL = re.compile(r"https?://\S+")
 
 Order = Literal["time", "room"]
+Rows: TypeAlias = "Select[*tuple[Any, ...]]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,7 @@ class Schedule:
     total: int  # number of sessions
 
 
+@lru_cache(maxsize=65536)  # speakers and rooms repeat across sessions
 def guid(kind: str, row_id: int) -> str:
     """A stable UUID for a session, room or speaker: the same in every export of every format."""
     return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{row_id}"))
@@ -122,7 +124,7 @@ def schedule_day(local_start: datetime) -> date:
     return (local_start.replace(tzinfo=None) - timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)).date()
 
 
-def _in_schedule(event_id: int) -> Sequence[object]:
+def _in_schedule(event_id: int) -> tuple[ColumnElement[bool], ...]:
     return (
         EventSession.event_id == event_id,
         EventSession.state.in_(SCHEDULE_STATES),
@@ -132,7 +134,7 @@ def _in_schedule(event_id: int) -> Sequence[object]:
     )
 
 
-def _local_day_sql(zone: ZoneInfo) -> object:
+def _local_day_sql(zone: ZoneInfo) -> ColumnElement[date]:
     shift = timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)
     return cast(func.timezone(zone.key, EventSession.starts_at) - literal(shift), Date)
 
@@ -144,8 +146,13 @@ def _day_start(day: date, zone: ZoneInfo) -> datetime:
 def _days(session: Session, event: Event, zone: ZoneInfo) -> tuple[tuple[Day, ...], int]:
     """The event's days (from its own dates, widened to every session), and the session count."""
     local_day = _local_day_sql(zone)
-    rows = session.execute(
-        select(local_day, func.count(), func.max(EventSession.ends_at), func.min(EventSession.ends_at - EventSession.starts_at))
+    rows: Sequence[Any] = session.execute(
+        select(
+            local_day,
+            func.count(),
+            func.max(EventSession.ends_at),
+            func.min(EventSession.ends_at - EventSession.starts_at),
+        )
         .where(*_in_schedule(event.id))
         .group_by(text("1"))  # by position: the bound zone makes the expression differ from itself
     ).all()
@@ -162,7 +169,9 @@ def _days(session: Session, event: Event, zone: ZoneInfo) -> tuple[tuple[Day, ..
         day = first + timedelta(days=offset)
         end = _day_start(day + timedelta(days=1), zone)
         latest = latest_end.get(day, end)
-        days.append(Day(offset + 1, day, _day_start(day, zone), latest if latest.astimezone(UTC) > end.astimezone(UTC) else end))
+        days.append(
+            Day(offset + 1, day, _day_start(day, zone), latest if latest.astimezone(UTC) > end.astimezone(UTC) else end)
+        )
     return tuple(days), sum(row[1] for row in rows)
 
 
@@ -182,74 +191,89 @@ def load_schedule(session: Session, event: Event) -> Schedule:
     return Schedule(event=event, zone=zone, days=days, tracks=_tracks(session, event), total=total)
 
 
-def _joined(event_id: int) -> Select[tuple[object, ...]]:
-    return (
-        select(EventSession.id)
-        .outerjoin(Microlocation, and_(Microlocation.id == EventSession.microlocation_id, Microlocation.deleted_at.is_(None)))
-        .where(*_in_schedule(event_id))
-    )
-
-
-def _ordered_ids(session: Session, schedule: Schedule, order: Order) -> list[int]:
-    query = _joined(schedule.event.id)
-    if order == "room":
-        # Room order inside each day: by position, then id; the NO_ROOM placeholder last.
-        query = query.order_by(
-            _local_day_sql(schedule.zone),
-            Microlocation.position.is_(None),
-            Microlocation.position,
-            Microlocation.id,
-        )
-    return list(session.scalars(query.order_by(EventSession.starts_at, EventSession.id)))
-
-
-def session_rows_query(ids: Sequence[int]) -> Select[tuple[object, ...]]:
-    """Sessions with their room, track and type names: one query per batch."""
+def session_rows_query(event_id: int) -> Rows:
+    """The schedule's sessions with their room, track and type, in time order: one query."""
     return (
         select(
-            EventSession.id, EventSession.title, EventSession.subtitle, EventSession.short_abstract,
-            EventSession.long_abstract, EventSession.language, EventSession.slides_url,
-            EventSession.starts_at, EventSession.ends_at, Microlocation.id, Microlocation.name,
-            Track.name, SessionType.name,
+            EventSession.id,
+            EventSession.title,
+            EventSession.subtitle,
+            EventSession.short_abstract,
+            EventSession.long_abstract,
+            EventSession.language,
+            EventSession.slides_url,
+            EventSession.starts_at,
+            EventSession.ends_at,
+            Microlocation.id,
+            Microlocation.name,
+            Microlocation.position,
+            Track.name,
+            SessionType.name,
         )
-        .outerjoin(Microlocation, and_(Microlocation.id == EventSession.microlocation_id, Microlocation.deleted_at.is_(None)))
+        .outerjoin(
+            Microlocation, and_(Microlocation.id == EventSession.microlocation_id, Microlocation.deleted_at.is_(None))
+        )
         .outerjoin(Track, and_(Track.id == EventSession.track_id, Track.deleted_at.is_(None)))
         .outerjoin(SessionType, and_(SessionType.id == EventSession.session_type_id, SessionType.deleted_at.is_(None)))
-        .where(EventSession.id.in_(ids))
+        .where(*_in_schedule(event_id))
+        .order_by(EventSession.starts_at, EventSession.id)
     )
 
 
-def speaker_rows_query(ids: Sequence[int]) -> Select[tuple[object, ...]]:
-    """Speakers of the given sessions, in a stable order: one query per batch."""
+def speaker_rows_query(event_id: int) -> Rows:
+    """The speakers of the schedule's sessions, keyed by session id, in a stable order: one query."""
     return (
         select(SpeakerSession.session_id, Speaker.id, Speaker.name)
         .join(Speaker, Speaker.id == SpeakerSession.speaker_id)
-        .where(SpeakerSession.session_id.in_(ids), Speaker.deleted_at.is_(None))
+        .join(EventSession, EventSession.id == SpeakerSession.session_id)
+        .where(*_in_schedule(event_id), Speaker.deleted_at.is_(None))
         .order_by(SpeakerSession.session_id, Speaker.name, Speaker.id)
     )
 
 
-def _batch(session: Session, schedule: Schedule, ids: Sequence[int]) -> list[ScheduleSession]:
-    speakers: dict[int, list[Person]] = {}
-    for session_id, speaker_id, name in session.execute(speaker_rows_query(ids)):
-        speakers.setdefault(session_id, []).append(Person(speaker_id, clean(name)))
-    zone = schedule.zone
-    loaded = {}
-    for row in session.execute(session_rows_query(ids)):
-        start, end = row[7].astimezone(zone), row[8].astimezone(zone)
-        loaded[row[0]] = ScheduleSession(
-            id=row[0], title=clean(row[1]), subtitle=clean_or_none(row[2]), abstract=clean_or_none(row[3]),
-            description=clean_or_none(row[4]), language=clean_or_none(row[5]), slides_url=clean_or_none(row[6]),
-            start=start, end=end, day=schedule_day(start), room_id=row[9],
-            room=NO_ROOM if row[9] is None else clean(row[10]), track=clean_or_none(row[11]),
-            type=clean_or_none(row[12]), speakers=tuple(speakers.get(row[0], ())),
-        )
-    return [loaded[session_id] for session_id in ids]
+def _speakers(session: Session, event_id: int) -> dict[int, tuple[Person, ...]]:
+    grouped: dict[int, list[Person]] = {}
+    for session_id, speaker_id, name in session.execute(speaker_rows_query(event_id)):
+        grouped.setdefault(session_id, []).append(Person(speaker_id, clean(name)))
+    return {session_id: tuple(people) for session_id, people in grouped.items()}
+
+
+def _room_order(item: tuple[ScheduleSession, int | None]) -> tuple[Any, ...]:
+    """Inside each day: rooms by position, then id, the NO_ROOM placeholder last; then time order."""
+    session, position = item
+    return (session.day, session.room_id is None, position or 0, session.room_id or 0)
 
 
 def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -> Iterator[ScheduleSession]:
-    """The schedule's sessions, ``time`` ordered (start, id) or ``room`` ordered (day, room, start),
-    read in batches so that memory stays bounded whatever the size of the event."""
-    ids = _ordered_ids(session, schedule, order)
-    for offset in range(0, len(ids), BATCH_SIZE):
-        yield from _batch(session, schedule, ids[offset : offset + BATCH_SIZE])
+    """The schedule's sessions, ``time`` ordered (start, id) or ``room`` ordered (day, room, start).
+
+    Two queries whatever the size of the event (pg8000 buffers a result anyway); the sessions are
+    held as small immutable rows, a few megabytes for 10,000 sessions.
+    """
+    speakers = _speakers(session, schedule.event.id)
+    zone = schedule.zone
+    loaded = []
+    for row in session.execute(session_rows_query(schedule.event.id)):
+        start = row[7].astimezone(zone)
+        item = ScheduleSession(
+            id=row[0],
+            title=clean(row[1]),
+            subtitle=clean_or_none(row[2]),
+            abstract=clean_or_none(row[3]),
+            description=clean_or_none(row[4]),
+            language=clean_or_none(row[5]),
+            slides_url=clean_or_none(row[6]),
+            start=start,
+            end=row[8].astimezone(zone),
+            day=schedule_day(start),
+            room_id=row[9],
+            room=NO_ROOM if row[9] is None else clean(row[10]),
+            track=clean_or_none(row[12]),
+            type=clean_or_none(row[13]),
+            speakers=speakers.get(row[0], ()),
+        )
+        loaded.append((item, row[11]))
+    if order == "room":
+        loaded.sort(key=_room_order)  # stable: time order is kept inside each room
+    for item, _ in loaded:
+        yield item

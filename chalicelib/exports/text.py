@@ -25,6 +25,8 @@ def clean(value: object) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    if text.isascii() and text.isprintable():  # the common case, checked in C: nothing to remove
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _FORBIDDEN.sub("", text)
 

@@ -101,24 +101,28 @@ class XcalRenderer:
             xml.write_declaration()
             if options.get("form") == "rfc6321":
                 stamp = datetime.now(UTC).replace(microsecond=0)
-                with xml.element(f"{{{ICALENDAR_NS}}}icalendar", nsmap={None: ICALENDAR_NS}):
-                    with xml.element(f"{{{ICALENDAR_NS}}}vcalendar"):
-                        xml.write(calendar_properties())
-                        with xml.element(f"{{{ICALENDAR_NS}}}components"):
-                            xml.write(timezone_component(schedule))
-                            for item in sessions:
-                                xml.write(vevent_rfc6321(schedule, item, stamp))
-                                written += 1
-                                progress(written)
+                with (
+                    xml.element(f"{{{ICALENDAR_NS}}}icalendar", nsmap={None: ICALENDAR_NS}),
+                    xml.element(f"{{{ICALENDAR_NS}}}vcalendar"),
+                ):
+                    xml.write(calendar_properties())
+                    with xml.element(f"{{{ICALENDAR_NS}}}components"):
+                        xml.write(timezone_component(schedule))
+                        for item in sessions:
+                            xml.write(vevent_rfc6321(schedule, item, stamp))
+                            written += 1
+                            progress(written)
                 return written
-            with xml.element("iCalendar", nsmap={"xCal": XCAL_NS, "pentabarf": PENTABARF_NS}):
-                with xml.element("vcalendar"):
-                    for element in _conference_header(schedule):
-                        xml.write(element)
-                    for item in sessions:
-                        xml.write(vevent_conference(schedule, item))
-                        written += 1
-                        progress(written)
+            with (
+                xml.element("iCalendar", nsmap={"xCal": XCAL_NS, "pentabarf": PENTABARF_NS}),
+                xml.element("vcalendar"),
+            ):
+                for element in _conference_header(schedule):
+                    xml.write(element)
+                for item in sessions:
+                    xml.write(vevent_conference(schedule, item))
+                    written += 1
+                    progress(written)
         return written
 
 

@@ -57,7 +57,7 @@ def calendar_properties() -> etree._Element:
 
 def _observance(parent: etree._Element, observance: icalendar.cal.Component) -> None:
     """One STANDARD or DAYLIGHT block; ``icalendar`` writes them with DTSTART, RDATEs, offsets, names."""
-    properties = _e(_e(parent, observance.name.lower()), "properties")
+    properties = _e(_e(parent, str(observance.name).lower()), "properties")
     values: dict[str, Any] = dict(observance.items())
     _property(properties, "dtstart", "date-time", local_date_time(values["DTSTART"].dt))
     _property(properties, "tzoffsetfrom", "utc-offset", utc_offset(values["TZOFFSETFROM"].td))

@@ -67,27 +67,60 @@ def hostile_event(factory: Factory, zone: Zone, **fields: Any) -> models.Event:
     grace, ada = factory.speaker(event, "Grace <Hopper> & co"), factory.speaker(event, "Ada 🎉 Lovelace")
     common = {"event": event}
     factory.session(
-        **common, title="Opening & <welcome> 🎉", starts_at=local(zone, -1, 10), ends_at=local(zone, -1, 11),
-        microlocation_id=hall.id, track_id=main.id, session_type_id=talk.id, speakers=(grace, ada),
-        short_abstract=HOSTILE_TEXT, long_abstract="Line one\r\nLine two; with, commas\\ and backslash",
-        language="en", slides_url="https://example.com/slides.pdf",
+        **common,
+        title="Opening & <welcome> 🎉",
+        starts_at=local(zone, -1, 10),
+        ends_at=local(zone, -1, 11),
+        microlocation_id=hall.id,
+        track_id=main.id,
+        session_type_id=talk.id,
+        speakers=(grace, ada),
+        short_abstract=HOSTILE_TEXT,
+        long_abstract="Line one\r\nLine two; with, commas\\ and backslash",
+        language="en",
+        slides_url="https://example.com/slides.pdf",
     )
     factory.session(
-        **common, title="Across the DST change", state="confirmed", starts_at=local(zone, 0, 1, 30),
-        ends_at=local(zone, 0, 4, 0), microlocation_id=hall.id, track_id=digit.id, speakers=(grace,),
+        **common,
+        title="Across the DST change",
+        state="confirmed",
+        starts_at=local(zone, 0, 1, 30),
+        ends_at=local(zone, 0, 4, 0),
+        microlocation_id=hall.id,
+        track_id=digit.id,
+        speakers=(grace,),
     )
     factory.session(
-        **common, title="Past midnight", starts_at=local(zone, 0, 23, 30), ends_at=local(zone, 1, 1, 0),
-        microlocation_id=annex.id, track_id=main.id, speakers=(grace,),
+        **common,
+        title="Past midnight",
+        starts_at=local(zone, 0, 23, 30),
+        ends_at=local(zone, 1, 1, 0),
+        microlocation_id=annex.id,
+        track_id=main.id,
+        speakers=(grace,),
     )
-    factory.session(**common, title=HOSTILE_TEXT, starts_at=local(zone, 1, 2), ends_at=local(zone, 1, 3),
-                    microlocation_id=annex.id)
+    factory.session(
+        **common, title=HOSTILE_TEXT, starts_at=local(zone, 1, 2), ends_at=local(zone, 1, 3), microlocation_id=annex.id
+    )
     factory.session(**common, title="No room, no track", starts_at=local(zone, 1, 12), ends_at=local(zone, 1, 13))
-    factory.session(**common, title=LONG_TITLE, starts_at=local(zone, 1, 14), ends_at=local(zone, 1, 14, 45),
-                    microlocation_id=hall.id, short_abstract=LONG_TITLE * 4)
-    factory.session(event=event, title="Pending", state="pending", starts_at=local(zone, 1, 9), ends_at=local(zone, 1, 10))
-    factory.session(event=event, title="Deleted", starts_at=local(zone, 1, 9), ends_at=local(zone, 1, 10),
-                    deleted_at=local(zone, -5, 9))
+    factory.session(
+        **common,
+        title=LONG_TITLE,
+        starts_at=local(zone, 1, 14),
+        ends_at=local(zone, 1, 14, 45),
+        microlocation_id=hall.id,
+        short_abstract=LONG_TITLE * 4,
+    )
+    factory.session(
+        event=event, title="Pending", state="pending", starts_at=local(zone, 1, 9), ends_at=local(zone, 1, 10)
+    )
+    factory.session(
+        event=event,
+        title="Deleted",
+        starts_at=local(zone, 1, 9),
+        ends_at=local(zone, 1, 10),
+        deleted_at=local(zone, -5, 9),
+    )
     factory.session(event=event, title="Unscheduled")
     return event
 
@@ -98,8 +131,9 @@ EXPORTED_TITLES = 6  # the sessions of hostile_event that belong in every schedu
 def long_session_event(factory: Factory) -> models.Event:
     """An event whose only session lasts 25 hours."""
     zone = ZONES[0]
-    event = factory.event(identifier="marathon", timezone=zone.name, starts_at=local(zone, 0, 9),
-                          ends_at=local(zone, 2, 9))
+    event = factory.event(
+        identifier="marathon", timezone=zone.name, starts_at=local(zone, 0, 9), ends_at=local(zone, 2, 9)
+    )
     factory.session(event, title="Hackathon", starts_at=local(zone, 0, 10), ends_at=local(zone, 1, 11))
     return event
 

@@ -8,9 +8,9 @@ from datetime import UTC
 import icalendar
 import pytest
 import vobject
-from chalicelib.exports.text import clean
 from ical.calendar_stream import IcsCalendarStream
 
+from chalicelib.exports.text import clean
 from tests.functional.schedule_events import (
     EXPORTED_TITLES,
     HOSTILE_TEXT,

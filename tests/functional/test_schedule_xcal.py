@@ -21,8 +21,21 @@ from tests.functional.schedule_events import (
 
 PENTABARF = "{http://pentabarf.org}"
 RFC = {"x": "urn:ietf:params:xml:ns:icalendar-2.0"}
-VEVENT_ORDER = ["method", "uid", f"{PENTABARF}event-id", "dtstart", "dtend", "duration", "summary", "description",
-                "class", "status", "category", "url", "location"]
+VEVENT_ORDER = [
+    "method",
+    "uid",
+    f"{PENTABARF}event-id",
+    "dtstart",
+    "dtend",
+    "duration",
+    "summary",
+    "description",
+    "class",
+    "status",
+    "category",
+    "url",
+    "location",
+]
 
 
 def conference(event) -> etree._Element:
@@ -68,7 +81,10 @@ def test_xcal_conference_form_is_ordered_by_start_with_floating_local_times(fact
     assert starts == sorted(starts)
     [dst] = [v for v in vevents if v.findtext("summary") == "Across the DST change"]
     assert (dst.findtext("dtstart"), dst.findtext("dtend"), dst.findtext("duration")) == (
-        f"{zone.dst_day:%Y%m%d}T013000", f"{zone.dst_day:%Y%m%d}T040000", "PT1H30M")
+        f"{zone.dst_day:%Y%m%d}T013000",
+        f"{zone.dst_day:%Y%m%d}T040000",
+        "PT1H30M",
+    )
 
 
 def test_xcal_conference_form_lists_speakers_and_placeholder_room(factory):
@@ -77,7 +93,9 @@ def test_xcal_conference_form_lists_speakers_and_placeholder_room(factory):
     vevents = {v.findtext("summary"): v for v in conference(event).iterfind("vcalendar/vevent")}
 
     assert [a.text for a in vevents["Opening & <welcome> 🎉"].iterfind("attendee")] == [
-        "Ada 🎉 Lovelace", "Grace <Hopper> & co"]
+        "Ada 🎉 Lovelace",
+        "Grace <Hopper> & co",
+    ]
     assert vevents["No room, no track"].findtext("location") == "Room to be announced"
     assert vevents["No room, no track"].findtext("category") == ""
 

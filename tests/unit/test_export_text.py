@@ -23,8 +23,19 @@ from chalicelib.exports.text import clean, clean_or_none
         ("emoji 🎉 rtl مرحبا שלום", "emoji 🎉 rtl مرحبا שלום"),
         ("& < > ' \"", "& < > ' \""),
     ],
-    ids=["plain", "form-feed", "nul", "escape", "tab-lf-kept", "line-ends", "lone-surrogate", "non-characters",
-         "del-and-c1", "emoji-rtl", "markup-left-to-the-writer"],
+    ids=[
+        "plain",
+        "form-feed",
+        "nul",
+        "escape",
+        "tab-lf-kept",
+        "line-ends",
+        "lone-surrogate",
+        "non-characters",
+        "del-and-c1",
+        "emoji-rtl",
+        "markup-left-to-the-writer",
+    ],
 )
 def test_clean_removes_what_consumers_refuse(raw: str, expected: str):
     assert clean(raw) == expected

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib.exports.base import ExportFailed
+from chalicelib.exports.ical import fold
 from chalicelib.exports.pentabarf import acronym, ascii_slug, hh_mm, session_slug
 from chalicelib.exports.schedule import guid, schedule_day
 from chalicelib.exports.xcal import iso_duration
@@ -27,7 +28,8 @@ def test_schedule_day_changes_at_four(hour: int, expected: date):
 
 
 @pytest.mark.parametrize(
-    ("minutes", "expected"), [(0, "00:00"), (45, "00:45"), (90, "01:30"), (23 * 60 + 59, "23:59")],
+    ("minutes", "expected"),
+    [(0, "00:00"), (45, "00:45"), (90, "01:30"), (23 * 60 + 59, "23:59")],
     ids=["zero", "minutes", "hours", "longest"],
 )
 def test_hh_mm_durations(minutes: int, expected: str):
@@ -41,8 +43,12 @@ def test_hh_mm_rejects_a_day_or_more():
 
 @pytest.mark.parametrize(
     ("duration", "expected"),
-    [(timedelta(0), "PT0S"), (timedelta(minutes=90), "PT1H30M"), (timedelta(hours=25), "PT25H"),
-     (timedelta(seconds=61), "PT1M1S")],
+    [
+        (timedelta(0), "PT0S"),
+        (timedelta(minutes=90), "PT1H30M"),
+        (timedelta(hours=25), "PT25H"),
+        (timedelta(seconds=61), "PT1M1S"),
+    ],
     ids=["zero", "hours-minutes", "over-a-day", "seconds"],
 )
 def test_iso_duration(duration: timedelta, expected: str):
@@ -50,7 +56,8 @@ def test_iso_duration(duration: timedelta, expected: str):
 
 
 @pytest.mark.parametrize(
-    ("identifier", "expected"), [("FOSSASIA-2026", "fossasia-2026"), ("ab", "ab__"), ("a b&c!", "a-b-c")],
+    ("identifier", "expected"),
+    [("FOSSASIA-2026", "fossasia-2026"), ("ab", "ab__"), ("a b&c!", "a-b-c")],
     ids=["upper-case", "short", "symbols"],
 )
 def test_acronym_matches_the_schema_pattern(identifier: str, expected: str):
@@ -58,7 +65,8 @@ def test_acronym_matches_the_schema_pattern(identifier: str, expected: str):
 
 
 @pytest.mark.parametrize(
-    ("title", "expected"), [("Hello, Wörld!", "fo_o-12-hello-world"), ("🎉🎉", "fo_o-12-session")],
+    ("title", "expected"),
+    [("Hello, Wörld!", "fo_o-12-hello-world"), ("🎉🎉", "fo_o-12-session")],
     ids=["accents", "nothing-ascii"],
 )
 def test_session_slug(title: str, expected: str):
@@ -74,8 +82,26 @@ def test_guids_are_stable_and_distinct_per_kind():
 
 
 @pytest.mark.parametrize(
-    ("offset", "expected"), [(timedelta(hours=5, minutes=30), "+05:30"), (timedelta(hours=-3, minutes=-30), "-03:30")],
+    ("offset", "expected"),
+    [(timedelta(hours=5, minutes=30), "+05:30"), (timedelta(hours=-3, minutes=-30), "-03:30")],
     ids=["kolkata", "st-johns"],
 )
 def test_utc_offset(offset: timedelta, expected: str):
     assert utc_offset(offset) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["SUMMARY:" + "a" * 300, "SUMMARY:" + "🎉é" * 100, "DESCRIPTION:" + "x\\, y\\; z\\n" * 40, "SHORT:line"],
+    ids=["ascii", "multibyte", "escapes", "short"],
+)
+def test_fold_keeps_lines_within_75_octets_and_unfolds_to_the_original(line: str):
+    folded = fold(line)
+
+    physical = folded.split(b"\r\n")[:-1]
+    assert folded.endswith(b"\r\n") and all(len(part) <= 75 for part in physical)
+    assert all(part.startswith(b" ") for part in physical[1:])
+    assert all(not part.endswith(b"\\") for part in physical[:-1])
+    assert b"".join(part.decode("utf-8").encode("utf-8")[1:] if n else part for n, part in enumerate(physical)) == (
+        line.encode("utf-8")
+    )
