@@ -16,7 +16,6 @@ library's own folder walks every character in Python and took a third of the exp
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, BinaryIO
@@ -24,15 +23,16 @@ from typing import Any, BinaryIO
 import icalendar
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.base import ProgressCallback
 from chalicelib.exports.schedule import (
+    Options,
     Person,
+    Progress,
     Schedule,
+    ScheduleRenderer,
     ScheduleSession,
     event_url,
     guid,
     iter_sessions,
-    load_schedule,
 )
 from chalicelib.exports.text import clean
 from chalicelib.models import Event
@@ -176,18 +176,12 @@ def wire(component: icalendar.Event, lines: dict[tuple[str, int], tuple[Any, byt
     return b"".join(out)
 
 
-class IcalRenderer:
-    def estimate_total(self, session: Session, event: Event, options: Mapping[str, Any]) -> int | None:
-        return load_schedule(session, event).total
-
-    def render(
-        self, session: Session, event: Event, options: Mapping[str, Any], out: BinaryIO, progress: ProgressCallback
-    ) -> int:
-        schedule = load_schedule(session, event)
+class IcalRenderer(ScheduleRenderer):
+    def write(self, db: Session, schedule: Schedule, options: Options, out: BinaryIO, progress: Progress) -> int:
         shared = shared_properties(schedule, datetime.now(UTC).replace(microsecond=0))
         out.write(_calendar_head(schedule))
         written, lines = 0, dict[tuple[str, int], tuple[Any, bytes]]()
-        for item in iter_sessions(session, schedule, order="time"):
+        for item in iter_sessions(db, schedule, order="time"):
             out.write(wire(vevent(schedule, item, shared), lines))
             written += 1
             progress(written)

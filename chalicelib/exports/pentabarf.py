@@ -11,24 +11,26 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any, BinaryIO
 
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.base import ExportFailed, ProgressCallback
+from chalicelib.exports.base import ExportFailed
 from chalicelib.exports.schedule import (
     HTTP_URL,
     Day,
+    Options,
+    Progress,
     Schedule,
+    ScheduleRenderer,
     ScheduleSession,
     TrackInfo,
     event_url,
     guid,
     iter_sessions,
-    load_schedule,
 )
 from chalicelib.exports.text import clean
 from chalicelib.models import Event
@@ -146,16 +148,11 @@ def _by_day_and_room(sessions: Iterator[ScheduleSession]) -> Iterator[tuple[Any,
     return itertools.groupby(sessions, key=lambda item: (item.day, item.room_id, item.room))
 
 
-class PentabarfRenderer:
-    def estimate_total(self, session: Session, event: Event, options: Mapping[str, Any]) -> int | None:
-        return load_schedule(session, event).total
-
-    def render(
-        self, session: Session, event: Event, options: Mapping[str, Any], out: BinaryIO, progress: ProgressCallback
-    ) -> int:
-        schedule = load_schedule(session, event)
+class PentabarfRenderer(ScheduleRenderer):
+    def write(self, db: Session, schedule: Schedule, options: Options, out: BinaryIO, progress: Progress) -> int:
+        event = schedule.event
         prefix = acronym(event)
-        groups = _by_day_and_room(iter_sessions(session, schedule, order="room"))
+        groups = _by_day_and_room(iter_sessions(db, schedule, order="room"))
         pending = next(groups, None)
         written = 0
         with etree.xmlfile(out, encoding="utf-8") as xml:

@@ -21,17 +21,17 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal, TypeAlias
+from functools import lru_cache
+from typing import Any, BinaryIO, Literal, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, Date, Select, and_, cast, func, literal, select, text
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.base import ExportFailed
+from chalicelib.exports.base import ExportFailed, ProgressCallback
 from chalicelib.exports.text import clean, clean_or_none
 from chalicelib.models import Event, EventSession, Microlocation, SessionType, Speaker, SpeakerSession, Track
 
@@ -43,6 +43,8 @@ GUID_NAMESPACE = uuid.UUID("6f1e3c5a-1d0e-5b4e-9a53-0e7a3c2f4b10")
 HTTP_URL = re.compile(r"https?://\S+")
 
 Order = Literal["time", "room"]
+Options: TypeAlias = Mapping[str, Any]
+Progress: TypeAlias = ProgressCallback
 Rows: TypeAlias = "Select[*tuple[Any, ...]]"
 
 
@@ -277,3 +279,19 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
         loaded.sort(key=_room_order)  # stable: time order is kept inside each room
     for item, _ in loaded:
         yield item
+
+
+class ScheduleRenderer:
+    """The ``Renderer`` of every schedule format: one loader, the same session count for progress.
+    A format implements ``write`` with the loaded schedule."""
+
+    def estimate_total(self, session: Session, event: Event, options: Mapping[str, Any]) -> int | None:
+        return load_schedule(session, event).total
+
+    def render(
+        self, session: Session, event: Event, options: Mapping[str, Any], out: BinaryIO, progress: ProgressCallback
+    ) -> int:
+        return self.write(session, load_schedule(session, event), options, out, progress)
+
+    def write(self, db: Session, schedule: Schedule, options: Options, out: BinaryIO, progress: Progress) -> int:
+        raise NotImplementedError

@@ -12,19 +12,24 @@ Both carry the same sessions, UIDs, locations and speakers as the ``.ics`` expor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.base import ProgressCallback
 from chalicelib.exports.ical import PRODID, description, session_uid
-from chalicelib.exports.schedule import Schedule, ScheduleSession, event_url, iter_sessions, load_schedule
+from chalicelib.exports.schedule import (
+    Options,
+    Progress,
+    Schedule,
+    ScheduleRenderer,
+    ScheduleSession,
+    event_url,
+    iter_sessions,
+)
 from chalicelib.exports.text import clean
 from chalicelib.exports.xcal_rfc6321 import calendar_properties, timezone_component, vevent_rfc6321
-from chalicelib.models import Event
 
 XCAL_NS = "urn:ietf:params:xml:ns:xcal"
 PENTABARF_NS = "http://pentabarf.org"
@@ -87,15 +92,9 @@ def _conference_header(schedule: Schedule) -> list[etree._Element]:
     return header
 
 
-class XcalRenderer:
-    def estimate_total(self, session: Session, event: Event, options: Mapping[str, Any]) -> int | None:
-        return load_schedule(session, event).total
-
-    def render(
-        self, session: Session, event: Event, options: Mapping[str, Any], out: BinaryIO, progress: ProgressCallback
-    ) -> int:
-        schedule = load_schedule(session, event)
-        sessions = iter_sessions(session, schedule, order="time")
+class XcalRenderer(ScheduleRenderer):
+    def write(self, db: Session, schedule: Schedule, options: Options, out: BinaryIO, progress: Progress) -> int:
+        sessions = iter_sessions(db, schedule, order="time")
         written = 0
         with etree.xmlfile(out, encoding="utf-8") as xml:
             xml.write_declaration()
