@@ -75,12 +75,13 @@ def cmd_token(args: argparse.Namespace) -> Any:
 
 def cmd_import_schedule(args: argparse.Namespace) -> Any:
     from chalicelib.schedule_import import import_schedule_file
-    from chalicelib.schedule_parse import ScheduleImportError
+    from chalicelib.schedule_parse import MAX_BYTES, ScheduleImportError
 
     try:
-        with transaction() as session:
-            return import_schedule_file(session, Path(args.file).read_bytes(), args.identifier, args.timezone)
-    except ScheduleImportError as error:
+        with open(args.file, "rb") as file, transaction() as session:
+            data = file.read(MAX_BYTES + 1)  # one byte more than allowed is enough to refuse it
+            return import_schedule_file(session, data, args.identifier, args.timezone)
+    except (ScheduleImportError, OSError) as error:
         raise SystemExit(f"import-schedule: {error}") from None
 
 

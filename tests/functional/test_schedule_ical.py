@@ -10,6 +10,7 @@ import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
+from chalicelib.exports.base import ExportFailed
 from chalicelib.exports.text import clean
 from tests.functional.schedule_events import (
     EXPORTED_TITLES,
@@ -19,6 +20,7 @@ from tests.functional.schedule_events import (
     ZONES,
     Zone,
     hostile_event,
+    local,
     long_session_event,
     render,
 )
@@ -157,3 +159,15 @@ def test_ical_empty_event_is_a_valid_calendar(factory):
     assert_wire_format(data)
     calendar = parse_everywhere(data)
     assert calendar.walk("VEVENT") == [] and calendar["X-WR-CALNAME"] == event.name
+
+
+@pytest.mark.parametrize("format_name", ["pentabarf", "xcal", "ical"])
+def test_schedule_export_of_a_session_ending_before_it_starts_fails_with_the_reason(factory, format_name: str):
+    zone = ZONES[2]
+    event = factory.event(timezone=zone.name, starts_at=local(zone, 0, 9), ends_at=local(zone, 1, 9))
+    factory.session(event, title="Backwards", starts_at=local(zone, 0, 11), ends_at=local(zone, 0, 10))
+
+    with pytest.raises(ExportFailed, match=f"session on {zone.dst_day} ends before it starts") as failure:
+        render(format_name, event)
+
+    assert failure.value.soft is False
