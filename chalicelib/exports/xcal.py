@@ -13,7 +13,7 @@ Both carry the same sessions, UIDs, locations and speakers as the ``.ics`` expor
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from lxml import etree
 from sqlalchemy.orm import Session
@@ -50,46 +50,35 @@ def floating(moment: datetime) -> str:
     return f"{moment:%Y%m%dT%H%M%S}"
 
 
-def _sub(parent: etree._Element, tag: str, text: str) -> None:
-    etree.SubElement(parent, tag).text = text
-
-
-def vevent_conference(schedule: Schedule, item: ScheduleSession) -> etree._Element:
-    event = schedule.event
-    vevent = etree.Element("vevent")
-    _sub(vevent, "method", "PUBLISH")
-    _sub(vevent, "uid", session_uid(event, item))
-    _sub(vevent, EVENT_ID, str(item.id))
-    _sub(vevent, "dtstart", floating(item.start))
-    _sub(vevent, "dtend", floating(item.end))
-    _sub(vevent, "duration", iso_duration(item.duration))
-    _sub(vevent, "summary", item.title)
-    _sub(vevent, "description", description(item) or "")
-    _sub(vevent, "class", "PUBLIC")
-    _sub(vevent, "status", "CONFIRMED")
-    _sub(vevent, "category", item.track or "")
-    url = event_url(event)
+def conference_fields(schedule: Schedule, item: ScheduleSession) -> list[tuple[str, str]]:
+    """A session's ``vevent`` children in the conference form, in order (formats.md)."""
+    fields = [
+        ("method", "PUBLISH"),
+        ("uid", session_uid(schedule.event, item)),
+        (EVENT_ID, str(item.id)),
+        ("dtstart", floating(item.start)),
+        ("dtend", floating(item.end)),
+        ("duration", iso_duration(item.duration)),
+        ("summary", item.title),
+        ("description", description(item) or ""),
+        ("class", "PUBLIC"),
+        ("status", "CONFIRMED"),
+        ("category", item.track or ""),
+    ]
+    url = event_url(schedule.event)
     if url:
-        _sub(vevent, "url", url)
-    _sub(vevent, "location", item.room)
-    for person in item.speakers:
-        _sub(vevent, "attendee", person.name)
-    return vevent
+        fields.append(("url", url))
+    fields.append(("location", item.room))
+    fields.extend(("attendee", person.name) for person in item.speakers)
+    return fields
 
 
-def _conference_header(schedule: Schedule) -> list[etree._Element]:
-    name = clean(schedule.event.name)
-    header = []
-    for tag, text in (
-        ("version", "2.0"),
-        ("prodid", PRODID),
-        ("x-wr-caldesc", f"Schedule for sessions at {name}"),
-        ("x-wr-calname", name),
-    ):
-        element = etree.Element(tag)
-        element.text = text
-        header.append(element)
-    return header
+def _write_fields(xml: Any, fields: list[tuple[str, str]]) -> None:
+    # Written through the incremental writer, not as a built subtree: it knows the prefixes the
+    # root declared, so ``pentabarf:event-id`` keeps its prefix without a declaration per vevent.
+    for tag, text in fields:
+        with xml.element(tag):
+            xml.write(text)
 
 
 class XcalRenderer(ScheduleRenderer):
@@ -116,10 +105,12 @@ class XcalRenderer(ScheduleRenderer):
                 xml.element("iCalendar", nsmap={"xCal": XCAL_NS, "pentabarf": PENTABARF_NS}),
                 xml.element("vcalendar"),
             ):
-                for element in _conference_header(schedule):
-                    xml.write(element)
+                name = clean(schedule.event.name)
+                _write_fields(xml, [("version", "2.0"), ("prodid", PRODID),
+                                    ("x-wr-caldesc", f"Schedule for sessions at {name}"), ("x-wr-calname", name)])  # fmt: skip
                 for item in sessions:
-                    xml.write(vevent_conference(schedule, item))
+                    with xml.element("vevent"):
+                        _write_fields(xml, conference_fields(schedule, item))
                     written += 1
                     progress(written)
         return written

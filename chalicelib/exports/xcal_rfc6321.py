@@ -17,7 +17,8 @@ NS = "urn:ietf:params:xml:ns:icalendar-2.0"
 
 def _e(parent: etree._Element | None, tag: str, text: str | None = None) -> etree._Element:
     name = f"{{{NS}}}{tag}"
-    element = etree.Element(name) if parent is None else etree.SubElement(parent, name)
+    # A root of its own declares the default namespace, so the file never shows ``ns0:`` prefixes.
+    element = etree.Element(name, nsmap={None: NS}) if parent is None else etree.SubElement(parent, name)
     element.text = text
     return element
 

@@ -71,6 +71,17 @@ def test_xcal_conference_form_has_every_element_in_order(factory, zone: Zone):
         assert all(vevent.findtext(tag) for tag in ("uid", "summary", "location", "dtstart", "dtend"))  # Giggity
 
 
+def test_xcal_prefixes_are_the_ones_readers_match_literally(factory):
+    event = hostile_event(factory, ZONES[0])
+
+    conference_form = render("xcal", event, form="conference")
+    standard_form = render("xcal", event, form="rfc6321")
+
+    assert conference_form.count(b"<pentabarf:event-id>") == EXPORTED_TITLES
+    assert conference_form.count(b"xmlns:pentabarf=") == 1
+    assert b"ns0" not in conference_form and b"ns0" not in standard_form
+
+
 def test_xcal_conference_form_is_ordered_by_start_with_floating_local_times(factory):
     zone = ZONES[0]
     event = hostile_event(factory, zone)
