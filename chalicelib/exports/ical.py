@@ -113,7 +113,7 @@ def _categories(value: str) -> icalendar.vCategory:
 @lru_cache(maxsize=8192)
 def _attendee(person: Person) -> icalendar.vCalAddress:
     address = icalendar.vCalAddress(f"urn:uuid:{guid('speaker', person.id)}")
-    address.params.update({"CN": person.name, "CUTYPE": "INDIVIDUAL", "ROLE": "CHAIR"})
+    address.params["CN"] = person.name
     return address
 
 

@@ -110,8 +110,6 @@ def vevent_rfc6321(schedule: Schedule, item: ScheduleSession, stamp: datetime) -
     for person in item.speakers:
         attendee = _e(properties, "attendee")
         parameters = _e(attendee, "parameters")
-        _property(parameters, "cutype", "text", "INDIVIDUAL")
-        _property(parameters, "role", "text", "CHAIR")
         _property(parameters, "cn", "text", person.name)
         _e(attendee, "cal-address", f"urn:uuid:{guid('speaker', person.id)}")
     return vevent
