@@ -1,9 +1,9 @@
 """Pentabarf/frab ``schedule.xml`` that passes the C3VOC schema (``schedule.xml.xsd``).
 
-Written incrementally with ``lxml.etree.xmlfile``: one ``<event>`` element at a time, so memory
-stays bounded. Sessions of 24 hours or more cannot be written as an ``HH:MM`` duration that every
-app reads the same way (voc/schedule#129, giggity#521): the export fails with a message that names
-the session, rather than split it into parts the organizer never created.
+Written incrementally with ``lxml.etree.xmlfile``: one ``<event>`` element at a time, so the XML
+never exists as a whole tree. Sessions of 24 hours or more cannot be written as an ``HH:MM``
+duration that every app reads the same way (voc/schedule#129, giggity#521): the export fails with
+a message that names the session, rather than split it into parts the organizer never created.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def _event(item: ScheduleSession, prefix: str) -> etree._Element:
 
 
 def _by_day_and_room(sessions: Iterator[ScheduleSession]) -> Iterator[tuple[Any, Iterator[ScheduleSession]]]:
-    """Group room-ordered sessions by (day, room) without holding more than one session."""
+    """Group room-ordered sessions by (day, room), lazily."""
     return itertools.groupby(sessions, key=lambda item: (item.day, item.room_id, item.room))
 
 

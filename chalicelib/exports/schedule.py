@@ -13,8 +13,9 @@ previous evening's day. Each day runs from its 04:00 to the next day's 04:00, st
 the end of any session that starts on it.
 
 Missing links, one treatment for all formats: a session without a room (or whose room is deleted)
-is placed in the room ``NO_ROOM``; one without a track or type has none (empty in schedule.xml,
-left out in xCal and iCalendar). Deleted speakers are left out.
+is placed in the room ``NO_ROOM``; one without a track or type has none (empty elements in
+schedule.xml and the conference xCal, no property in iCalendar and RFC 6321 xCal). Deleted speakers
+are left out.
 """
 
 from __future__ import annotations
