@@ -21,7 +21,7 @@ from typing import Any
 from devtools.bench_orders import _CountingSink
 
 IDENTIFIER = "bench-schedule-10000"
-REPEATS = 5
+REPEATS = 7
 FORMATS = {
     "pentabarf": ("pentabarf", {}),
     "xcal": ("xcal", {"form": "conference"}),

@@ -20,6 +20,7 @@ are left out.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -105,8 +106,15 @@ class Schedule:
 
 @lru_cache(maxsize=65536)  # speakers and rooms repeat across sessions
 def guid(kind: str, row_id: int) -> str:
-    """A stable UUID for a session, room or speaker: the same in every export of every format."""
-    return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{row_id}"))
+    """A stable UUID for a session, room or speaker: the same in every export of every format.
+
+    ``uuid.uuid5(GUID_NAMESPACE, f"{kind}:{row_id}")``, computed without building ``UUID`` objects
+    (a third of the cost, once per session in every export)."""
+    digest = bytearray(hashlib.sha1(GUID_NAMESPACE.bytes + f"{kind}:{row_id}".encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    hexa = digest.hex()
+    return f"{hexa[:8]}-{hexa[8:12]}-{hexa[12:16]}-{hexa[16:20]}-{hexa[20:]}"
 
 
 def event_url(event: Event) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ import pytest
 from chalicelib.exports.base import ExportFailed
 from chalicelib.exports.ical import fold
 from chalicelib.exports.pentabarf import acronym, ascii_slug, hh_mm, session_slug
-from chalicelib.exports.schedule import guid, schedule_day
+from chalicelib.exports.schedule import GUID_NAMESPACE, guid, schedule_day
 from chalicelib.exports.xcal import iso_duration
 from chalicelib.exports.xcal_rfc6321 import utc_offset
 
@@ -75,6 +76,11 @@ def test_session_slug(title: str, expected: str):
 
 def test_ascii_slug_folds_accents():
     assert ascii_slug("Ünïcödé Track 2") == "unicode-track-2"
+
+
+@pytest.mark.parametrize(("kind", "row_id"), [("session", 1), ("room", 30), ("speaker", 123456789)])
+def test_guid_is_the_uuid5_of_the_kind_and_id(kind: str, row_id: int):
+    assert guid(kind, row_id) == str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{row_id}"))
 
 
 def test_guids_are_stable_and_distinct_per_kind():
