@@ -28,7 +28,7 @@ FORMATS = {
     "xcal_rfc6321": ("xcal", {"form": "rfc6321"}),
     "ical": ("ical", {}),
 }
-TARGETS = {"pentabarf": 2.5, "xcal": 2.5, "xcal_rfc6321": 2.5, "ical": 6.0}
+TARGETS = {"pentabarf": 2.5, "xcal": 2.5, "ical": 6.0}  # the RFC 6321 form has none
 
 
 def _seeded_event() -> int:
