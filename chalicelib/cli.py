@@ -1,4 +1,4 @@
-"""Command line: ``python -m chalicelib.cli {migrate,load,seed,token}``.
+"""Command line: ``python -m chalicelib.cli {migrate,load,seed,token,import-schedule}``.
 
 Commands print JSON (or, for ``token``, the bare token) on stdout so that scripts can chain them.
 """
@@ -73,6 +73,18 @@ def cmd_token(args: argparse.Namespace) -> Any:
         return issue_token(user)
 
 
+def cmd_import_schedule(args: argparse.Namespace) -> Any:
+    from chalicelib.schedule_import import import_schedule_file
+    from chalicelib.schedule_parse import MAX_BYTES, ScheduleImportError
+
+    try:
+        with open(args.file, "rb") as file, transaction() as session:
+            data = file.read(MAX_BYTES + 1)  # one byte more than allowed is enough to refuse it
+            return import_schedule_file(session, data, args.identifier, args.timezone)
+    except (ScheduleImportError, OSError) as error:
+        raise SystemExit(f"import-schedule: {error}") from None
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -100,6 +112,12 @@ def parser() -> argparse.ArgumentParser:
     token = commands.add_parser("token", help="print an access token for a user")
     token.add_argument("email")
     token.set_defaults(run=cmd_token)
+
+    imports = commands.add_parser("import-schedule", help="import a Pentabarf/frab/pretalx schedule.xml as a new event")
+    imports.add_argument("file")
+    imports.add_argument("--identifier", help="the new event's identifier (default: from the acronym)")
+    imports.add_argument("--timezone", help="IANA zone when the file names none (default: its offset)")
+    imports.set_defaults(run=cmd_import_schedule)
     return root
 
 

@@ -1,0 +1,195 @@
+"""Pentabarf/frab ``schedule.xml`` that passes the C3VOC schema (``schedule.xml.xsd``).
+
+Written incrementally with ``lxml.etree.xmlfile``: one ``<event>`` element at a time, so the XML
+never exists as a whole tree. Sessions of 24 hours or more cannot be written as an ``HH:MM``
+duration that every app reads the same way (voc/schedule#129, giggity#521): the export fails with
+a message that names the session, rather than split it into parts the organizer never created.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any, BinaryIO
+
+from lxml import etree
+from sqlalchemy.orm import Session
+
+from chalicelib.exports.base import ExportFailed
+from chalicelib.exports.schedule import (
+    HTTP_URL,
+    Day,
+    Options,
+    Progress,
+    Schedule,
+    ScheduleRenderer,
+    ScheduleSession,
+    TrackInfo,
+    event_url,
+    guid,
+    iter_sessions,
+)
+from chalicelib.exports.text import clean
+from chalicelib.models import Event
+
+GENERATOR = "open-event-serverless"
+SCHEDULE_VERSION = "1.0"
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def ascii_slug(text: str, separator: str = "-") -> str:
+    """Lowercase ASCII letters and digits joined by ``separator``; accents folded, the rest dropped."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return separator.join(re.findall(r"[a-z0-9]+", folded))
+
+
+def acronym(event: Event) -> str:
+    """The event identifier as ``[a-z0-9_-]{4,}``."""
+    value = re.sub(r"[^a-z0-9_-]+", "-", event.identifier.lower()).strip("-") or "event"
+    return value.ljust(4, "_")
+
+
+def session_slug(prefix: str, item: ScheduleSession) -> str:
+    """``<acronym>-<id>-<title>``, matching ``[a-z0-9_]{4,}-[a-z0-9\\-_]{4,}``; unique through the id."""
+    title = ascii_slug(item.title)[:60].strip("-") or "session"
+    return f"{prefix.replace('-', '_')}-{item.id}-{title}"
+
+
+def track_slugs(tracks: tuple[TrackInfo, ...]) -> dict[int, str]:
+    """Unique slugs matching ``[a-z][a-z0-9-]+`` (so never starting with a digit)."""
+    slugs: dict[int, str] = {}
+    for track in tracks:
+        slug = ascii_slug(track.name)
+        if not slug or not slug[0].isalpha():
+            slug = f"track-{slug}".rstrip("-")
+        if slug in slugs.values():
+            slug = f"{slug}-{track.id}"
+        slugs[track.id] = slug
+    return slugs
+
+
+def hh_mm(duration: timedelta, item: ScheduleSession) -> str:
+    minutes = int(duration.total_seconds()) // 60
+    if minutes >= 24 * 60:
+        raise ExportFailed(
+            f"Session {item.id} ({item.title!r}) lasts {minutes // 60}:{minutes % 60:02d} hours; schedule.xml "
+            "cannot represent sessions of 24 hours or more. Shorten or split it, then export again."
+        )
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def schedule_version(event: Event) -> str:
+    """Changes when the organizer publishes the schedule again, as consumers expect."""
+    published = event.schedule_published_on
+    return f"{published:%Y-%m-%d %H:%M:%S}" if published else "unpublished"
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    child = etree.SubElement(parent, tag, attributes)
+    child.text = text
+    return child
+
+
+def _conference(schedule: Schedule) -> etree._Element:
+    event = schedule.event
+    conference = etree.Element("conference")
+    _sub(conference, "title", clean(event.name))
+    _sub(conference, "acronym", acronym(event))
+    _sub(conference, "start", schedule.days[0].date.isoformat())
+    _sub(conference, "end", schedule.days[-1].date.isoformat())
+    _sub(conference, "days", str(len(schedule.days)))
+    _sub(conference, "timeslot_duration", "00:05")
+    _sub(conference, "time_zone_name", schedule.zone.key)
+    url = event_url(event)
+    if url:
+        _sub(conference, "url", url)
+    slugs = track_slugs(schedule.tracks)
+    for track in schedule.tracks:
+        attributes = {"name": track.name, "slug": slugs[track.id]}
+        if track.color and _HEX_COLOR.fullmatch(track.color):
+            attributes["color"] = track.color.lower()
+        _sub(conference, "track", **attributes)
+    return conference
+
+
+def _event(item: ScheduleSession, prefix: str) -> etree._Element:
+    element = etree.Element("event", id=str(item.id), guid=guid("session", item.id))
+    fields = [
+        ("room", item.room),
+        ("title", item.title),
+        ("subtitle", item.subtitle or ""),
+        ("type", item.type or ""),
+        ("date", item.start.isoformat()),
+        ("start", f"{item.start:%H:%M}"),
+        ("duration", hh_mm(item.duration, item)),
+        ("abstract", item.abstract or ""),
+        ("description", item.description),
+        ("slug", session_slug(prefix, item)),
+        ("track", item.track or ""),
+        ("language", item.language),
+    ]
+    for tag, text in fields:
+        if text is not None:
+            etree.SubElement(element, tag).text = text
+    persons = etree.SubElement(element, "persons")
+    for person in item.speakers:
+        etree.SubElement(persons, "person", id=str(person.id), guid=guid("speaker", person.id)).text = person.name
+    links = etree.SubElement(element, "links")
+    if item.slides_url and HTTP_URL.fullmatch(item.slides_url):
+        etree.SubElement(links, "link", href=item.slides_url).text = "Slides"
+    return element
+
+
+def _by_day_and_room(sessions: Iterator[ScheduleSession]) -> Iterator[tuple[Any, Iterator[ScheduleSession]]]:
+    """Group room-ordered sessions by (day, room), lazily."""
+    return itertools.groupby(sessions, key=lambda item: (item.day, item.room_id, item.room))
+
+
+class PentabarfRenderer(ScheduleRenderer):
+    def write(self, db: Session, schedule: Schedule, options: Options, out: BinaryIO, progress: Progress) -> int:
+        event = schedule.event
+        prefix = acronym(event)
+        groups = _by_day_and_room(iter_sessions(db, schedule, order="room"))
+        pending = next(groups, None)
+        written = 0
+        with etree.xmlfile(out, encoding="utf-8") as xml:
+            xml.write_declaration()
+            with xml.element("schedule"):
+                xml.write(etree.Element("generator", name=GENERATOR, version=SCHEDULE_VERSION))
+                _sub_write(xml, "version", schedule_version(event))
+                xml.write(_conference(schedule))
+                for day in schedule.days:
+                    with xml.element("day", _day_attributes(day)):
+                        while pending is not None and pending[0][0] == day.date:
+                            (_, room_id, room_name), items = pending
+                            room_attributes = {"name": room_name}
+                            if room_id is not None:
+                                room_attributes["guid"] = guid("room", room_id)
+                            with xml.element("room", room_attributes):
+                                for item in items:
+                                    xml.write(_event(item, prefix))
+                                    written += 1
+                                    progress(written)
+                            pending = next(groups, None)
+        return written
+
+
+def _sub_write(xml: Any, tag: str, text: str) -> None:
+    element = etree.Element(tag)
+    element.text = text
+    xml.write(element)
+
+
+def _day_attributes(day: Day) -> dict[str, str]:
+    return {
+        "index": str(day.index),
+        "date": day.date.isoformat(),
+        "start": day.start.isoformat(),
+        "end": day.end.isoformat(),
+    }
+
+
+renderer = PentabarfRenderer()

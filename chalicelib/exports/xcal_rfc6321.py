@@ -1,0 +1,115 @@
+"""The elements of the RFC 6321 xCal form (``xcal`` writes them): typed values, parameters in
+``<parameters>``, and the VTIMEZONE that ``icalendar`` builds, translated property by property."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import icalendar
+from lxml import etree
+
+from chalicelib.exports.ical import PRODID, description, session_uid, timezone_for
+from chalicelib.exports.schedule import Schedule, ScheduleSession, event_url, guid
+
+NS = "urn:ietf:params:xml:ns:icalendar-2.0"
+
+
+def _e(parent: etree._Element | None, tag: str, text: str | None = None) -> etree._Element:
+    name = f"{{{NS}}}{tag}"
+    # A root of its own declares the default namespace, so the file never shows ``ns0:`` prefixes.
+    element = etree.Element(name, nsmap={None: NS}) if parent is None else etree.SubElement(parent, name)
+    element.text = text
+    return element
+
+
+def _property(parent: etree._Element, name: str, kind: str, *values: str) -> etree._Element:
+    element = _e(parent, name)
+    for value in values:
+        _e(element, kind, value)
+    return element
+
+
+def local_date_time(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%dT%H:%M:%S}"
+
+
+def utc_offset(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def _zoned(parent: etree._Element, name: str, moment: datetime, tzid: str) -> None:
+    element = _e(parent, name)
+    _property(_e(element, "parameters"), "tzid", "text", tzid)
+    _e(element, "date-time", local_date_time(moment))
+
+
+def calendar_properties() -> etree._Element:
+    properties = _e(None, "properties")
+    _property(properties, "prodid", "text", PRODID)
+    _property(properties, "version", "text", "2.0")
+    _property(properties, "calscale", "text", "GREGORIAN")
+    _property(properties, "method", "text", "PUBLISH")
+    return properties
+
+
+def _observance(parent: etree._Element, observance: icalendar.cal.Component) -> None:
+    """One STANDARD or DAYLIGHT block; ``icalendar`` writes them with DTSTART, RDATEs, offsets, names."""
+    properties = _e(_e(parent, str(observance.name).lower()), "properties")
+    values: dict[str, Any] = dict(observance.items())
+    _property(properties, "dtstart", "date-time", local_date_time(values["DTSTART"].dt))
+    _property(properties, "tzoffsetfrom", "utc-offset", utc_offset(values["TZOFFSETFROM"].td))
+    _property(properties, "tzoffsetto", "utc-offset", utc_offset(values["TZOFFSETTO"].td))
+    rdates = values.get("RDATE", [])
+    for rdate in rdates if isinstance(rdates, list) else [rdates]:
+        _property(properties, "rdate", "date-time", *(local_date_time(item.dt) for item in rdate.dts))
+    if "TZNAME" in values:
+        _property(properties, "tzname", "text", str(values["TZNAME"]))
+    unknown = set(values) - {"DTSTART", "TZOFFSETFROM", "TZOFFSETTO", "RDATE", "TZNAME", "COMMENT"}
+    if unknown:
+        raise ValueError(f"unexpected VTIMEZONE properties from icalendar: {sorted(unknown)}")
+
+
+def timezone_component(schedule: Schedule) -> etree._Element:
+    zone = timezone_for(schedule)
+    vtimezone = _e(None, "vtimezone")
+    _property(_e(vtimezone, "properties"), "tzid", "text", schedule.zone.key)
+    components = _e(vtimezone, "components")
+    for observance in zone.subcomponents:
+        _observance(components, observance)
+    return vtimezone
+
+
+def vevent_rfc6321(schedule: Schedule, item: ScheduleSession, stamp: datetime) -> etree._Element:
+    event, tzid = schedule.event, schedule.zone.key
+    vevent = _e(None, "vevent")
+    properties = _e(vevent, "properties")
+    _property(properties, "dtstamp", "date-time", f"{stamp:%Y-%m-%dT%H:%M:%SZ}")
+    _zoned(properties, "dtstart", item.start, tzid)
+    _zoned(properties, "dtend", item.end, tzid)
+    _property(properties, "uid", "text", session_uid(event, item))
+    _property(properties, "summary", "text", item.title)
+    text = description(item)
+    if text:
+        _property(properties, "description", "text", text)
+    _property(properties, "location", "text", item.room)
+    if item.track:
+        _property(properties, "categories", "text", item.track)
+    _property(properties, "class", "text", "PUBLIC")
+    _property(properties, "status", "text", "CONFIRMED")
+    url = event_url(event)
+    if url:
+        _property(properties, "url", "uri", url)
+    if event.latitude is not None and event.longitude is not None:
+        geo = _e(properties, "geo")
+        _e(geo, "latitude", repr(float(event.latitude)))
+        _e(geo, "longitude", repr(float(event.longitude)))
+    for person in item.speakers:
+        attendee = _e(properties, "attendee")
+        parameters = _e(attendee, "parameters")
+        _property(parameters, "cn", "text", person.name)
+        _e(attendee, "cal-address", f"urn:uuid:{guid('speaker', person.id)}")
+    return vevent

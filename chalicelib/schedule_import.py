@@ -1,0 +1,110 @@
+"""Import a parsed ``schedule.xml`` (``schedule_parse``) into a new event, all in the caller's
+transaction: rooms, tracks and session types by name, speakers by the file's person id (else by
+name, so a speaker of several sessions is one row), sessions as ``confirmed``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chalicelib import models
+from chalicelib.schedule_parse import ImportedSchedule, ScheduleImportError, parse_schedule
+
+
+def _identifier(parsed: ImportedSchedule, identifier: str | None) -> str:
+    value = identifier or re.sub(r"[^a-z0-9_-]+", "-", (parsed.acronym or parsed.title).lower()).strip("-")
+    if not value:
+        raise ScheduleImportError("Cannot derive an event identifier from the file: pass --identifier.")
+    return value[:64]
+
+
+def _event(session: Session, parsed: ImportedSchedule, identifier: str) -> models.Event:
+    if session.scalar(select(models.Event.id).where(models.Event.identifier == identifier)) is not None:
+        raise ScheduleImportError(f"An event {identifier!r} exists already: pass another --identifier.")
+    starts = [item.start for item in parsed.sessions]
+    ends = [item.start + item.duration for item in parsed.sessions]
+    if not starts:
+        raise ScheduleImportError("The schedule has no sessions: nothing to import.")
+    event = models.Event(
+        identifier=identifier, name=parsed.title, timezone=parsed.timezone, starts_at=min(starts), ends_at=max(ends)
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _named(session: Session, names: list[str | None], make: Any) -> dict[str, Any]:
+    """One row per distinct non-empty name, in order of first appearance."""
+    rows: dict[str, Any] = {}
+    for name in names:
+        if name and name not in rows:
+            rows[name] = make(name, len(rows))
+            session.add(rows[name])
+    return rows
+
+
+def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str | None = None) -> dict[str, Any]:
+    event = _event(session, parsed, _identifier(parsed, identifier))
+    items = parsed.sessions
+    rooms = _named(
+        session,
+        [item.room for item in items],
+        lambda name, n: models.Microlocation(event_id=event.id, name=name, position=n),
+    )
+    tracks = _named(
+        session,
+        [item.track for item in items],
+        lambda name, n: models.Track(event_id=event.id, name=name, color=parsed.track_colors.get(name)),
+    )
+    types = _named(
+        session, [item.type for item in items], lambda name, n: models.SessionType(event_id=event.id, name=name)
+    )
+    speakers: dict[str, models.Speaker] = {}
+    for key, name in (person for item in items for person in item.speakers):
+        speakers.setdefault(key, models.Speaker(event_id=event.id, name=name))
+    session.add_all(speakers.values())
+    session.flush()
+    rows = [
+        models.EventSession(
+            event_id=event.id,
+            title=item.title,
+            subtitle=item.subtitle,
+            short_abstract=item.abstract,
+            long_abstract=item.description,
+            language=item.language,
+            state="confirmed",
+            starts_at=item.start,
+            ends_at=item.start + item.duration,
+            microlocation_id=rooms[item.room].id if item.room else None,
+            track_id=tracks[item.track].id if item.track else None,
+            session_type_id=types[item.type].id if item.type else None,
+        )
+        for item in items
+    ]
+    session.add_all(rows)
+    session.flush()
+    session.add_all(
+        models.SpeakerSession(speaker_id=speakers[key].id, session_id=row.id)
+        for item, row in zip(items, rows, strict=True)
+        for key in dict.fromkeys(key for key, _ in item.speakers)
+    )
+    return {
+        "identifier": event.identifier,
+        "id": event.id,
+        "timezone": event.timezone,
+        "sessions": len(rows),
+        "rooms": len(rooms),
+        "tracks": len(tracks),
+        "speakers": len(speakers),
+    }
+
+
+def import_schedule_file(
+    session: Session, data: bytes, identifier: str | None = None, timezone: str | None = None
+) -> dict[str, Any]:
+    """Parse and import; raises ``ScheduleImportError`` with a message for a person."""
+    return import_schedule(session, parse_schedule(data, timezone), identifier)

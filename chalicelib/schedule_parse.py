@@ -1,0 +1,178 @@
+"""Read a Pentabarf, frab or pretalx ``schedule.xml`` into plain data (``schedule_import`` stores it).
+
+Safe parsing: the file is read up to ``MAX_BYTES``, and ``defusedxml`` refuses any DTD, so no
+entity is expanded and nothing is fetched from the network.
+
+Tolerant where producers differ: empty ``<track>``, ``<subtitle>`` or ``<description>`` mean none;
+upper-case acronyms and relative logos are accepted; ``<date>`` may be a full dateTime (used as is)
+or missing (then the day's date and ``<start>`` in the file's zone, after the day-change hour);
+durations are ``H:MM`` or ``HH:MM:SS``. The file's zone is ``time_zone_name``, else the caller's
+choice, else the fixed offset of the first session (``Etc/GMT-2`` for ``+02:00``).
+
+Strict where data would be lost: an event without a title or a start, an unreadable date, start or
+duration, or an unknown time zone stops the import with a message that names the event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from xml.etree.ElementTree import Element, ParseError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+MAX_BYTES = 20 * 1024 * 1024
+_DURATION = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{1,2}))?")
+_START = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
+_DAY_CHANGE = time(4, 0)
+
+
+class ScheduleImportError(ValueError):
+    """The file cannot be imported as it is; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class ImportedSession:
+    title: str
+    start: datetime  # aware
+    duration: timedelta
+    room: str
+    track: str | None = None
+    type: str | None = None
+    subtitle: str | None = None
+    abstract: str | None = None
+    description: str | None = None
+    language: str | None = None
+    speakers: tuple[tuple[str, str], ...] = ()  # (key, name): key is the person's id, else the name
+
+
+@dataclass
+class ImportedSchedule:
+    title: str
+    acronym: str | None
+    timezone: str
+    track_colors: dict[str, str] = field(default_factory=dict)
+    sessions: list[ImportedSession] = field(default_factory=list)
+
+
+def _text(element: Element | None) -> str | None:
+    if element is None or element.text is None:
+        return None
+    text = element.text.strip()
+    return text or None
+
+
+def _parse_root(data: bytes) -> Element:
+    if len(data) > MAX_BYTES:
+        raise ScheduleImportError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    try:
+        root: Element = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as error:
+        raise ScheduleImportError(f"The file uses XML features refused for safety ({type(error).__name__}).") from None
+    except ParseError as error:
+        raise ScheduleImportError(f"The file is not well-formed XML: {error}.") from None
+    if root.tag != "schedule" or root.find("conference") is None:
+        raise ScheduleImportError(
+            f"Not a schedule.xml file: the root is <{root.tag}>, not <schedule> with a <conference>."
+        )
+    return root
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScheduleImportError(f"Unknown time zone {name!r}: use an IANA name such as Europe/Berlin.") from None
+
+
+def _offset_zone_name(root: Element) -> str:
+    """A fixed-offset IANA zone from the first session's ``<date>``; UTC when none has an offset."""
+    for element in root.iterfind("day/room/event/date"):
+        try:
+            offset = datetime.fromisoformat((element.text or "").strip()).utcoffset()
+        except ValueError:
+            continue
+        if offset is not None and offset % timedelta(hours=1) == timedelta(0):
+            hours = int(offset / timedelta(hours=1))
+            return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"  # POSIX signs: Etc/GMT-2 is UTC+2
+    return "UTC"
+
+
+def _duration(raw: str | None, where: str) -> timedelta:
+    match = _DURATION.fullmatch(raw or "")
+    if not match:
+        raise ScheduleImportError(f"{where}: unreadable duration {raw!r} (expected HH:MM).")
+    hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _start(event: Element, day: date | None, zone: ZoneInfo, where: str) -> datetime:
+    raw_date = _text(event.find("date"))
+    if raw_date and "T" in raw_date:
+        try:
+            moment = datetime.fromisoformat(raw_date)
+        except ValueError:
+            raise ScheduleImportError(f"{where}: unreadable date {raw_date!r}.") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    match = _START.fullmatch(_text(event.find("start")) or "")
+    base = date.fromisoformat(raw_date) if raw_date else day
+    if not match or base is None:
+        raise ScheduleImportError(f"{where}: no readable <date> or <start>.")
+    clock = time(int(match[1]), int(match[2]))
+    if not raw_date and clock < _DAY_CHANGE:  # after midnight, still on the day's programme
+        base += timedelta(days=1)
+    return datetime.combine(base, clock, tzinfo=zone)
+
+
+def _persons(event: Element) -> tuple[tuple[str, str], ...]:
+    persons = []
+    for person in event.iterfind("persons/person"):
+        name = _text(person)
+        if name:
+            persons.append((person.get("id") or name, name))
+    return tuple(persons)
+
+
+def _session(event: Element, room_name: str, day: date | None, zone: ZoneInfo) -> ImportedSession:
+    where = f"event id={event.get('id', '?')}"
+    title = _text(event.find("title"))
+    if not title:
+        raise ScheduleImportError(f"{where}: no <title>.")
+    return ImportedSession(
+        title=title,
+        start=_start(event, day, zone, where),
+        duration=_duration(_text(event.find("duration")), where),
+        room=_text(event.find("room")) or room_name,
+        track=_text(event.find("track")),
+        type=_text(event.find("type")),
+        subtitle=_text(event.find("subtitle")),
+        abstract=_text(event.find("abstract")),
+        description=_text(event.find("description")),
+        language=_text(event.find("language")),
+        speakers=_persons(event),
+    )
+
+
+def parse_schedule(data: bytes, timezone: str | None = None) -> ImportedSchedule:
+    """Read a schedule.xml into plain data (no database): see the module docstring for the rules."""
+    root = _parse_root(data)
+    conference = root.find("conference")
+    assert conference is not None
+    title = _text(conference.find("title"))
+    if not title:
+        raise ScheduleImportError("The <conference> has no <title>.")
+    zone_name = _text(conference.find("time_zone_name")) or timezone or _offset_zone_name(root)
+    zone = _zone(zone_name)
+    parsed = ImportedSchedule(title=title, acronym=_text(conference.find("acronym")), timezone=zone.key)
+    for track in conference.iterfind("track"):
+        if track.get("name") and track.get("color"):
+            parsed.track_colors[track.get("name", "")] = track.get("color", "")
+    for day in root.iterfind("day"):
+        day_date = date.fromisoformat(day.get("date", "")) if day.get("date") else None
+        for room in day.iterfind("room"):
+            for event in room.iterfind("event"):
+                parsed.sessions.append(_session(event, room.get("name") or "", day_date, zone))
+    return parsed

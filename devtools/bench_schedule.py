@@ -1,0 +1,125 @@
+"""Schedule exports benchmark: 10,000 sessions, 3,000 speakers, 30 rooms over 5 days.
+
+Each format in its own child process (so that its peak RSS is its own, bare query included),
+which alternates the bare query that fetches the schedule's sessions with their rooms, tracks and
+types plus their speakers (the loader's two queries, rows into Python, nothing else) and the
+format rendered by the registered renderer, the code the worker runs, into a stream that discards
+the bytes. Times are the best of ``REPEATS`` runs each, after a warm-up connection. Targets: Pentabarf and xCal within 2.5x of the bare
+query, iCal within 6x, peak RSS under 256 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+from devtools.bench_orders import _CountingSink
+
+IDENTIFIER = "bench-schedule-10000"
+REPEATS = 7
+FORMATS = {
+    "pentabarf": ("pentabarf", {}),
+    "xcal": ("xcal", {"form": "conference"}),
+    "xcal_rfc6321": ("xcal", {"form": "rfc6321"}),
+    "ical": ("ical", {}),
+}
+TARGETS = {"pentabarf": 2.5, "xcal": 2.5, "ical": 6.0}  # the RFC 6321 form has none
+
+
+def _seeded_event() -> int:
+    from sqlalchemy import select
+
+    from chalicelib.db import transaction
+    from chalicelib.models import Event
+    from chalicelib.seed import SeedSpec, seed
+
+    with transaction() as session:
+        event_id = session.scalar(select(Event.id).where(Event.identifier == IDENTIFIER))
+        if event_id is None:
+            spec = SeedSpec(identifier=IDENTIFIER, orders=0, sessions=10000, speakers=3000, rooms=30, days=5)
+            event_id = seed(session, spec)["id"]
+    assert isinstance(event_id, int)
+    return event_id
+
+
+def _bare(session: Any, event: Any) -> int:
+    """The sessions joined with room, track and type, and their speakers: two queries, all rows."""
+    from chalicelib.exports.schedule import session_rows_query, speaker_rows_query
+
+    sessions = session.execute(session_rows_query(event.id)).all()
+    speakers = session.execute(speaker_rows_query(event.id)).all()
+    return len(sessions) + len(speakers)
+
+
+def _peak_rss_mb() -> float:
+    """This process's own peak RSS. Not ``ru_maxrss``: Linux carries it over from the parent across
+    fork and exec, so a child of a big parent reports the parent's peak (VmHWM starts afresh)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: kilobytes on Linux only
+
+
+def _child(mode: str, event_id: int) -> None:
+    """Alternate the bare query and the render, ``REPEATS`` times each, and keep the best of each:
+    both are measured under the same load (other processes share these 2 cores)."""
+    from sqlalchemy import text
+
+    from chalicelib.db import transaction
+    from chalicelib.exports.formats import get_format
+    from chalicelib.models import Event
+
+    name, options = FORMATS[mode]
+    renderer = get_format(name).renderer()
+    bare, best, count, size = float("inf"), float("inf"), 0, 0
+    for _ in range(REPEATS):
+        with transaction() as session:
+            session.execute(text("SELECT 1"))  # connect outside the clock
+            event = session.get(Event, event_id)
+            started = time.perf_counter()
+            _bare(session, event)
+            bare = min(bare, time.perf_counter() - started)
+            sink = _CountingSink()
+            started = time.perf_counter()
+            count = renderer.render(session, event, options, sink, lambda done: None)  # type: ignore[arg-type]
+            best, size = min(best, time.perf_counter() - started), sink.size
+    figures = {"bare_seconds": bare, "seconds": best, "items": count, "mb": round(size / 2**20, 1)}
+    print(json.dumps(figures | {"peak_rss_mb": round(_peak_rss_mb(), 1)}))
+
+
+def _in_child(mode: str, event_id: int) -> dict[str, Any]:
+    command = [sys.executable, "-m", "devtools.bench_schedule", mode, str(event_id)]
+    child = subprocess.run(command, capture_output=True, text=True, check=False, env=dict(os.environ))
+    if child.returncode != 0:
+        raise RuntimeError(f"the {mode} child failed:\n{child.stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+    return result
+
+
+def run(services: Any) -> dict[str, Any]:
+    event_id = _seeded_event()
+    figures: dict[str, Any] = {}
+    for mode in FORMATS:
+        result = _in_child(mode, event_id)
+        figures[mode] = {
+            "sessions": result["items"],
+            "seconds": round(result["seconds"], 3),
+            "bare_query_seconds": round(result["bare_seconds"], 3),
+            "ratio_to_bare_query": round(result["seconds"] / result["bare_seconds"], 2),
+            "file_mb": result["mb"],
+            "peak_rss_mb": result["peak_rss_mb"],
+        }
+    figures["targets"] = {
+        f"{mode}_within_{limit}x": figures[mode]["ratio_to_bare_query"] <= limit for mode, limit in TARGETS.items()
+    } | {"peak_rss_under_256_mb": all(figures[mode]["peak_rss_mb"] < 256 for mode in FORMATS)}
+    return figures
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1], int(sys.argv[2]))

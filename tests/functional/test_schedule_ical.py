@@ -1,0 +1,173 @@
+"""iCalendar: three independent parsers accept every file we build, and the CRLF, folding and
+escaping rules that no Python parser checks hold line by line."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import icalendar
+import pytest
+import vobject
+from ical.calendar_stream import IcsCalendarStream
+
+from chalicelib.exports.base import ExportFailed
+from chalicelib.exports.text import clean
+from tests.functional.schedule_events import (
+    EXPORTED_TITLES,
+    HOSTILE_TEXT,
+    LONG_TITLE,
+    ZONE_IDS,
+    ZONES,
+    Zone,
+    hostile_event,
+    local,
+    long_session_event,
+    render,
+)
+
+
+def assert_wire_format(data: bytes) -> None:
+    """CRLF only, every line at most 75 octets, continuation lines start with a space."""
+    assert data.endswith(b"\r\n")
+    lines = data.split(b"\r\n")[:-1]
+    assert all(b"\n" not in line and b"\r" not in line for line in lines)
+    assert all(len(line) <= 75 for line in lines), max(lines, key=len)
+    assert lines[0] == b"BEGIN:VCALENDAR" and lines[-1] == b"END:VCALENDAR"
+    # A fold never splits a UTF-8 sequence: every physical line decodes on its own.
+    for line in lines:
+        line.decode("utf-8")
+
+
+def parse_everywhere(data: bytes) -> icalendar.Calendar:
+    """icalendar (with its errors), vobject validate(), and ical (strict, pydantic)."""
+    calendar = icalendar.Calendar.from_ical(data)
+    assert [c.errors for c in calendar.walk() if c.errors] == []
+    vobject.readOne(data.decode("utf-8")).validate(raiseException=True)
+    IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+    return calendar
+
+
+@pytest.mark.parametrize("zone", ZONES, ids=ZONE_IDS)
+def test_ical_hostile_event_is_read_by_every_parser(factory, zone: Zone):
+    event = hostile_event(factory, zone, latitude=12.97, longitude=None)
+
+    data = render("ical", event)
+
+    assert_wire_format(data)
+    calendar = parse_everywhere(data)
+    events = calendar.walk("VEVENT")
+    assert len(events) == EXPORTED_TITLES
+    assert all("LOCATION" in e and "DTSTAMP" in e and "GEO" not in e for e in events)
+    assert b"None" not in data
+
+
+@pytest.mark.parametrize("zone", ZONES, ids=ZONE_IDS)
+def test_ical_has_a_real_vtimezone_for_the_event_zone(factory, zone: Zone):
+    event = hostile_event(factory, zone)
+
+    calendar = parse_everywhere(render("ical", event))
+
+    [timezone] = calendar.walk("VTIMEZONE")
+    assert timezone["TZID"] == zone.name
+    assert timezone.walk("STANDARD")
+    if zone.name != "Asia/Kolkata":
+        assert timezone.walk("DAYLIGHT")
+    for vevent in calendar.walk("VEVENT"):
+        assert vevent["DTSTART"].params["TZID"] == zone.name
+
+
+def test_ical_times_are_exact_across_dst(factory):
+    zone = ZONES[0]
+    event = hostile_event(factory, zone)
+
+    calendar = parse_everywhere(render("ical", event))
+
+    [dst] = [e for e in calendar.walk("VEVENT") if e["SUMMARY"] == "Across the DST change"]
+    # Subtract in UTC: Python subtracts wall-clock times when both share a tzinfo.
+    assert (dst["DTEND"].dt.astimezone(UTC) - dst["DTSTART"].dt.astimezone(UTC)).total_seconds() == 90 * 60
+    assert dst["DTSTART"].dt.utcoffset().total_seconds() == 3600
+
+
+def test_ical_text_is_clean_escaped_and_round_trips(factory):
+    event = hostile_event(factory, ZONES[0])
+
+    data = render("ical", event)
+
+    calendar = parse_everywhere(data)
+    by_title = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+    opening = by_title["Opening & <welcome> 🎉"]
+    assert str(opening["DESCRIPTION"]).endswith("Line one\nLine two; with, commas\\ and backslash")
+    assert b"with\\, commas\\\\ and backslash" in data.replace(b"\r\n ", b"")
+    assert "\x0c" not in str(opening["DESCRIPTION"]) and "\ufffe" not in str(opening["DESCRIPTION"])
+    assert LONG_TITLE in by_title
+    assert clean(HOSTILE_TEXT) in by_title
+
+
+def test_ical_speakers_are_attendees_without_email(factory):
+    event = hostile_event(factory, ZONES[0])
+
+    calendar = parse_everywhere(render("ical", event))
+
+    [opening] = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]).startswith("Opening")]
+    attendees = opening["ATTENDEE"]
+    assert sorted(a.params["CN"] for a in attendees) == ["Ada 🎉 Lovelace", "Grace <Hopper> & co"]
+    assert all(str(a).startswith("urn:uuid:") for a in attendees)
+
+
+def test_ical_missing_room_track_abstract_and_coordinates_do_not_crash(factory):
+    event = hostile_event(factory, ZONES[0], latitude=None, longitude=None)
+
+    calendar = parse_everywhere(render("ical", event))
+
+    [orphan] = [e for e in calendar.walk("VEVENT") if e["SUMMARY"] == "No room, no track"]
+    assert orphan["LOCATION"] == "Room to be announced"
+    assert "DESCRIPTION" not in orphan and "CATEGORIES" not in orphan and "GEO" not in orphan
+
+
+def test_ical_geo_only_with_both_coordinates(factory):
+    event = hostile_event(factory, ZONES[0])
+
+    calendar = parse_everywhere(render("ical", event))
+
+    assert all(e["GEO"].latitude == 52.52 for e in calendar.walk("VEVENT"))
+
+
+def test_ical_uids_are_stable_across_exports(factory):
+    event = hostile_event(factory, ZONES[0])
+
+    first, second = (parse_everywhere(render("ical", event)) for _ in range(2))
+
+    uids = [str(e["UID"]) for e in first.walk("VEVENT")]
+    assert uids == [str(e["UID"]) for e in second.walk("VEVENT")]
+    assert len(set(uids)) == len(uids)
+
+
+def test_ical_keeps_a_25_hour_session(factory):
+    event = long_session_event(factory)
+
+    calendar = parse_everywhere(render("ical", event))
+
+    [vevent] = calendar.walk("VEVENT")
+    assert (vevent["DTEND"].dt.astimezone(UTC) - vevent["DTSTART"].dt.astimezone(UTC)).total_seconds() == 25 * 3600
+
+
+def test_ical_empty_event_is_a_valid_calendar(factory):
+    event = factory.event(timezone="America/St_Johns")
+
+    data = render("ical", event)
+
+    assert_wire_format(data)
+    calendar = parse_everywhere(data)
+    assert calendar.walk("VEVENT") == [] and calendar["X-WR-CALNAME"] == event.name
+
+
+@pytest.mark.parametrize("format_name", ["pentabarf", "xcal", "ical"])
+def test_schedule_export_of_a_session_ending_before_it_starts_fails_with_the_reason(factory, format_name: str):
+    zone = ZONES[2]
+    event = factory.event(timezone=zone.name, starts_at=local(zone, 0, 9), ends_at=local(zone, 1, 9))
+    factory.session(event, title="Backwards", starts_at=local(zone, 0, 11), ends_at=local(zone, 0, 10))
+
+    with pytest.raises(ExportFailed, match=f"session on {zone.dst_day} ends before it starts") as failure:
+        render(format_name, event)
+
+    assert failure.value.soft is False

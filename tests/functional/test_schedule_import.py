@@ -1,0 +1,158 @@
+"""import-schedule: reads the real pretalx and frab files, refuses unsafe or foreign XML with a clear
+message, and round-trips through our own schedule.xml export."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from chalicelib import models
+from chalicelib.cli import main
+from chalicelib.db import transaction
+from chalicelib.schedule_import import import_schedule_file
+from chalicelib.schedule_parse import ScheduleImportError
+from tests.functional.schedule_events import assert_valid_schedule, render, validator
+
+SAMPLES = {"pretalx": ("pretalx-mrmcd2019.schedule.xml", 37), "frab": ("frab-camp2019.schedule.xml", 80)}
+
+
+def sample(name: str) -> bytes:
+    path: Path = validator(f"samples/{SAMPLES[name][0]}")
+    return path.read_bytes()
+
+
+def imported_sessions(identifier: str) -> list[tuple[object, ...]]:
+    """What a round trip must keep: title, local start, duration, room, track, speakers."""
+    with transaction() as session:
+        event = session.scalars(select(models.Event).where(models.Event.identifier == identifier)).one()
+        zone = ZoneInfo(event.timezone)
+        rows = session.execute(
+            select(models.EventSession, models.Microlocation.name, models.Track.name)
+            .outerjoin(models.Microlocation, models.Microlocation.id == models.EventSession.microlocation_id)
+            .outerjoin(models.Track, models.Track.id == models.EventSession.track_id)
+            .where(models.EventSession.event_id == event.id)
+        ).all()
+        speakers: dict[int, list[str]] = {}
+        for session_id, name in session.execute(
+            select(models.SpeakerSession.session_id, models.Speaker.name).join(models.Speaker)
+        ):
+            speakers.setdefault(session_id, []).append(name)
+        return sorted(
+            (
+                row.title,
+                row.starts_at.astimezone(zone).replace(tzinfo=None),
+                row.ends_at.astimezone(UTC) - row.starts_at.astimezone(UTC),
+                room,
+                track,
+                tuple(sorted(speakers.get(row.id, []))),
+            )
+            for row, room, track in rows
+        )
+
+
+@pytest.mark.parametrize("name", SAMPLES, ids=list(SAMPLES))
+def test_import_reads_the_real_producer_files(stack, name: str):
+    with transaction() as session:
+        result = import_schedule_file(session, sample(name), identifier=f"imported-{name}")
+
+    assert result["sessions"] == SAMPLES[name][1]
+    assert result["timezone"] == "Etc/GMT-2"  # neither file names its zone: their +02:00 offset
+    assert len(imported_sessions(f"imported-{name}")) == SAMPLES[name][1]
+
+
+def test_import_keeps_local_times_speakers_and_tracks(stack):
+    with transaction() as session:
+        import_schedule_file(session, sample("frab"), identifier="camp")
+
+    sessions = {row[0]: row for row in imported_sessions("camp")}
+    _, start, duration, room, track, speakers = sessions["Opening Ceremony"]
+    assert (str(start), duration.total_seconds(), room, track, speakers) == (
+        "2019-08-21 11:00:00",
+        1800,
+        "Curie",
+        "CCC",
+        ("jinxx", "smtw"),
+    )
+
+
+@pytest.mark.parametrize("name", SAMPLES, ids=list(SAMPLES))
+def test_import_export_import_round_trip_keeps_the_sessions(stack, name: str):
+    with transaction() as session:
+        import_schedule_file(session, sample(name), identifier=f"first-{name}")
+        first = session.scalars(select(models.Event).where(models.Event.identifier == f"first-{name}")).one()
+
+    exported = render("pentabarf", first)
+    assert_valid_schedule(exported)
+    with transaction() as session:
+        import_schedule_file(session, exported, identifier=f"second-{name}")
+
+    assert imported_sessions(f"second-{name}") == imported_sessions(f"first-{name}")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<html><body>hello</body></html>", "Not a schedule.xml"),
+        (b"not xml at all", "not well-formed"),
+        (b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaa">]><schedule>&a;</schedule>', "refused for safety"),
+        (b'<!DOCTYPE s SYSTEM "http://example.com/x.dtd"><schedule/>', "refused for safety"),
+        (
+            b"<schedule><conference><title>T</title></conference><day date='2026-01-01'><room name='R'>"
+            b"<event id='1'><title>X</title><date>2026-01-01T10:00:00+01:00</date><duration>1 hour</duration>"
+            b"</event></room></day></schedule>",
+            "event id=1: unreadable duration",
+        ),
+        (
+            b"<schedule><conference><title>T</title></conference><day><room name='R'><event id='7'>"
+            b"<date>2026-01-01T10:00:00+01:00</date><duration>00:30</duration></event></room></day></schedule>",
+            "event id=7: no <title>",
+        ),
+        (
+            b"<schedule><conference><title>T</title><time_zone_name>Mars/Olympus</time_zone_name></conference>"
+            b"</schedule>",
+            "Unknown time zone",
+        ),
+        (b"<schedule><conference><title>T</title></conference></schedule>", "no sessions"),
+    ],
+    ids=["html", "not-xml", "entities", "external-dtd", "bad-duration", "no-title", "bad-zone", "empty"],
+)
+def test_import_refuses_with_a_clear_message(stack, data: bytes, message: str):
+    with pytest.raises(ScheduleImportError, match=message), transaction() as session:
+        import_schedule_file(session, data)
+
+
+def test_import_refuses_files_over_the_size_limit(stack, monkeypatch):
+    monkeypatch.setattr("chalicelib.schedule_parse.MAX_BYTES", 1000)
+
+    with pytest.raises(ScheduleImportError, match="larger than"), transaction() as session:
+        import_schedule_file(session, sample("pretalx"))
+
+
+def test_import_refuses_an_existing_identifier(stack):
+    with transaction() as session:
+        import_schedule_file(session, sample("pretalx"), identifier="taken")
+
+    with pytest.raises(ScheduleImportError, match="exists already"), transaction() as session:
+        import_schedule_file(session, sample("pretalx"), identifier="taken")
+
+
+def test_import_schedule_command_prints_the_new_event(stack, tmp_path, capsys):
+    path = tmp_path / "schedule.xml"
+    path.write_bytes(sample("pretalx"))
+
+    main(["import-schedule", str(path), "--identifier", "mrmcd", "--timezone", "Europe/Berlin"])
+
+    output = capsys.readouterr().out
+    assert '"identifier": "mrmcd"' in output and '"timezone": "Europe/Berlin"' in output
+
+
+def test_import_schedule_command_exits_with_the_reason(stack, tmp_path):
+    path = tmp_path / "page.html"
+    path.write_bytes(b"<html/>")
+
+    with pytest.raises(SystemExit, match=r"import-schedule: Not a schedule\.xml"):
+        main(["import-schedule", str(path)])

@@ -1,0 +1,152 @@
+"""xCal: the conference form element by element (no schema exists for it), and the RFC 6321 form
+against the errata-fixed RELAX NG schema."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from lxml import etree
+
+from tests.functional.schedule_events import (
+    EXPORTED_TITLES,
+    ZONE_IDS,
+    ZONES,
+    Zone,
+    hostile_event,
+    long_session_event,
+    render,
+    validator,
+)
+
+PENTABARF = "{http://pentabarf.org}"
+RFC = {"x": "urn:ietf:params:xml:ns:icalendar-2.0"}
+VEVENT_ORDER = [
+    "method",
+    "uid",
+    f"{PENTABARF}event-id",
+    "dtstart",
+    "dtend",
+    "duration",
+    "summary",
+    "description",
+    "class",
+    "status",
+    "category",
+    "url",
+    "location",
+]
+
+
+def conference(event) -> etree._Element:
+    return etree.fromstring(render("xcal", event, form="conference"))
+
+
+def rfc6321(event) -> etree._Element:
+    document = etree.fromstring(render("xcal", event, form="rfc6321"))
+    etree.RelaxNG(etree.parse(str(validator("rfc6321-icalendar-2.0.errata-fixed.rng")))).assertValid(document)
+    return document
+
+
+@pytest.mark.parametrize("zone", ZONES, ids=ZONE_IDS)
+def test_xcal_conference_form_has_every_element_in_order(factory, zone: Zone):
+    event = hostile_event(factory, zone)
+
+    document = conference(event)
+
+    assert document.tag == "iCalendar"
+    assert document.nsmap == {"xCal": "urn:ietf:params:xml:ns:xcal", "pentabarf": "http://pentabarf.org"}
+    calendar = document.find("vcalendar")
+    assert [child.tag for child in calendar][:4] == ["version", "prodid", "x-wr-caldesc", "x-wr-calname"]
+    assert calendar.findtext("x-wr-caldesc") == "Schedule for sessions at Hostile & <Conf> 🎉 "
+    vevents = calendar.findall("vevent")
+    assert len(vevents) == EXPORTED_TITLES
+    for vevent in vevents:
+        tags = [child.tag for child in vevent]
+        assert tags[: len(VEVENT_ORDER)] == VEVENT_ORDER
+        assert set(tags[len(VEVENT_ORDER) :]) <= {"attendee"}
+        assert re.fullmatch(r"\d{8}T\d{6}", vevent.findtext("dtstart"))
+        assert re.fullmatch(r"PT(\d+H)?(\d+M)?", vevent.findtext("duration"))
+        assert int(vevent.findtext(f"{PENTABARF}event-id")) > 0
+        assert all(vevent.findtext(tag) for tag in ("uid", "summary", "location", "dtstart", "dtend"))  # Giggity
+
+
+def test_xcal_prefixes_are_the_ones_readers_match_literally(factory):
+    event = hostile_event(factory, ZONES[0])
+
+    conference_form = render("xcal", event, form="conference")
+    standard_form = render("xcal", event, form="rfc6321")
+
+    assert conference_form.count(b"<pentabarf:event-id>") == EXPORTED_TITLES
+    assert conference_form.count(b"xmlns:pentabarf=") == 1
+    assert b"ns0" not in conference_form and b"ns0" not in standard_form
+
+
+def test_xcal_conference_form_is_ordered_by_start_with_floating_local_times(factory):
+    zone = ZONES[0]
+    event = hostile_event(factory, zone)
+
+    vevents = conference(event).findall("vcalendar/vevent")
+
+    starts = [v.findtext("dtstart") for v in vevents]
+    assert starts == sorted(starts)
+    [dst] = [v for v in vevents if v.findtext("summary") == "Across the DST change"]
+    assert (dst.findtext("dtstart"), dst.findtext("dtend"), dst.findtext("duration")) == (
+        f"{zone.dst_day:%Y%m%d}T013000",
+        f"{zone.dst_day:%Y%m%d}T040000",
+        "PT1H30M",
+    )
+
+
+def test_xcal_conference_form_lists_speakers_and_placeholder_room(factory):
+    event = hostile_event(factory, ZONES[0])
+
+    vevents = {v.findtext("summary"): v for v in conference(event).iterfind("vcalendar/vevent")}
+
+    assert [a.text for a in vevents["Opening & <welcome> 🎉"].iterfind("attendee")] == [
+        "Ada 🎉 Lovelace",
+        "Grace <Hopper> & co",
+    ]
+    assert vevents["No room, no track"].findtext("location") == "Room to be announced"
+    assert vevents["No room, no track"].findtext("category") == ""
+
+
+def test_xcal_conference_form_writes_long_sessions_as_hours(factory):
+    event = long_session_event(factory)
+
+    [vevent] = conference(event).iterfind("vcalendar/vevent")
+
+    assert vevent.findtext("duration") == "PT25H"
+
+
+@pytest.mark.parametrize("zone", ZONES, ids=ZONE_IDS)
+def test_xcal_rfc6321_passes_the_relax_ng_schema(factory, zone: Zone):
+    event = hostile_event(factory, zone)
+
+    document = rfc6321(event)
+
+    vevents = document.findall("x:vcalendar/x:components/x:vevent", RFC)
+    assert len(vevents) == EXPORTED_TITLES
+    [tzid] = document.xpath("x:vcalendar/x:components/x:vtimezone/x:properties/x:tzid/x:text/text()", namespaces=RFC)
+    assert tzid == zone.name
+    for vevent in vevents:
+        [start_tzid] = vevent.xpath("x:properties/x:dtstart/x:parameters/x:tzid/x:text/text()", namespaces=RFC)
+        assert start_tzid == zone.name
+
+
+def test_xcal_rfc6321_empty_and_long_events_pass_the_schema(factory):
+    empty, long = factory.event(identifier="empty-event", timezone="America/St_Johns"), long_session_event(factory)
+
+    documents = [rfc6321(empty), rfc6321(long)]
+
+    assert [len(d.findall("x:vcalendar/x:components/x:vevent", RFC)) for d in documents] == [0, 1]
+
+
+def test_xcal_rfc6321_speakers_have_no_email(factory):
+    event = hostile_event(factory, ZONES[0])
+
+    data = render("xcal", event, form="rfc6321")
+
+    addresses = etree.fromstring(data).xpath("//x:attendee/x:cal-address/text()", namespaces=RFC)
+    assert addresses and all(a.startswith("urn:uuid:") for a in addresses)
+    assert b"mailto:" not in data and b"None" not in data

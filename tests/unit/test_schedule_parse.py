@@ -1,0 +1,85 @@
+"""schedule.xml reading rules that producers disagree on (no database, inline files)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chalicelib.schedule_parse import ScheduleImportError, parse_schedule
+
+
+def schedule(events: str, conference: str = "") -> bytes:
+    return (
+        f"<schedule><version>1</version><conference><title>Conf</title>{conference}</conference>"
+        f"<day index='1' date='2026-03-28'><room name='Hall'>{events}</room></day></schedule>"
+    ).encode()
+
+
+def test_parse_uses_the_full_date_when_given():
+    [item] = parse_schedule(
+        schedule(
+            "<event id='1'><title>T</title><date>2026-03-28T10:00:00+05:30</date><start>10:00</start>"
+            "<duration>01:30</duration><track></track></event>"
+        )
+    ).sessions
+
+    assert item.start == datetime.fromisoformat("2026-03-28T10:00:00+05:30")
+    assert item.duration == timedelta(hours=1, minutes=30)
+    assert (item.room, item.track) == ("Hall", None)
+
+
+def test_parse_without_date_puts_early_hours_after_midnight_in_the_named_zone():
+    data = schedule(
+        "<event id='1'><title>Late</title><start>01:30</start><duration>0:45</duration></event>",
+        "<time_zone_name>Europe/Berlin</time_zone_name>",
+    )
+
+    parsed = parse_schedule(data)
+
+    assert parsed.timezone == "Europe/Berlin"
+    assert parsed.sessions[0].start == datetime(2026, 3, 29, 1, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def test_parse_reads_three_part_durations_as_hours_minutes_seconds():
+    [item] = parse_schedule(
+        schedule("<event id='1'><title>T</title><date>2026-03-28T10:00:00Z</date><duration>00:45:00</duration></event>")
+    ).sessions
+
+    assert item.duration == timedelta(minutes=45)
+
+
+def test_parse_takes_speakers_by_id_and_skips_empty_names():
+    [item] = parse_schedule(
+        schedule(
+            "<event id='1'><title>T</title><date>2026-03-28T10:00:00Z</date><duration>00:45</duration>"
+            "<persons><person id='9'> Ada </person><person id='10'> </person><person>Grace</person></persons></event>"
+        )
+    ).sessions
+
+    assert item.speakers == (("9", "Ada"), ("Grace", "Grace"))
+
+
+@pytest.mark.parametrize(
+    ("offset", "zone"),
+    [("+02:00", "Etc/GMT-2"), ("-05:00", "Etc/GMT+5"), ("+00:00", "UTC"), ("+05:30", "UTC")],
+    ids=["east", "west", "utc", "half-hour-falls-back-to-utc"],
+)
+def test_parse_derives_a_fixed_zone_from_the_first_offset(offset: str, zone: str):
+    data = schedule(
+        f"<event id='1'><title>T</title><date>2026-03-28T10:00:00{offset}</date><duration>00:45</duration></event>"
+    )
+
+    parsed = parse_schedule(data)
+
+    assert parsed.timezone == zone
+    assert parsed.sessions[0].start.utcoffset() == datetime.fromisoformat(f"2026-03-28T10:00:00{offset}").utcoffset()
+
+
+def test_parse_without_start_or_date_names_the_event():
+    with pytest.raises(ScheduleImportError, match="event id=3: no readable"):
+        parse_schedule(
+            b"<schedule><conference><title>C</title></conference><day><room name='R'><event id='3'>"
+            b"<title>T</title><duration>00:30</duration></event></room></day></schedule>"
+        )
