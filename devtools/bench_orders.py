@@ -11,26 +11,14 @@ the same at both sizes.
 from __future__ import annotations
 
 import json
-import os
-import resource
-import subprocess
 import sys
 import time
 import uuid
 from typing import Any
 
+from devtools.benchkit import CountingSink, peak_rss_mb, run_child
+
 SIZES = (100_000, 1_000_000)
-
-
-class _CountingSink:
-    """A binary stream that keeps only the number of bytes written to it."""
-
-    def __init__(self) -> None:
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        return len(data)
 
 
 def _seeded_event(orders: int) -> tuple[int, int]:
@@ -80,7 +68,7 @@ def _copy_seconds(event_id: int, zone: str) -> tuple[float, int]:
 
     query = orders_query(event_id, EXPORTABLE_ORDER_STATUSES)
     sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
-    sink = _CountingSink()
+    sink = CountingSink()
     raw = get_engine().raw_connection()
     try:
         cursor = raw.cursor()
@@ -94,15 +82,6 @@ def _copy_seconds(event_id: int, zone: str) -> tuple[float, int]:
     return seconds, sink.size
 
 
-def _export_in_child(task_id: uuid.UUID) -> dict[str, Any]:
-    command = [sys.executable, "-m", "devtools.bench_orders", str(task_id)]
-    child = subprocess.run(command, capture_output=True, text=True, check=False, env=dict(os.environ))
-    if child.returncode != 0:
-        raise RuntimeError(f"the export child failed:\n{child.stderr[-4000:]}")
-    result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
-    return result
-
-
 def _measure(orders: int) -> dict[str, Any]:
     from chalicelib.db import transaction
     from chalicelib.models import ExportTask
@@ -110,7 +89,7 @@ def _measure(orders: int) -> dict[str, Any]:
 
     event_id, owner_id = _seeded_event(orders)
     task_id = _new_task(event_id, owner_id)
-    child = _export_in_child(task_id)
+    child = run_child("devtools.bench_orders", str(task_id))
     with transaction() as session:
         task = session.get(ExportTask, task_id)
         assert task is not None and task.state == "SUCCESS", task and task.error
@@ -139,16 +118,6 @@ def run(services: Any) -> dict[str, Any]:
     return figures
 
 
-def _peak_rss_kb() -> int:
-    """This process's peak RSS since exec (VmHWM). Not ``ru_maxrss``: after fork and exec, that one
-    still carries the parent's size at the fork, and the parent here holds moto's stored files."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # not Linux: the best there is
-
-
 def _warm_up() -> None:
     """What a reused Lambda container already has: modules imported, clients built, a connection open."""
     from chalicelib import aws, db
@@ -175,7 +144,7 @@ def _child(task_id: str) -> None:
     started = time.perf_counter()
     app.handler_map["export_worker"](event, None)
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "peak_rss_mb": round(_peak_rss_kb() / 1024, 1)}))
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": round(peak_rss_mb(), 1)}))
 
 
 if __name__ == "__main__":

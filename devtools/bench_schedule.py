@@ -11,14 +11,11 @@ query, iCal within 6x, peak RSS under 256 MB.
 from __future__ import annotations
 
 import json
-import os
-import resource
-import subprocess
 import sys
 import time
 from typing import Any
 
-from devtools.bench_orders import _CountingSink
+from devtools.benchkit import CountingSink, peak_rss_mb, run_child
 
 IDENTIFIER = "bench-schedule-10000"
 REPEATS = 7
@@ -56,16 +53,6 @@ def _bare(session: Any, event: Any) -> int:
     return len(sessions) + len(speakers)
 
 
-def _peak_rss_mb() -> float:
-    """This process's own peak RSS. Not ``ru_maxrss``: Linux carries it over from the parent across
-    fork and exec, so a child of a big parent reports the parent's peak (VmHWM starts afresh)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: kilobytes on Linux only
-
-
 def _child(mode: str, event_id: int) -> None:
     """Alternate the bare query and the render, ``REPEATS`` times each, and keep the best of each:
     both are measured under the same load (other processes share these 2 cores)."""
@@ -85,28 +72,19 @@ def _child(mode: str, event_id: int) -> None:
             started = time.perf_counter()
             _bare(session, event)
             bare = min(bare, time.perf_counter() - started)
-            sink = _CountingSink()
+            sink = CountingSink()
             started = time.perf_counter()
             count = renderer.render(session, event, options, sink, lambda done: None)  # type: ignore[arg-type]
             best, size = min(best, time.perf_counter() - started), sink.size
     figures = {"bare_seconds": bare, "seconds": best, "items": count, "mb": round(size / 2**20, 1)}
-    print(json.dumps(figures | {"peak_rss_mb": round(_peak_rss_mb(), 1)}))
-
-
-def _in_child(mode: str, event_id: int) -> dict[str, Any]:
-    command = [sys.executable, "-m", "devtools.bench_schedule", mode, str(event_id)]
-    child = subprocess.run(command, capture_output=True, text=True, check=False, env=dict(os.environ))
-    if child.returncode != 0:
-        raise RuntimeError(f"the {mode} child failed:\n{child.stderr[-4000:]}")
-    result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
-    return result
+    print(json.dumps(figures | {"peak_rss_mb": round(peak_rss_mb(), 1)}))
 
 
 def run(services: Any) -> dict[str, Any]:
     event_id = _seeded_event()
     figures: dict[str, Any] = {}
     for mode in FORMATS:
-        result = _in_child(mode, event_id)
+        result = run_child("devtools.bench_schedule", mode, str(event_id))
         figures[mode] = {
             "sessions": result["items"],
             "seconds": round(result["seconds"], 3),
