@@ -3,12 +3,13 @@
 from typing import Any
 
 from chalice import Chalice
+from chalice.app import SQSEvent
 
-from chalicelib.routes import auth, health
+from chalicelib.routes import auth, exports, health, tasks
 
 app = Chalice(app_name="open-event-serverless")
 
-for blueprint in (auth.bp, health.bp):
+for blueprint in (auth.bp, health.bp, exports.bp, tasks.bp):
     app.register_blueprint(blueprint)
 
 
@@ -18,3 +19,13 @@ def migrate(event: dict[str, Any], context: Any) -> dict[str, str | None]:
     from chalicelib.migrate import handle_invocation  # Alembic stays off the HTTP cold start.
 
     return handle_invocation(event)
+
+
+# Batch size 1: an export can run for minutes, and with a larger batch one crash would send every
+# message of the batch back to the queue, including the exports that had already succeeded.
+@app.on_sqs_message(queue="open-event-exports", batch_size=1, name="export_worker")
+def export_worker(event: SQSEvent) -> None:
+    """Render the export each message names into S3 (``chalicelib.exports.worker``)."""
+    from chalicelib.exports.worker import handle_records  # The renderers stay off the HTTP cold start.
+
+    handle_records(record.to_dict() for record in event)

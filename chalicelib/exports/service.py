@@ -1,0 +1,52 @@
+"""Asking for an export: check who asks and what, write the task, queue the message.
+
+The task row is committed before the message is sent, so that a worker never receives the id of a
+task it cannot read yet; the caller therefore calls ``request_export`` inside its transaction and
+``enqueue`` after it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Mapping
+
+from botocore.exceptions import BotoCoreError, ClientError
+from sqlalchemy.orm import Session
+
+from chalicelib import aws
+from chalicelib.access import find_event, require_event_staff
+from chalicelib.db import transaction
+from chalicelib.errors import ServiceUnavailable
+from chalicelib.exports import tasks
+from chalicelib.exports.formats import get_format
+from chalicelib.models import User
+from chalicelib.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def request_export(
+    session: Session, user: User, event_reference: str, format_name: str, query: Mapping[str, str]
+) -> uuid.UUID:
+    """A new WAITING task for ``format_name`` of the event; 404, 403 or 400 as the contract says."""
+    fmt = get_format(format_name)
+    event = find_event(session, event_reference)
+    require_event_staff(session, user, event)
+    options = fmt.parse_options(query)
+    return tasks.create(session, user, event, fmt, options).id
+
+
+def enqueue(task_id: uuid.UUID) -> None:
+    """Send ``{"task_id": ...}`` to the export queue; if it cannot be sent, fail the task and answer 503."""
+    try:
+        aws.sqs().send_message(
+            QueueUrl=get_settings().export_queue_url, MessageBody=json.dumps({"task_id": str(task_id)})
+        )
+    except (BotoCoreError, ClientError) as error:
+        log.error("could not queue export task %s: %s", task_id, error)
+        # No task may wait forever for a message that was never sent.
+        with transaction() as session:
+            tasks.fail(session, task_id, "The export could not be queued. Please ask for it again.")
+        raise ServiceUnavailable("The export queue is not available right now; please try again shortly") from None

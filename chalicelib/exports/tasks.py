@@ -1,0 +1,177 @@
+"""Export task rows: their life cycle, and what ``GET /v1/tasks/{id}`` shows of them.
+
+    WAITING ──claim──▶ STARTED ──succeed──▶ SUCCESS
+       ▲                 │  └────fail─────▶ FAILURE
+       └────release──────┘   (a retryable crash: the next delivery claims it again)
+
+Every transition after ``claim`` names the attempt it belongs to, so a delivery that was overtaken
+(its task reclaimed by a later attempt) cannot overwrite the later attempt's outcome.
+Functions receive the caller's session and never commit; the worker opens one short transaction
+per transition, so that each one is visible at once.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.orm import Session
+
+from chalicelib import aws
+from chalicelib.access import is_admin
+from chalicelib.errors import NotFound
+from chalicelib.exports.formats import ExportFormat
+from chalicelib.models import Event, ExportTask, User
+from chalicelib.settings import get_settings
+
+# A STARTED task whose worker has written nothing for this long is abandoned (a killed process,
+# a Lambda timeout): its redelivered message may claim it again. Workers write progress each second.
+ABANDONED_AFTER = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A task this worker now holds, for one attempt."""
+
+    task_id: uuid.UUID
+    attempt: int
+    user_id: int
+    event_id: int
+    format: str
+    options: dict[str, Any]
+    file_name: str
+
+
+def _safe_file_name(name: str) -> str:
+    # Only characters that need no quoting in a Content-Disposition header or an S3 key.
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+
+
+def create(session: Session, user: User, event: Event, fmt: ExportFormat, options: dict[str, Any]) -> ExportTask:
+    task = ExportTask(
+        user_id=user.id,
+        event_id=event.id,
+        format=fmt.name,
+        options=options,
+        state="WAITING",
+        file_name=_safe_file_name(fmt.file_name(event.identifier)),
+        content_type=fmt.content_type,
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+def claim(session: Session, task_id: uuid.UUID) -> Claim | None:
+    """Move a WAITING (or abandoned STARTED) task to STARTED with one more attempt; None if not ours."""
+    claimable = or_(
+        ExportTask.state == "WAITING",
+        (ExportTask.state == "STARTED") & (ExportTask.updated_at < func.now() - ABANDONED_AFTER),
+    )
+    row = session.execute(
+        update(ExportTask)
+        .where(ExportTask.id == task_id, claimable)
+        .values(state="STARTED", attempts=ExportTask.attempts + 1, progress=0, started_at=func.now(), error=None)
+        .returning(ExportTask)
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    assert row.file_name is not None
+    return Claim(row.id, row.attempts, row.user_id, row.event_id, row.format, dict(row.options), row.file_name)
+
+
+def _transition(session: Session, task_id: uuid.UUID, attempt: int | None, **values: Any) -> bool:
+    state = ExportTask.state == "STARTED" if attempt is not None else ExportTask.state.in_(("WAITING", "STARTED"))
+    query = update(ExportTask).where(ExportTask.id == task_id, state)
+    if attempt is not None:
+        query = query.where(ExportTask.attempts == attempt)
+    return session.execute(query.values(**values).returning(ExportTask.id)).first() is not None
+
+
+def report_progress(session: Session, claim: Claim, percent: int | None) -> bool:
+    """Record progress (and that the worker is alive); False once the attempt was overtaken."""
+    return _transition(session, claim.task_id, claim.attempt, progress=percent)
+
+
+def succeed(session: Session, claim: Claim, object_key: str, size: int, rows: int) -> bool:
+    """Publish the result; False if another attempt owns the task now (the caller drops its object)."""
+    return _transition(
+        session, claim.task_id, claim.attempt,
+        state="SUCCESS", progress=100, object_key=object_key, size_bytes=size, row_count=rows,
+        finished_at=func.now(),
+    )  # fmt: skip
+
+
+def fail(session: Session, task_id: uuid.UUID, reason: str, attempt: int | None = None) -> bool:
+    """Mark the task FAILURE with a reason a person can act on (any unfinished task when no attempt)."""
+    return _transition(session, task_id, attempt, state="FAILURE", error=reason, finished_at=func.now())
+
+
+def release(session: Session, claim: Claim) -> bool:
+    """Give the task back for the next delivery after a retryable crash."""
+    return _transition(session, claim.task_id, claim.attempt, state="WAITING", progress=None)
+
+
+def _visible_task(session: Session, user: User, task_id: str) -> ExportTask:
+    try:
+        key = uuid.UUID(task_id)
+    except ValueError:
+        key = None
+    task = session.get(ExportTask, key) if key else None
+    # Someone else's task is as unknown as a task that never existed.
+    if task is None or (task.user_id != user.id and not is_admin(user)):
+        raise NotFound(f"Task {task_id!r} not found")
+    return task
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _download(task: ExportTask) -> dict[str, Any]:
+    settings = get_settings()
+    expiry = settings.presign_expiry_seconds
+    url = aws.s3().generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": settings.export_bucket,
+            "Key": task.object_key,
+            "ResponseContentDisposition": f'attachment; filename="{task.file_name}"',
+            "ResponseContentType": task.content_type,
+        },
+        ExpiresIn=expiry,
+    )
+    return {
+        "download_url": url,
+        "expires_at": _iso(datetime.now(UTC) + timedelta(seconds=expiry)),
+        "file_name": task.file_name,
+        "content_type": task.content_type,
+        "size_bytes": task.size_bytes,
+        "row_count": task.row_count,
+    }
+
+
+def view(session: Session, user: User, task_id: str) -> dict[str, Any]:
+    """The task as the contract shows it; the download link is minted now, for this reader."""
+    task = _visible_task(session, user, task_id)
+    document: dict[str, Any] = {
+        "id": str(task.id),
+        "state": task.state,
+        "format": task.format,
+        "event_id": task.event_id,
+        "attempts": task.attempts,
+        "created_at": _iso(task.created_at),
+        "started_at": _iso(task.started_at),
+        "finished_at": _iso(task.finished_at),
+    }
+    if task.state == "STARTED":
+        document["progress"] = task.progress
+    elif task.state == "SUCCESS":
+        document["result"] = _download(task)
+    elif task.state == "FAILURE":
+        document["result"] = {"error": task.error}
+    return document

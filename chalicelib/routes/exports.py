@@ -1,0 +1,34 @@
+"""``GET /v1/events/{event}/export/orders/csv`` and ``.../export/{format}``: start an export, answer 202."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.auth import current_user
+from chalicelib.db import transaction
+from chalicelib.exports import service
+from chalicelib.http import JSON_HEADERS, api_errors
+
+bp = Blueprint(__name__)
+
+
+def _start(event: str, format_name: str) -> Response:
+    request = bp.current_request
+    with transaction() as session:
+        user = current_user(session, request)
+        task_id = service.request_export(session, user, event, format_name, request.query_params or {})
+    service.enqueue(task_id)  # after the commit: the worker must find the task
+    task_url = f"/v1/tasks/{task_id}"
+    return Response(body={"task_url": task_url}, status_code=202, headers={**JSON_HEADERS, "Location": task_url})
+
+
+@bp.route("/v1/events/{event}/export/orders/csv", methods=["GET"])
+@api_errors
+def export_orders_csv(event: str) -> Response:
+    return _start(event, "orders/csv")
+
+
+@bp.route("/v1/events/{event}/export/{format_name}", methods=["GET"])
+@api_errors
+def export_format(event: str, format_name: str) -> Response:
+    return _start(event, format_name)

@@ -1,0 +1,22 @@
+"""``GET /v1/tasks/{task_id}``: an export task's state, and its download link once it succeeded."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.auth import current_user
+from chalicelib.db import transaction
+from chalicelib.exports import tasks
+from chalicelib.http import JSON_HEADERS, api_errors
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/v1/tasks/{task_id}", methods=["GET"])
+@api_errors
+def get_task(task_id: str) -> Response:
+    with transaction() as session:
+        user = current_user(session, bp.current_request)
+        document = tasks.view(session, user, task_id)
+    # The body holds a presigned link meant for this reader only: no cache may keep it.
+    return Response(body=document, status_code=200, headers={**JSON_HEADERS, "Cache-Control": "no-store"})

@@ -1,0 +1,162 @@
+"""Orders CSV benchmark: the real worker, on seeded events of 100,000 and 1,000,000 orders.
+
+For each size: the export runs in a child process through the app's own SQS handler (Lambda-shaped
+event, real PostgreSQL, real S3 API), which reports its wall time and its peak RSS; then the same
+query runs as ``COPY (...) TO STDOUT WITH (FORMAT csv)`` on the same database, the physical limit
+of getting these rows out of PostgreSQL. Targets: within 2x of COPY, peak RSS under 150 MB and
+the same at both sizes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from typing import Any
+
+SIZES = (100_000, 1_000_000)
+
+
+class _CountingSink:
+    """A binary stream that keeps only the number of bytes written to it."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        return len(data)
+
+
+def _seeded_event(orders: int) -> tuple[int, int]:
+    """The id of the benchmark event with ``orders`` orders, and its owner's id; seeded when missing."""
+    from sqlalchemy import select
+
+    from chalicelib.db import transaction
+    from chalicelib.models import Event, User, UserEventRole
+    from chalicelib.seed import SeedSpec, seed
+
+    identifier = f"bench-orders-{orders}"
+    with transaction() as session:
+        event_id = session.scalar(select(Event.id).where(Event.identifier == identifier))
+        if event_id is None:
+            started = time.perf_counter()
+            event_id = seed(session, SeedSpec(identifier, orders=orders, sessions=0, speakers=0))["id"]
+            print(f"   seeded {identifier} in {time.perf_counter() - started:.1f} s", flush=True)
+        owner = session.scalar(
+            select(User.id)
+            .join(UserEventRole, UserEventRole.user_id == User.id)
+            .where(UserEventRole.event_id == event_id)
+        )
+    assert owner is not None
+    return event_id, owner
+
+
+def _new_task(event_id: int, owner_id: int) -> uuid.UUID:
+    from chalicelib.db import transaction
+    from chalicelib.exports import tasks
+    from chalicelib.exports.formats import get_format
+    from chalicelib.models import Event, User
+
+    fmt = get_format("orders/csv")
+    with transaction() as session:
+        event, owner = session.get(Event, event_id), session.get(User, owner_id)
+        assert event is not None and owner is not None
+        return tasks.create(session, owner, event, fmt, fmt.parse_options({})).id
+
+
+def _copy_seconds(event_id: int, zone: str) -> tuple[float, int]:
+    """The same query, formatted by PostgreSQL itself and streamed to a sink."""
+    from sqlalchemy.dialects import postgresql
+
+    from chalicelib.db import get_engine
+    from chalicelib.exports.formats import EXPORTABLE_ORDER_STATUSES
+    from chalicelib.exports.orders_csv import orders_query
+
+    query = orders_query(event_id, EXPORTABLE_ORDER_STATUSES)
+    sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    sink = _CountingSink()
+    raw = get_engine().raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SELECT set_config('TimeZone', %s, true)", (zone,))  # as the export does
+        started = time.perf_counter()
+        cursor.execute(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", stream=sink)
+        seconds = time.perf_counter() - started
+        raw.rollback()
+    finally:
+        raw.close()
+    return seconds, sink.size
+
+
+def _export_in_child(task_id: uuid.UUID) -> dict[str, Any]:
+    command = [sys.executable, "-m", "devtools.bench_orders", str(task_id)]
+    child = subprocess.run(command, capture_output=True, text=True, check=False, env=dict(os.environ))
+    if child.returncode != 0:
+        raise RuntimeError(f"the export child failed:\n{child.stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _measure(orders: int) -> dict[str, Any]:
+    from chalicelib.db import transaction
+    from chalicelib.models import ExportTask
+    from chalicelib.seed import SeedSpec
+
+    event_id, owner_id = _seeded_event(orders)
+    task_id = _new_task(event_id, owner_id)
+    child = _export_in_child(task_id)
+    with transaction() as session:
+        task = session.get(ExportTask, task_id)
+        assert task is not None and task.state == "SUCCESS", task and task.error
+        rows, size = task.row_count or 0, task.size_bytes or 0
+    copy_seconds, copy_bytes = _copy_seconds(event_id, SeedSpec("").timezone)
+    return {
+        "rows": rows,
+        "file_mb": round(size / 2**20, 1),
+        "export_seconds": round(child["seconds"], 2),
+        "rows_per_second": round(rows / child["seconds"]),
+        "worker_peak_rss_mb": child["peak_rss_mb"],
+        "copy_seconds": round(copy_seconds, 2),
+        "copy_mb": round(copy_bytes / 2**20, 1),
+        "ratio_to_copy": round(child["seconds"] / copy_seconds, 2),
+    }
+
+
+def run(services: Any) -> dict[str, Any]:
+    figures = {f"orders_{orders}": _measure(orders) for orders in SIZES}
+    peaks = [size["worker_peak_rss_mb"] for size in figures.values()]
+    figures["targets"] = {
+        "within_2x_of_copy": all(size["ratio_to_copy"] <= 2 for size in figures.values()),
+        "peak_rss_under_150_mb": max(peaks) < 150,
+        "flat_memory_mb": round(max(peaks) - min(peaks), 1),
+    }
+    return figures
+
+
+def _child(task_id: str) -> None:
+    """Deliver one message for ``task_id`` to the app's SQS handler, exactly as Lambda would."""
+    from app import app
+    from devtools.worker import lambda_event
+
+    message = {
+        "MessageId": str(uuid.uuid4()),
+        "ReceiptHandle": "bench",
+        "Body": json.dumps({"task_id": task_id}),
+        "Attributes": {"ApproximateReceiveCount": "1"},
+        "MD5OfBody": "",
+    }
+    event = lambda_event([message], "arn:aws:sqs:us-east-1:123456789012:open-event-exports", "us-east-1")
+    started = time.perf_counter()
+    app.handler_map["export_worker"](event, None)
+    seconds = time.perf_counter() - started
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": round(peak_rss_mb, 1)}))
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1])

@@ -1,0 +1,127 @@
+"""Shared steps of the export tests: ask for an export, play the queue, read the task, download the file.
+
+The worker runs exactly as in production: the message is read from the real (moto or LocalStack)
+queue and handed to the app's ``export_worker`` handler as a Lambda-shaped event, through Chalice's
+test client. A failed delivery is made visible again at once, which plays the visibility timeout.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from chalicelib.exports.formats import FORMATS, ExportFormat
+from chalicelib.exports.orders_csv import renderer as orders_renderer
+from chalicelib.exports.s3stream import PART_SIZE
+from devtools.worker import deliver
+from tests.conftest import Stack
+from tests.functional.conftest import auth_headers, body_of
+
+
+def start_export(client: Any, token: str, event: str, path: str = "orders/csv", query: str = "") -> Any:
+    """``GET /v1/events/{event}/export/{path}?{query}``; returns the raw response."""
+    url = f"/v1/events/{event}/export/{path}" + (f"?{query}" if query else "")
+    return client.http.get(url, headers=auth_headers(token))
+
+
+def task_url_of(response: Any) -> str:
+    assert response.status_code == 202, response.body
+    url: str = body_of(response)["task_url"]
+    return url
+
+
+def read_task(client: Any, token: str, task_url: str) -> dict[str, Any]:
+    response = client.http.get(task_url, headers=auth_headers(token))
+    assert response.status_code == 200, response.body
+    task: dict[str, Any] = body_of(response)
+    return task
+
+
+def sqs_client() -> Any:
+    return boto3.client("sqs")
+
+
+def drain(queue_url: str) -> int:
+    """Delete every visible message (left over by earlier tests); returns how many."""
+    sqs, count = sqs_client(), 0
+    while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        count += len(messages)
+    return count
+
+
+@pytest.fixture
+def export_queue(stack: Stack) -> Stack:
+    """The stack, with empty export and dead-letter queues."""
+    drain(stack.queue_url)
+    drain(stack.dead_letter_queue_url)
+    return stack
+
+
+def deliver_once(client: Any, stack: Stack) -> int:
+    """One delivery of the next message to the worker; returns how many messages it held (0 or 1)."""
+
+    def invoke(event: dict[str, Any]) -> Any:
+        return client.lambda_.invoke("export_worker", event)
+
+    return deliver(sqs_client(), stack.queue_url, invoke, retry_visibility=0)
+
+
+def run_worker(client: Any, stack: Stack) -> int:
+    """Deliver until the queue is empty (retries included); returns the number of deliveries."""
+    deliveries = 0
+    while deliver_once(client, stack):
+        deliveries += 1
+    return deliveries
+
+
+def download(url: str) -> requests.Response:
+    """GET a presigned URL over HTTP, as a browser would."""
+    response = requests.get(url, timeout=30)
+    assert response.status_code == 200, response.text[:500]
+    return response
+
+
+def export_file(client: Any, stack: Stack, token: str, event: str, path: str = "orders/csv", query: str = "") -> bytes:
+    """The whole flow: ask, run the worker, read the task, download; returns the file's bytes."""
+    task_url = task_url_of(start_export(client, token, event, path, query))
+    run_worker(client, stack)
+    task = read_task(client, token, task_url)
+    assert task["state"] == "SUCCESS", json.dumps(task)
+    return download(task["result"]["download_url"]).content
+
+
+class CrashingRenderer:
+    """The orders CSV, except that the first ``crashes`` attempts die after uploading a whole S3 part."""
+
+    def __init__(self) -> None:
+        self.crashes = 0
+
+    def estimate_total(self, session: Any, event: Any, options: Any) -> int | None:
+        return orders_renderer.estimate_total(session, event, options)
+
+    def render(self, session: Any, event: Any, options: Any, out: Any, progress: Any) -> int:
+        if self.crashes > 0:
+            self.crashes -= 1
+            out.write(b"partial,row\r\n" * (PART_SIZE // 13 + 1))  # more than one part: a multipart upload
+            raise RuntimeError("the worker crashed mid-export")
+        return orders_renderer.render(session, event, options, out, progress)
+
+
+crashing_renderer = CrashingRenderer()
+
+
+@pytest.fixture
+def crashing_format(monkeypatch: pytest.MonkeyPatch) -> CrashingRenderer:
+    """A format plugged into the registry, ``/export/crashtest``, whose renderer crashes on demand."""
+    fmt = ExportFormat(
+        "crashtest", "csv", "text/csv; charset=utf-8", "crash", "tests.functional.export_helpers:crashing_renderer"
+    )
+    monkeypatch.setitem(FORMATS, fmt.name, fmt)
+    crashing_renderer.crashes = 0
+    return crashing_renderer

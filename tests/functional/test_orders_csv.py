@@ -1,0 +1,177 @@
+"""The orders CSV: formats.md "Orders CSV", read back from the file the pipeline publishes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import event as sa_event
+
+from chalicelib.db import get_engine, transaction
+from chalicelib.exports.csv_rows import BOM
+from chalicelib.exports.orders_csv import HEADER, OrdersCsv
+from chalicelib.models import DiscountCode, Event, Order, Ticket
+from tests.functional.export_helpers import export_file, export_queue  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.usefixtures("export_queue")
+
+NOON_UTC = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def parse(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@dataclass
+class Shop:
+    """An event in UTC, its organizer's token and a ticket."""
+
+    factory: Any
+    event: Event
+    token: str
+    ticket: Ticket
+
+    def order(self, **fields: Any) -> Order:
+        fields.setdefault("created_at", NOON_UTC)
+        fields.setdefault("amount", Decimal("10"))
+        return self.factory.order(self.event, **fields)
+
+
+@pytest.fixture
+def shop(factory):
+    event = factory.event(identifier="shop", timezone="UTC")
+    return Shop(factory, event, factory.token(factory.staff(event)), factory.ticket(event))
+
+
+def test_orders_csv_has_the_ten_open_event_columns_a_bom_and_crlf(client, stack, shop):
+    shop.order(identifier="A-1", tickets=[(shop.ticket, 1)])
+
+    data = export_file(client, stack, shop.token, shop.event.identifier)
+
+    assert data.startswith(BOM)
+    assert data.removeprefix(BOM).split(b"\r\n")[0].decode() == ",".join(HEADER)
+    assert HEADER == ("Order#", "Order Date", "Status", "Payment Type", "Total Amount", "Quantity",
+                      "Discount Code", "First Name", "Last Name", "Email")  # fmt: skip
+    assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_orders_csv_without_bom_when_asked(client, stack, shop):
+    shop.order(identifier="A-1")
+
+    data = export_file(client, stack, shop.token, shop.event.identifier, query="bom=false")
+
+    assert data.startswith(b"Order#,")
+
+
+def test_orders_csv_sums_quantities_and_names_the_buyer_and_discount_code(client, stack, factory, shop):
+    other = factory.ticket(shop.event, name="Supporter")
+    buyer = factory.user(first_name="Mario", last_name="Behling", email="mario@example.com")
+    with transaction() as session:
+        code = DiscountCode(event_id=shop.event.id, code="EARLYBIRD")
+        session.add(code)
+    shop.order(identifier="A-1", user_id=buyer.id, discount_code_id=code.id, paid_via="stripe",
+               amount=Decimal("49.5"), tickets=[(shop.ticket, 2), (other, 3)])  # fmt: skip
+    shop.order(identifier="A-2", tickets=[])
+
+    rows = parse(export_file(client, stack, shop.token, shop.event.identifier))
+
+    assert rows[1:] == [
+        ["A-1", "2026-03-01T12:00:00+00:00", "completed", "stripe", "49.50", "5", "EARLYBIRD", "Mario", "Behling",
+         "mario@example.com"],
+        ["A-2", "2026-03-01T12:00:00+00:00", "completed", "", "10.00", "0", "", "", "", ""],
+    ]  # fmt: skip
+
+
+def test_orders_csv_never_exports_deleted_orders(client, stack, shop):
+    shop.order(identifier="kept")
+    shop.order(identifier="status-deleted", status="deleted")
+    shop.order(identifier="soft-deleted", deleted_at=NOON_UTC)
+
+    rows = parse(export_file(client, stack, shop.token, shop.event.identifier))
+
+    assert [row[0] for row in rows[1:]] == ["kept"]
+
+
+def test_orders_csv_filters_by_status(client, stack, shop):
+    for status in ("completed", "placed", "pending", "cancelled", "expired", "initializing"):
+        shop.order(identifier=f"o-{status}", status=status)
+
+    rows = parse(export_file(client, stack, shop.token, shop.event.identifier, query="status=placed,completed"))
+
+    assert [row[0] for row in rows[1:]] == ["o-completed", "o-placed"]
+
+
+@pytest.mark.parametrize(
+    "zone,created,expected",
+    [
+        ("Asia/Kolkata", datetime(2026, 3, 1, 20, 0, tzinfo=UTC), "2026-03-02T01:30:00+05:30"),
+        ("America/St_Johns", datetime(2026, 1, 15, 2, 0, tzinfo=UTC), "2026-01-14T22:30:00-03:30"),
+        ("America/St_Johns", datetime(2026, 7, 15, 2, 0, tzinfo=UTC), "2026-07-14T23:30:00-02:30"),
+    ],
+    ids=["kolkata-next-day", "st-johns-standard-time", "st-johns-daylight-time"],
+)
+def test_orders_csv_dates_are_iso_8601_in_the_event_time_zone(client, stack, factory, zone, created, expected):
+    event = factory.event(identifier="zoned", timezone=zone)
+    token = factory.token(factory.staff(event))
+    factory.order(event, identifier="z-1", created_at=created, amount=Decimal("1"))
+
+    rows = parse(export_file(client, stack, token, event.identifier))
+
+    assert rows[1][1] == expected
+    assert datetime.fromisoformat(rows[1][1]) == created
+
+
+HOSTILE = [
+    # (first name, last name, email, amount, order identifier) → the cells a spreadsheet must show
+    (("Smith, John", 'The "Boss"', "a@example.com", Decimal("10"), "h-1"),
+     ["h-1", "10.00", "Smith, John", 'The "Boss"', "a@example.com"]),
+    (("Line\nBreak", "Carriage\r\nReturn", "b@example.com", Decimal("0"), "h-2"),
+     ["h-2", "0.00", "Line\nBreak", "Carriage\r\nReturn", "b@example.com"]),
+    (("=cmd|' /C calc'!A0", "+SUM(A1)", "@evil.example.com", Decimal("-1"), "h-3"),
+     ["h-3", "-1.00", "'=cmd|' /C calc'!A0", "'+SUM(A1)", "'@evil.example.com"]),
+    (("-1", "Zoë 東京 🎉", "ü@example.com", None, "=h-4"),
+     ["'=h-4", "0.00", "-1", "Zoë 東京 🎉", "ü@example.com"]),
+]  # fmt: skip
+
+
+def test_orders_csv_survives_hostile_data(client, stack, factory, shop):
+    for (first, last, email, amount, identifier), _ in HOSTILE:
+        buyer = factory.user(first_name=first, last_name=last, email=email)
+        shop.order(identifier=identifier, user_id=buyer.id, amount=amount)
+    shop.order(identifier="no-buyer", user_id=None, discount_code_id=None, amount=Decimal("0"), paid_via=None)
+
+    rows = parse(export_file(client, stack, shop.token, shop.event.identifier))
+
+    assert [[row[0], row[4], row[7], row[8], row[9]] for row in rows[1:-1]] == [cells for _, cells in HOSTILE]
+    assert rows[-1] == ["no-buyer", "2026-03-01T12:00:00+00:00", "completed", "", "0.00", "0", "", "", "", ""]
+    assert all(len(row) == 10 for row in rows)
+
+
+def test_orders_are_read_in_pages_of_one_query_each_in_a_stable_order(shop):
+    for number in range(7):
+        shop.order(identifier=f"p-{number}", tickets=[(shop.ticket, number + 1)])
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    sa_event.listen(get_engine(), "before_cursor_execute", count)
+    try:
+        out = io.BytesIO()
+        with transaction() as session:
+            written = OrdersCsv(batch_size=3).render(
+                session, session.get(Event, shop.event.id), {}, out, lambda n: None
+            )
+    finally:
+        sa_event.remove(get_engine(), "before_cursor_execute", count)
+
+    rows = parse(out.getvalue())
+    assert written == 7
+    assert [row[0] for row in rows[1:]] == [f"p-{number}" for number in range(7)]
+    assert [row[5] for row in rows[1:]] == [str(number + 1) for number in range(7)]
+    assert sum("FROM orders" in statement for statement in statements) == 4  # 3 + 3 + 1, then an empty page
