@@ -12,9 +12,12 @@ A ``/aws/reference/secretsmanager/<secret>`` name reads a Secrets Manager secret
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+
+log = logging.getLogger(__name__)
 
 
 class SettingsError(RuntimeError):
@@ -43,7 +46,7 @@ class Secret:
         if self.value:
             return self.value
         if self.parameter:
-            return _parameter_value(self.variable, self.parameter)
+            return _parameter_value(self.variable, self.parameter, missing_ok=not self.required)
         if self.required:
             raise SettingsError(
                 f"{self.variable} is not set: set it, or set {self.variable}_PARAMETER to the name of an SSM"
@@ -52,8 +55,12 @@ class Secret:
         return ""
 
 
-def _parameter_value(variable: str, name: str) -> str:
-    """The decrypted value of the SSM parameter ``name``, with a clear error when it cannot be read."""
+def _parameter_value(variable: str, name: str, *, missing_ok: bool) -> str:
+    """The decrypted value of the SSM parameter ``name``, with a clear error when it cannot be read.
+
+    An optional secret (the Stripe key) whose parameter does not exist is simply not configured:
+    the feature that needs it answers that it is off.
+    """
     from botocore.exceptions import BotoCoreError, ClientError
 
     from chalicelib import aws  # aws reads the settings: imported here to keep the modules acyclic
@@ -62,6 +69,9 @@ def _parameter_value(variable: str, name: str) -> str:
         value: str = aws.ssm().get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "error")
+        if code == "ParameterNotFound" and missing_ok:
+            log.warning("%s_PARAMETER names %r, which does not exist: %s is not configured", variable, name, variable)
+            return ""
         raise SettingsError(f"{variable}_PARAMETER names {name!r}, which cannot be read from SSM: {code}") from None
     except BotoCoreError as error:
         raise SettingsError(f"{variable}_PARAMETER names {name!r}, which cannot be read from SSM: {error}") from None

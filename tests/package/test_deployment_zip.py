@@ -18,8 +18,11 @@ from tests.package.conftest import Package
 
 MIGRATIONS = sorted(
     path.relative_to(REPO).as_posix()
-    for path in [REPO / "migrations" / "env.py", REPO / "migrations" / "script.py.mako"]
-    + list((REPO / "migrations" / "versions").glob("*.py"))
+    for path in [
+        REPO / "migrations" / "env.py",
+        REPO / "migrations" / "script.py.mako",
+        *(REPO / "migrations" / "versions").glob("*.py"),
+    ]
 )
 # Lambda accepts 250 MB unzipped (code and layers together).
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024

@@ -64,7 +64,8 @@ def test_worker_consumes_the_export_queue_one_message_at_a_time(package: Package
     queue_name = package.resource("ExportQueue")["Properties"]["QueueName"]["Fn::Sub"]
 
     assert event["Type"] == "SQS"
-    assert event["Properties"]["Queue"] == {"Fn::GetAtt": ["ExportQueue", "Arn"]}
+    # Fn::Sub rather than Fn::GetAtt: the merge is per key, and Chalice writes the ARN with Fn::Sub.
+    assert event["Properties"]["Queue"] == {"Fn::Sub": "${ExportQueue.Arn}"}
     assert event["Properties"]["BatchSize"] == worker_source()["batch_size"] == 1
     assert queue_name.startswith(worker_source()["queue"])
 
@@ -72,7 +73,9 @@ def test_worker_consumes_the_export_queue_one_message_at_a_time(package: Package
 def test_bucket_blocks_every_kind_of_public_access(package: Package) -> None:
     block = package.resource("ExportBucket")["Properties"]["PublicAccessBlockConfiguration"]
 
-    assert block == dict.fromkeys(("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True)
+    assert block == dict.fromkeys(
+        ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True
+    )
 
 
 def test_bucket_encrypts_objects_at_rest(package: Package) -> None:
@@ -127,10 +130,14 @@ def test_template_text_has_no_secret_value(package: Package) -> None:
     [("api_handler", SECRETS), ("export_worker", ("DATABASE_URL",)), ("migrate", ("DATABASE_URL",))],
     ids=["api_handler", "export_worker", "migrate"],
 )
-def test_function_is_told_where_its_secrets_are_and_no_others(package: Package, name: str, secrets: tuple[str, ...]) -> None:
+def test_function_is_told_where_its_secrets_are_and_no_others(
+    package: Package, name: str, secrets: tuple[str, ...]
+) -> None:
     variables = package.function(FUNCTIONS[name])["Environment"]["Variables"]
 
-    assert {variable for variable in variables if variable.endswith("_PARAMETER")} == {f"{s}_PARAMETER" for s in secrets}
+    assert {variable for variable in variables if variable.endswith("_PARAMETER")} == {
+        f"{s}_PARAMETER" for s in secrets
+    }
 
 
 def render_gateway_template(template: str) -> Any:
@@ -169,3 +176,9 @@ def test_gateway_errors_are_jsonapi_error_documents(package: Package, response_t
         (error,) = document["errors"]
         assert error["title"] and error["detail"]
         assert error.get("status", response.get("statusCode")) == response.get("statusCode")
+
+
+def test_worker_concurrency_is_capped_to_spare_the_database(package: Package) -> None:
+    (event,) = package.function("ExportWorker")["Events"].values()
+
+    assert event["Properties"]["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "WorkerMaxConcurrency"}}
