@@ -23,12 +23,17 @@ class Import:
     depth: int
 
 
-def import_profile(statement: str = "import app") -> list[Import]:
-    """Every module that ``statement`` imports, in the order Python reports them."""
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", statement],
-        cwd=REPO, capture_output=True, text=True, check=True, timeout=120,
-    )  # fmt: skip
+def import_profile(statement: str = "import app", package: Path | None = None) -> list[Import]:
+    """Every module that ``statement`` imports, in the order Python reports them.
+
+    With ``package`` (an unpacked deployment zip) the statement runs as on Lambda: that folder and the
+    standard library only, no site-packages.
+    """
+    command = [sys.executable, "-X", "importtime", "-c", statement]
+    if package is not None:
+        command[3:3] = ["-I", "-S"]
+        command[-1] = f"import sys; sys.path.insert(0, {str(package)!r}); {statement}"
+    result = subprocess.run(command, cwd=package or REPO, capture_output=True, text=True, check=True, timeout=120)
     imports = []
     for line in result.stderr.splitlines():
         match = _LINE.match(line)
