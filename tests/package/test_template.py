@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +25,14 @@ SECRETS = ("DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY")
 def worker_source() -> dict[str, Any]:
     (source,) = (s for s in app.event_sources if s.handler_string == "app.export_worker")
     return {"queue": source.queue, "batch_size": source.batch_size}
+
+
+def test_template_passes_the_cloudformation_linter_with_the_sam_transform(package: Package) -> None:
+    linter = [str(Path(sys.executable).parent / "cfn-lint"), "--regions", "us-east-1", "eu-central-1", "--"]
+
+    result = subprocess.run([*linter, str(package.zip_path.parent / "sam.json")], capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
