@@ -5,12 +5,14 @@ from typing import Any
 from chalice import Chalice
 from chalice.app import SQSEvent
 
+from chalicelib.http import chalice_errors_as_jsonapi
 from chalicelib.routes import auth, exports, health, tasks
 
 app = Chalice(app_name="open-event-serverless")
 
 for blueprint in (auth.bp, health.bp, exports.bp, tasks.bp):
     app.register_blueprint(blueprint)
+app.register_middleware(chalice_errors_as_jsonapi, "http")
 
 
 @app.lambda_function(name="migrate")

@@ -29,7 +29,7 @@ _ALGORITHM = "HS256"
 def hash_password(password: str) -> str:
     salt = os.urandom(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
-    return "scrypt${}${}".format(base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
+    return f"scrypt${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
 
 def verify_password(password: str, stored: str) -> bool:
@@ -69,7 +69,9 @@ def login(session: Session, email: str, password: str) -> str:
 
 def user_from_token(session: Session, token: str) -> User:
     try:
-        claims = jwt.decode(token, get_settings().jwt_secret, algorithms=[_ALGORITHM], options={"require": ["exp", "sub"]})
+        claims = jwt.decode(
+            token, get_settings().jwt_secret, algorithms=[_ALGORITHM], options={"require": ["exp", "sub"]}
+        )
     except jwt.ExpiredSignatureError:
         raise Unauthorized("The access token has expired") from None
     except jwt.InvalidTokenError:

@@ -83,14 +83,20 @@ def _keyed(session: Session, items: list[dict[str, Any]], make: Any) -> dict[str
 
 
 def _load_schedule(session: Session, event: models.Event, spec: dict[str, Any]) -> int:
-    tracks = _keyed(session, spec.get("tracks", []), lambda i: models.Track(event_id=event.id, **_pick(i, "name", "color")))
+    tracks = _keyed(
+        session, spec.get("tracks", []), lambda i: models.Track(event_id=event.id, **_pick(i, "name", "color"))
+    )
     rooms = _keyed(
         session,
         spec.get("rooms", []),
-        lambda i: models.Microlocation(event_id=event.id, **_pick(i, "name", "floor", "position", "latitude", "longitude")),
+        lambda i: models.Microlocation(
+            event_id=event.id, **_pick(i, "name", "floor", "position", "latitude", "longitude")
+        ),
     )
     types = _keyed(
-        session, spec.get("session_types", []), lambda i: models.SessionType(event_id=event.id, **_pick(i, "name", "length"))
+        session,
+        spec.get("session_types", []),
+        lambda i: models.SessionType(event_id=event.id, **_pick(i, "name", "length")),
     )
     speakers = _keyed(
         session,
@@ -127,7 +133,9 @@ def _load_orders(session: Session, event: models.Event, spec: dict[str, Any], us
     codes = _keyed(
         session,
         spec.get("discount_codes", []),
-        lambda i: models.DiscountCode(event_id=event.id, **_pick(i, "code", "type"), value=Decimal(str(i.get("value", "0")))),
+        lambda i: models.DiscountCode(
+            event_id=event.id, **_pick(i, "code", "type"), value=Decimal(str(i.get("value", "0")))
+        ),
     )
     for item in spec.get("orders", []):
         buyer = _user_by_email(session, users, item.get("user"))

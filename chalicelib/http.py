@@ -16,7 +16,13 @@ from typing import Any
 from chalice import Response
 from chalice.app import Request
 
-from chalicelib.errors import AppError, BadRequest, error_document
+from chalicelib.errors import (
+    AppError,
+    BadRequest,
+    MethodNotAllowed,
+    UnsupportedMediaType,
+    error_document,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +55,27 @@ def api_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+_CHALICE_ERRORS: dict[str, type[AppError]] = {
+    "MethodNotAllowedError": MethodNotAllowed,
+    "UnsupportedMediaType": UnsupportedMediaType,
+    "BadRequest": BadRequest,
+}
+
+
+def chalice_errors_as_jsonapi(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """HTTP middleware: Chalice answers some errors itself (405 for an unknown method, before any
+    view runs); give those the JSON:API error shape every other error has."""
+    response = get_response(event)
+    body = response.body
+    if response.status_code < 400 or not isinstance(body, dict) or "Code" not in body:
+        return response
+    error_class = _CHALICE_ERRORS.get(str(body["Code"]), AppError)
+    detail = str(body.get("Message", "")) if error_class is not AppError else None
+    translated = error_response(error_class(detail))
+    translated.headers.update({k: v for k, v in response.headers.items() if k.lower() == "allow"})
+    return translated
+
+
 def json_body(request: Request) -> Any:
     """The request body parsed as JSON, whatever its media type (Chalice only parses application/json)."""
     raw = request.raw_body
@@ -68,4 +95,4 @@ def bearer_token(request: Request) -> str | None:
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() not in {"jwt", "bearer"} or not token.strip():
         return ""
-    return token.strip()
+    return str(token.strip())

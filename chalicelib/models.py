@@ -19,7 +19,6 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
-    Integer,
     LargeBinary,
     MetaData,
     Numeric,
@@ -165,9 +164,7 @@ class EventSession(Base):
     microlocation_id: Mapped[int | None] = mapped_column(
         ForeignKey("microlocations.id", ondelete="SET NULL"), index=True
     )
-    session_type_id: Mapped[int | None] = mapped_column(
-        ForeignKey("session_types.id", ondelete="SET NULL"), index=True
-    )
+    session_type_id: Mapped[int | None] = mapped_column(ForeignKey("session_types.id", ondelete="SET NULL"), index=True)
     slides_url: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[datetime] = _created_at()
     deleted_at: Mapped[datetime | None]
@@ -192,9 +189,7 @@ class SpeakerSession(Base):
     __tablename__ = "speakers_sessions"
 
     speaker_id: Mapped[int] = mapped_column(ForeignKey("speaker.id", ondelete="CASCADE"), primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class Ticket(Base):

@@ -52,8 +52,13 @@ def _event(session: Session, spec: SeedSpec) -> int:
                        'published', 'Seed Convention Centre')
                RETURNING id"""
         ),
-        {"identifier": spec.identifier, "name": f"Seeded event {spec.identifier}", "tz": spec.timezone,
-         "day": spec.first_day, "days": spec.days},
+        {
+            "identifier": spec.identifier,
+            "name": f"Seeded event {spec.identifier}",
+            "tz": spec.timezone,
+            "day": spec.first_day,
+            "days": spec.days,
+        },
     )
     _run(
         session,
@@ -93,17 +98,18 @@ def _orders(session: Session, spec: SeedSpec, event_id: int) -> None:
     _run(
         session,
         """WITH buyers AS (SELECT array_agg(id ORDER BY id) AS ids FROM users
-                           WHERE email LIKE 'buyer%@' || :identifier || '.example.com'),
+                           WHERE starts_with(email, 'buyer') AND right(email, length(:domain)) = :domain),
                 codes AS (SELECT array_agg(id ORDER BY id) AS ids FROM discount_codes WHERE event_id = :e)
            INSERT INTO orders (identifier, event_id, user_id, discount_code_id, status, paid_via, amount, created_at)
-           SELECT :identifier || '-' || g, :e, buyers.ids[1 + g % greatest(cardinality(buyers.ids), 1)],
-                  CASE WHEN g % 10 = 0 THEN codes.ids[1 + g % 5] END,
-                  (ARRAY['completed','completed','completed','placed','pending','cancelled','expired'])[1 + g % 7],
-                  (ARRAY['stripe','paypal','free','bank'])[1 + g % 4],
-                  CASE WHEN g % 4 = 2 THEN 0 ELSE 49 + (g % 3) * 71 END,
-                  now() - make_interval(mins => g % 100000)
+           SELECT :identifier || '-' || g, :e, buyers.ids[1 + mod(g, greatest(cardinality(buyers.ids), 1))],
+                  CASE WHEN mod(g, 10) = 0 THEN codes.ids[1 + mod(g, 5)] END,
+                  (ARRAY['completed','completed','completed','placed','pending','cancelled','expired'])[1 + mod(g, 7)],
+                  (ARRAY['stripe','paypal','free','bank'])[1 + mod(g, 4)],
+                  CASE WHEN mod(g, 4) = 2 THEN 0 ELSE 49 + (mod(g, 3)) * 71 END,
+                  now() - make_interval(mins => mod(g, 100000))
            FROM generate_series(1, :n) g, buyers, codes""",
         identifier=spec.identifier,
+        domain=f"@{spec.identifier}.example.com",
         e=event_id,
         n=spec.orders,
     )
@@ -111,25 +117,40 @@ def _orders(session: Session, spec: SeedSpec, event_id: int) -> None:
         session,
         """WITH t AS (SELECT array_agg(id ORDER BY id) AS ids FROM tickets WHERE event_id = :e)
            INSERT INTO orders_tickets (order_id, ticket_id, quantity)
-           SELECT o.id, t.ids[1 + o.id % 3], 1 + o.id % 3 FROM orders o, t WHERE o.event_id = :e
+           SELECT o.id, t.ids[1 + mod(o.id, 3)], 1 + mod(o.id, 3) FROM orders o, t WHERE o.event_id = :e
            UNION ALL
-           SELECT o.id, t.ids[1 + (o.id + 1) % 3], 1 FROM orders o, t WHERE o.event_id = :e AND o.id % 5 = 0""",
+           SELECT o.id, t.ids[1 + mod(o.id + 1, 3)], 1 FROM orders o, t WHERE o.event_id = :e AND mod(o.id, 5) = 0""",
         e=event_id,
     )
 
 
 def _schedule(session: Session, spec: SeedSpec, event_id: int) -> None:
-    _run(session, "INSERT INTO microlocations (event_id, name, position) SELECT :e, 'Room ' || g, g FROM generate_series(1, :n) g",
-         e=event_id, n=spec.rooms)
-    _run(session, "INSERT INTO tracks (event_id, name, color) SELECT :e, 'Track ' || g, '#' || lpad(to_hex(g * 1234567 % 16777215), 6, '0') FROM generate_series(1, 8) g",
-         e=event_id)
-    _run(session, "INSERT INTO session_types (event_id, name, length) VALUES (:e, 'Talk', '00:30'), (:e, 'Workshop', '01:30'), (:e, 'Lightning', '00:10')",
-         e=event_id)
-    _run(session, """INSERT INTO speaker (event_id, name, email, organisation, short_biography)
-                     SELECT :e, 'Speaker ' || g, 'speaker' || g || '@example.com', 'Org ' || (g % 50),
+    _run(
+        session,
+        "INSERT INTO microlocations (event_id, name, position) SELECT :e, 'Room ' || g, g FROM generate_series(1, :n) g",
+        e=event_id,
+        n=spec.rooms,
+    )
+    _run(
+        session,
+        "INSERT INTO tracks (event_id, name, color) SELECT :e, 'Track ' || g, '#' || lpad(to_hex(mod(g * 1234567, 16777215)), 6, '0') FROM generate_series(1, 8) g",
+        e=event_id,
+    )
+    _run(
+        session,
+        "INSERT INTO session_types (event_id, name, length) VALUES (:e, 'Talk', '00:30'), (:e, 'Workshop', '01:30'), (:e, 'Lightning', '00:10')",
+        e=event_id,
+    )
+    _run(
+        session,
+        """INSERT INTO speaker (event_id, name, email, organisation, short_biography)
+                     SELECT :e, 'Speaker ' || g, 'speaker' || g || '@example.com', 'Org ' || (mod(g, 50)),
                             'Speaker number ' || g || ' has a short biography.'
-                     FROM generate_series(1, :n) g""", e=event_id, n=spec.speakers)
-    # Session i goes to room i % rooms on day (i / rooms) % days, in slot i / (rooms * days):
+                     FROM generate_series(1, :n) g""",
+        e=event_id,
+        n=spec.speakers,
+    )
+    # Session i goes to room i mod rooms on day (i / rooms) mod days, in slot i / (rooms * days):
     # 12-minute slots from 09:00 local, so large events run past midnight like real ones do.
     _run(
         session,
@@ -138,15 +159,20 @@ def _schedule(session: Session, spec: SeedSpec, event_id: int) -> None:
                 st AS (SELECT array_agg(id ORDER BY id) AS ids FROM session_types WHERE event_id = :e)
            INSERT INTO sessions (event_id, title, subtitle, short_abstract, long_abstract, language, state,
                                  starts_at, ends_at, track_id, microlocation_id, session_type_id)
-           SELECT :e, 'Session ' || g || ': on schedules & <streams>', 'Part ' || (g % 3),
+           SELECT :e, 'Session ' || g || ': on schedules & <streams>', 'Part ' || (mod(g, 3)),
                   'Abstract of session ' || g, repeat('A longer description. ', 20), 'en',
-                  (ARRAY['accepted','confirmed','accepted','pending'])[1 + g % 4],
+                  (ARRAY['accepted','confirmed','accepted','pending'])[1 + mod(g, 4)],
                   s.local_start AT TIME ZONE :tz, (s.local_start + interval '10 minutes') AT TIME ZONE :tz,
-                  t.ids[1 + g % cardinality(t.ids)], r.ids[1 + g % :rooms], st.ids[1 + g % 3]
-           FROM generate_series(0, :n - 1) g, r, t, st,
-                LATERAL (SELECT CAST(:day AS timestamp) + make_interval(days => (g / :rooms) % :days)
-                                + interval '9 hours' + (g / (:rooms * :days)) * interval '12 minutes' AS local_start) s""",
-        e=event_id, n=spec.sessions, rooms=spec.rooms, days=spec.days, tz=spec.timezone, day=spec.first_day,
+                  t.ids[1 + mod(g, cardinality(t.ids))], r.ids[1 + mod(g, CAST(:rooms AS int))], st.ids[1 + mod(g, 3)]
+           FROM generate_series(0, CAST(:n AS int) - 1) g, r, t, st,
+                LATERAL (SELECT CAST(:day AS timestamp) + make_interval(days => mod(g / CAST(:rooms AS int), CAST(:days AS int)))
+                                + interval '9 hours' + (g / (CAST(:rooms AS int) * CAST(:days AS int))) * interval '12 minutes' AS local_start) s""",
+        e=event_id,
+        n=spec.sessions,
+        rooms=spec.rooms,
+        days=spec.days,
+        tz=spec.timezone,
+        day=spec.first_day,
     )
     if not spec.speakers:
         return
@@ -154,9 +180,9 @@ def _schedule(session: Session, spec: SeedSpec, event_id: int) -> None:
         session,
         """WITH sp AS (SELECT array_agg(id ORDER BY id) AS ids FROM speaker WHERE event_id = :e)
            INSERT INTO speakers_sessions (speaker_id, session_id)
-           SELECT DISTINCT sp.ids[1 + x.k % cardinality(sp.ids)], x.id
+           SELECT DISTINCT sp.ids[1 + mod(x.k, cardinality(sp.ids))], x.id
            FROM sp, (SELECT id, id AS k FROM sessions WHERE event_id = :e
-                     UNION ALL SELECT id, id * 7 + 3 FROM sessions WHERE event_id = :e AND id % 2 = 0) x""",
+                     UNION ALL SELECT id, id * 7 + 3 FROM sessions WHERE event_id = :e AND mod(id, 2) = 0) x""",
         e=event_id,
     )
 

@@ -17,7 +17,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +100,8 @@ def load_demo() -> dict[str, object]:
 
 
 def _banner(base_url: str, fixture: dict[str, object]) -> str:
-    from chalicelib.db import transaction
     from chalicelib.cli import cmd_token
+    from chalicelib.db import transaction
 
     users = fixture["users"]
     assert isinstance(users, list)
@@ -122,8 +122,8 @@ def _banner(base_url: str, fixture: dict[str, object]) -> str:
         "",
         "Try:",
         f"  curl -s {base_url}/v1/health",
-        f"  curl -s -H \"Authorization: JWT $TOKEN\" {base_url}/v1/events/{DEMO_IDENTIFIER}/export/orders/csv",
-        f"  curl -s -H \"Authorization: JWT $TOKEN\" {base_url}/v1/tasks/<uuid from task_url>",
+        f'  curl -s -H "Authorization: JWT $TOKEN" {base_url}/v1/events/{DEMO_IDENTIFIER}/export/orders/csv',
+        f'  curl -s -H "Authorization: JWT $TOKEN" {base_url}/v1/tasks/<uuid from task_url>',
         "",
         "Ctrl-C stops everything.",
     ]
@@ -157,10 +157,8 @@ def main() -> int:
         http.start()
         print(_banner(f"http://{host}:{port}", fixture), flush=True)
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        try:
+        with suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
         print("\nstopping...", flush=True)
         stop.set()
         server.shutdown()

@@ -87,7 +87,7 @@ def deliver(
     return len(received)
 
 
-def serve(queue_url: str, stop: threading.Event) -> None:
+def serve(queue_url: str, stop: threading.Event, *, wait_seconds: int = 5) -> None:
     """Long-poll ``queue_url`` until ``stop`` is set, invoking the app's handler for that queue."""
     from chalice.local import LambdaContext
 
@@ -103,7 +103,7 @@ def serve(queue_url: str, stop: threading.Event) -> None:
     log.info("worker: polling %s for %s", queue_url, name)
     while not stop.is_set():
         try:
-            deliver(sqs, queue_url, invoke, batch_size=batch_size, wait_seconds=5)
+            deliver(sqs, queue_url, invoke, batch_size=batch_size, wait_seconds=wait_seconds)
         except Exception:  # the emulator went away (shutdown) or hiccupped: try again shortly
             log.exception("worker: polling failed")
             stop.wait(2)

@@ -64,7 +64,10 @@ class Factory:
     def ticket(self, event: models.Event, **fields: Any) -> models.Ticket:
         return self._save(
             models.Ticket(
-                event_id=event.id, name=fields.pop("name", "Standard"), price=fields.pop("price", Decimal("10")), **fields
+                event_id=event.id,
+                name=fields.pop("name", "Standard"),
+                price=fields.pop("price", Decimal("10")),
+                **fields,
             )
         )
 
@@ -92,7 +95,9 @@ class Factory:
     def speaker(self, event: models.Event, name: str = "Grace Hopper", **fields: Any) -> models.Speaker:
         return self._save(models.Speaker(event_id=event.id, name=name, **fields))
 
-    def session(self, event: models.Event, *, speakers: tuple[models.Speaker, ...] = (), **fields: Any) -> models.EventSession:
+    def session(
+        self, event: models.Event, *, speakers: tuple[models.Speaker, ...] = (), **fields: Any
+    ) -> models.EventSession:
         row = self._save(
             models.EventSession(
                 event_id=event.id,

@@ -1,8 +1,14 @@
-"""Rows to CSV bytes, once for every CSV export: RFC 4180, CRLF, UTF-8 (BOM optional), formula defence.
+"""Everything that makes our CSV files: RFC 4180, CRLF, UTF-8 (BOM optional), formula defence.
 
-Cells are typed: ``str`` cells are text and get the formula-injection defence; ``int``, ``Decimal``
-and ``float`` cells are numbers and are written as they are (a ``-1.00`` refund stays a number).
-``None`` is an empty cell, never the text ``None``.
+Two ways in, one dialect out:
+
+- ``CsvWriter`` writes Python rows. Cells are typed: ``str`` cells are text and get the
+  formula-injection defence (``defuse``); ``int``, ``Decimal`` and ``float`` cells are numbers and
+  are written as they are (a ``-1.00`` refund stays a number); ``None`` is an empty cell.
+- ``CopyRows`` takes rows that PostgreSQL already wrote as CSV (``COPY ... WITH (FORMAT csv)``,
+  the same RFC 4180 quoting) and only turns their LF row ends into CRLF. For these rows the defence
+  runs in the query: ``defused_sql`` is ``defuse`` written in SQL, and a test holds the two equal.
+  A million rows cost a few seconds less this way than through Python cell by cell.
 """
 
 from __future__ import annotations
@@ -10,9 +16,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+from sqlalchemy import ColumnElement, case, func, literal
+from sqlalchemy.orm import QueryableAttribute
 
 Cell = str | int | Decimal | float | None
 Row = Sequence[Cell]
@@ -22,16 +31,27 @@ BOM = b"\xef\xbb\xbf"
 
 # Characters that make Excel, LibreOffice or Sheets read a cell as a formula or a DDE call
 # (CWE-1236; the list pretix's defusedcsv uses, plus TAB and CR, which Excel strips first).
-_FORMULA_TRIGGERS = frozenset("=+-@\t\r|%")
+FORMULA_TRIGGERS = "=+-@\t\r|%"
 # A text cell that is only a real number ("-1", "+3.50") is harmless: Excel reads a number.
-_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+# (No backslash: the same pattern serves Python and PostgreSQL unchanged.)
+PLAIN_NUMBER = "^[+-]?[0-9]+([.][0-9]+)?$"
+
+_triggers = frozenset(FORMULA_TRIGGERS)
+_plain_number = re.compile(PLAIN_NUMBER).fullmatch  # not match: "$" would accept a final "\n"
 
 
 def defuse(text: str) -> str:
     """The text, prefixed with ``'`` when a spreadsheet would evaluate it."""
-    if text and text[0] in _FORMULA_TRIGGERS and _PLAIN_NUMBER.fullmatch(text) is None:
+    if text[:1] in _triggers and _plain_number(text) is None:
         return "'" + text
     return text
+
+
+def defused_sql(text: ColumnElement[Any] | QueryableAttribute[Any]) -> ColumnElement[Any]:
+    """``defuse`` as a SQL expression; an empty text becomes NULL, written as an empty cell."""
+    value = func.nullif(text, "")
+    risky = func.left(value, 1).in_(list(FORMULA_TRIGGERS)) & ~value.regexp_match(PLAIN_NUMBER)
+    return case((risky, literal("'") + value), else_=value)
 
 
 def _defused(row: Row) -> list[Cell]:
@@ -39,20 +59,15 @@ def _defused(row: Row) -> list[Cell]:
 
 
 class CsvWriter:
-    """Writes rows to a binary stream, one encoded chunk per ``write_rows`` call (a batch)."""
+    """Writes Python rows to a binary stream, one encoded chunk per ``write_rows`` call (a batch)."""
 
     def __init__(self, out: BinaryIO, *, bom: bool = True) -> None:
         self._out = out
         self._buffer = io.StringIO()
         # QUOTE_MINIMAL quotes cells with a comma, a quote, CR or LF, and doubles quotes (RFC 4180).
         self._writer = csv.writer(self._buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-        self.bytes_written = 0
         if bom:
-            self._emit(BOM)
-
-    def _emit(self, chunk: bytes) -> None:
-        self._out.write(chunk)
-        self.bytes_written += len(chunk)
+            self._out.write(BOM)
 
     def write_rows(self, rows: Iterable[Row]) -> None:
         self._writer.writerows(_defused(row) for row in rows)
@@ -60,4 +75,33 @@ class CsvWriter:
         self._buffer.seek(0)
         self._buffer.truncate()
         if text:
-            self._emit(text.encode("utf-8"))
+            self._out.write(text.encode("utf-8"))
+
+
+class CopyRows:
+    """The sink for ``COPY ... TO STDOUT WITH (FORMAT csv)``: rows to ``out`` with CRLF ends, in batches.
+
+    PostgreSQL sends one CopyData message (one ``write``) per row, ending in LF; a line break inside
+    a quoted cell is data and stays as it is. ``on_batch`` hears the running row count.
+    """
+
+    def __init__(self, out: BinaryIO, batch_size: int, on_batch: Callable[[int], None]) -> None:
+        self._out = out
+        self._batch_size = batch_size
+        self._on_batch = on_batch
+        self._rows: list[bytes] = []
+        self.count = 0
+
+    def write(self, row: bytes) -> int:
+        self._rows.append(row)
+        if len(self._rows) >= self._batch_size:
+            self.flush()
+        return len(row)
+
+    def flush(self) -> None:
+        if not self._rows:
+            return
+        self._out.write(b"\r\n".join([row[:-1] for row in self._rows]) + b"\r\n")
+        self.count += len(self._rows)
+        self._rows = []
+        self._on_batch(self.count)

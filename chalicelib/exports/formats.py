@@ -75,14 +75,23 @@ FORMATS: dict[str, ExportFormat] = {
     fmt.name: fmt
     for fmt in (
         ExportFormat(
-            "orders/csv", "csv", "text/csv; charset=utf-8", "orders",
-            "chalicelib.exports.orders_csv:renderer", orders_csv_options,
+            "orders/csv",
+            "csv",
+            "text/csv; charset=utf-8",
+            "orders",
+            "chalicelib.exports.orders_csv:renderer",
+            orders_csv_options,
         ),
         ExportFormat(
-            "pentabarf", "xml", "application/vnd.c3voc.schedule+xml", "schedule",
+            "pentabarf",
+            "xml",
+            "application/vnd.c3voc.schedule+xml",
+            "schedule",
             "chalicelib.exports.pentabarf:renderer",
         ),
-        ExportFormat("xcal", "xcs", "application/calendar+xml", "schedule", "chalicelib.exports.xcal:renderer", xcal_options),
+        ExportFormat(
+            "xcal", "xcs", "application/calendar+xml", "schedule", "chalicelib.exports.xcal:renderer", xcal_options
+        ),
         ExportFormat("ical", "ics", "text/calendar; charset=utf-8", "schedule", "chalicelib.exports.ical:renderer"),
     )
 }

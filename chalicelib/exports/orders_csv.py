@@ -1,23 +1,27 @@
 """The orders CSV: Open Event's ten columns, one row per live order, oldest order first.
 
-Rows first, bytes last: this module only reads rows (``csv_rows`` writes them). The orders are read
-in keyset pages over ``(event_id, id)``: one query per page of ``BATCH_SIZE`` orders, with the
-buyer, the discount code and the ticket quantity joined in, so memory stays flat at any size
-(pg8000 has no server-side cursors). PostgreSQL formats the dates and amounts itself: parsing a
-million timestamps in Python would cost more than the rest of the export together.
+One query (the buyer, the discount code and the ticket quantity joined in; never a query per
+order or per page) streamed by the server as ``COPY (...) TO STDOUT WITH (FORMAT csv)``, the one
+server-side stream pg8000 offers: PostgreSQL formats every value (dates in the event's zone,
+amounts with two places, text cells defused by ``csv_rows.defused_sql``) and the rows go on to S3
+in batches while the server keeps sending, so memory stays flat at any size.
+
+Measured on a million orders (README, benchmarks): keyset pages of ordinary SELECTs, parsed by
+pg8000 value by value in Python, ran 6.7 times slower than COPY; COPY pages through Python's csv
+reader and writer, 3.4 times; this stream is close to COPY itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, BinaryIO
 
-from sqlalchemy import Numeric, Row, Select, cast, func, select, text
+from sqlalchemy import Numeric, Select, cast, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.base import ExportFailed, ProgressCallback
-from chalicelib.exports.csv_rows import CsvWriter
+from chalicelib.exports.csv_rows import CopyRows, CsvWriter, defused_sql
 from chalicelib.exports.formats import EXPORTABLE_ORDER_STATUSES
 from chalicelib.models import DiscountCode, Event, Order, OrderTicket, User
 
@@ -40,7 +44,7 @@ def _live_orders(event_id: int, statuses: Sequence[str]) -> Any:
 
 
 def orders_query(event_id: int, statuses: Sequence[str]) -> Select[Any]:
-    """Every exported order as a row: its id (the page key), then the ten columns, in order."""
+    """Every exported order as a row of the ten columns, oldest order first, text cells defused."""
     quantity = (
         select(func.coalesce(func.sum(OrderTicket.quantity), 0))
         .where(OrderTicket.order_id == Order.id)
@@ -48,17 +52,16 @@ def orders_query(event_id: int, statuses: Sequence[str]) -> Select[Any]:
     )
     return (
         select(
-            Order.id,
-            Order.identifier,
+            defused_sql(Order.identifier),
             func.to_char(Order.created_at, ISO_LOCAL),
             Order.status,
-            Order.paid_via,
+            defused_sql(Order.paid_via),
             cast(func.coalesce(Order.amount, 0), Numeric(12, 2)),  # NULL and 0 both print as 0.00
             quantity,
-            DiscountCode.code,
-            User.first_name,
-            User.last_name,
-            User.email,
+            defused_sql(DiscountCode.code),
+            defused_sql(User.first_name),
+            defused_sql(User.last_name),
+            defused_sql(User.email),
         )
         .outerjoin(User, User.id == Order.user_id)
         .outerjoin(DiscountCode, DiscountCode.id == Order.discount_code_id)
@@ -75,14 +78,24 @@ def use_event_time_zone(session: Session, event: Event) -> None:
         raise ExportFailed(f"The event's time zone {event.timezone!r} is not a known IANA time zone") from None
 
 
-def _pages(session: Session, query: Select[Any], size: int) -> Iterator[Sequence[Row[Any]]]:
-    last_id = 0
-    while True:
-        page = session.execute(query.where(Order.id > last_id).limit(size)).all()
-        if not page:
-            return
-        yield page
-        last_id = page[-1][0]
+def copy_csv(session: Session, query: Select[Any], sink: CopyRows) -> None:
+    """Run ``query`` as ``COPY ... TO STDOUT WITH (FORMAT csv)`` in the session's transaction, into ``sink``.
+
+    COPY takes no parameters, so values are rendered into the statement by SQLAlchemy (integers,
+    and statuses checked against a fixed list). If the sink raises while rows are still arriving,
+    the connection is left in the middle of the COPY: it is thrown away, never reused.
+    """
+    sql = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    connection = session.connection()
+    cursor: Any = connection.connection.cursor()  # the transaction's own pg8000 connection (stream=)
+    try:
+        cursor.execute(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", stream=sink)
+        sink.flush()
+    except BaseException:
+        connection.invalidate()
+        raise
+    finally:
+        cursor.close()
 
 
 class OrdersCsv:
@@ -104,14 +117,10 @@ class OrdersCsv:
         progress: ProgressCallback,
     ) -> int:
         use_event_time_zone(session, event)
-        writer = CsvWriter(out, bom=bool(options.get("bom", True)))
-        writer.write_rows([HEADER])
-        written = 0
-        for page in _pages(session, orders_query(event.id, _statuses(options)), self.batch_size):
-            writer.write_rows(row[1:] for row in page)
-            written += len(page)
-            progress(written)
-        return written
+        CsvWriter(out, bom=bool(options.get("bom", True))).write_rows([HEADER])
+        rows = CopyRows(out, self.batch_size, progress)
+        copy_csv(session, orders_query(event.id, _statuses(options)), rows)
+        return rows.count
 
 
 renderer = OrdersCsv()

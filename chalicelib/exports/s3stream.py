@@ -1,15 +1,20 @@
 """A writable binary stream into one S3 object, uploaded in multipart parts as it fills.
 
-Memory stays bounded by about two parts, whatever the size of the file. A file smaller than one part is
-sent with a single ``PutObject`` when the stream closes; a larger one becomes a multipart upload
-that is completed by ``finish`` (a clean exit of the ``with`` block) and aborted by anything else
-(an error, ``close``, garbage collection), so a failed export never leaves an object, or billable
-orphan parts, behind.
+A file smaller than one part is sent with a single ``PutObject`` when the stream closes; a larger
+one becomes a multipart upload that is completed by ``finish`` (a clean exit of the ``with``
+block) and aborted by anything else (an error, ``close``, garbage collection), so a failed export
+never leaves an object, or billable orphan parts, behind.
+
+Each part uploads in a background thread while the writer fills the next one, so the export does
+not stall on the network; at most one part is in flight, so memory stays bounded by about two
+parts whatever the size of the file.
 """
 
 from __future__ import annotations
 
 import io
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from types import TracebackType
 from typing import Any
 
@@ -29,6 +34,8 @@ class S3UploadStream(io.RawIOBase):
         self._part_size = part_size
         self._buffer = bytearray()
         self._upload_id: str | None = None
+        self._uploader: ThreadPoolExecutor | None = None
+        self._in_flight: Future[dict[str, Any]] | None = None
         self._parts: list[dict[str, Any]] = []
         self.size = 0
 
@@ -44,15 +51,24 @@ class S3UploadStream(io.RawIOBase):
         if len(self._buffer) >= self._part_size:
             # Parts need not be equal: send the whole buffer (one part plus at most one write).
             full, self._buffer = self._buffer, bytearray()
-            self._send_part(bytes(full))
+            self._send_part(full)
         return written
 
-    def _send_part(self, body: bytes) -> None:
+    def _send_part(self, body: bytearray) -> None:
         if self._upload_id is None:
             self._upload_id = self._client.create_multipart_upload(**self._object, **self._extra)["UploadId"]
+            self._uploader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="s3-part")
+        assert self._uploader is not None
+        self._collect()
         number = len(self._parts) + 1
-        answer = self._client.upload_part(**self._object, UploadId=self._upload_id, PartNumber=number, Body=body)
-        self._parts.append({"PartNumber": number, "ETag": answer["ETag"]})
+        upload = {**self._object, "UploadId": self._upload_id, "PartNumber": number, "Body": body}
+        self._in_flight = self._uploader.submit(lambda: self._client.upload_part(**upload))
+
+    def _collect(self) -> None:
+        """Wait for the part in flight; its failure surfaces here, in the writer's thread."""
+        if self._in_flight is not None:
+            in_flight, self._in_flight = self._in_flight, None
+            self._parts.append({"PartNumber": len(self._parts) + 1, "ETag": in_flight.result()["ETag"]})
 
     def finish(self) -> None:
         """Publish the object: the last part and CompleteMultipartUpload, or one PutObject."""
@@ -60,10 +76,11 @@ class S3UploadStream(io.RawIOBase):
             raise ValueError("finish of a closed S3UploadStream")
         try:
             if self._upload_id is None:
-                self._client.put_object(**self._object, **self._extra, Body=bytes(self._buffer))
+                self._client.put_object(**self._object, **self._extra, Body=self._buffer)
             else:
                 if self._buffer:
-                    self._send_part(bytes(self._buffer))
+                    self._send_part(self._buffer)
+                self._collect()
                 parts = {"Parts": self._parts}
                 self._client.complete_multipart_upload(**self._object, UploadId=self._upload_id, MultipartUpload=parts)
                 self._upload_id = None
@@ -75,10 +92,14 @@ class S3UploadStream(io.RawIOBase):
         if self.closed:
             return
         try:
+            if self._in_flight is not None:
+                wait_for([self._in_flight])  # an abort must not race a part still uploading
             if self._upload_id is not None:
                 self._client.abort_multipart_upload(**self._object, UploadId=self._upload_id)
                 self._upload_id = None
         finally:
+            if self._uploader is not None:
+                self._uploader.shutdown(wait=False)
             self._buffer = bytearray()
             super().close()
 

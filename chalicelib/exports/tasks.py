@@ -7,7 +7,7 @@
 Every transition after ``claim`` names the attempt it belongs to, so a delivery that was overtaken
 (its task reclaimed by a later attempt) cannot overwrite the later attempt's outcome.
 Functions receive the caller's session and never commit; the worker opens one short transaction
-per transition, so that each one is visible at once.
+per transition, so that each one is visible at once. What readers see is ``task_view``.
 """
 
 from __future__ import annotations
@@ -15,18 +15,14 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlalchemy.orm import Session
 
-from chalicelib import aws
-from chalicelib.access import is_admin
-from chalicelib.errors import NotFound
 from chalicelib.exports.formats import ExportFormat
 from chalicelib.models import Event, ExportTask, User
-from chalicelib.settings import get_settings
 
 # A STARTED task whose worker has written nothing for this long is abandoned (a killed process,
 # a Lambda timeout): its redelivered message may claim it again. Workers write progress each second.
@@ -114,64 +110,3 @@ def fail(session: Session, task_id: uuid.UUID, reason: str, attempt: int | None 
 def release(session: Session, claim: Claim) -> bool:
     """Give the task back for the next delivery after a retryable crash."""
     return _transition(session, claim.task_id, claim.attempt, state="WAITING", progress=None)
-
-
-def _visible_task(session: Session, user: User, task_id: str) -> ExportTask:
-    try:
-        key = uuid.UUID(task_id)
-    except ValueError:
-        key = None
-    task = session.get(ExportTask, key) if key else None
-    # Someone else's task is as unknown as a task that never existed.
-    if task is None or (task.user_id != user.id and not is_admin(user)):
-        raise NotFound(f"Task {task_id!r} not found")
-    return task
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-def _download(task: ExportTask) -> dict[str, Any]:
-    settings = get_settings()
-    expiry = settings.presign_expiry_seconds
-    url = aws.s3().generate_presigned_url(
-        "get_object",
-        Params={
-            "Bucket": settings.export_bucket,
-            "Key": task.object_key,
-            "ResponseContentDisposition": f'attachment; filename="{task.file_name}"',
-            "ResponseContentType": task.content_type,
-        },
-        ExpiresIn=expiry,
-    )
-    return {
-        "download_url": url,
-        "expires_at": _iso(datetime.now(UTC) + timedelta(seconds=expiry)),
-        "file_name": task.file_name,
-        "content_type": task.content_type,
-        "size_bytes": task.size_bytes,
-        "row_count": task.row_count,
-    }
-
-
-def view(session: Session, user: User, task_id: str) -> dict[str, Any]:
-    """The task as the contract shows it; the download link is minted now, for this reader."""
-    task = _visible_task(session, user, task_id)
-    document: dict[str, Any] = {
-        "id": str(task.id),
-        "state": task.state,
-        "format": task.format,
-        "event_id": task.event_id,
-        "attempts": task.attempts,
-        "created_at": _iso(task.created_at),
-        "started_at": _iso(task.started_at),
-        "finished_at": _iso(task.finished_at),
-    }
-    if task.state == "STARTED":
-        document["progress"] = task.progress
-    elif task.state == "SUCCESS":
-        document["result"] = _download(task)
-    elif task.state == "FAILURE":
-        document["result"] = {"error": task.error}
-    return document

@@ -6,7 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.auth import current_user
 from chalicelib.db import transaction
-from chalicelib.exports import tasks
+from chalicelib.exports import task_view
 from chalicelib.http import JSON_HEADERS, api_errors
 
 bp = Blueprint(__name__)
@@ -17,6 +17,6 @@ bp = Blueprint(__name__)
 def get_task(task_id: str) -> Response:
     with transaction() as session:
         user = current_user(session, bp.current_request)
-        document = tasks.view(session, user, task_id)
+        document = task_view.view(session, user, task_id)
     # The body holds a presigned link meant for this reader only: no cache may keep it.
     return Response(body=document, status_code=200, headers={**JSON_HEADERS, "Cache-Control": "no-store"})

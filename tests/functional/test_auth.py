@@ -21,7 +21,7 @@ def login(client, email: str, password: str):  # type: ignore[no-untyped-def]
 
 
 def test_login_with_right_credentials_returns_a_token(client, factory):
-    user = factory.user(email="ada@example.com")
+    factory.user(email="ada@example.com")
 
     response = login(client, "Ada@Example.com", PASSWORD)
 
@@ -29,7 +29,11 @@ def test_login_with_right_credentials_returns_a_token(client, factory):
     assert body_of(response)["access_token"].count(".") == 2
 
 
-@pytest.mark.parametrize("email,password", [("ada@example.com", "wrong"), ("nobody@example.com", PASSWORD)], ids=["bad-password", "unknown-email"])
+@pytest.mark.parametrize(
+    "email,password",
+    [("ada@example.com", "wrong"), ("nobody@example.com", PASSWORD)],
+    ids=["bad-password", "unknown-email"],
+)
 def test_login_with_wrong_credentials_is_401(client, factory, email, password):
     factory.user(email="ada@example.com")
 

@@ -11,12 +11,20 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event as sa_event
+from sqlalchemy import func, select
 
 from chalicelib.db import get_engine, transaction
 from chalicelib.exports.csv_rows import BOM
 from chalicelib.exports.orders_csv import HEADER, OrdersCsv
 from chalicelib.models import DiscountCode, Event, Order, Ticket
-from tests.functional.export_helpers import export_file, export_queue  # noqa: F401  (a fixture)
+from tests.functional.export_helpers import (
+    export_file,
+    export_queue,  # noqa: F401  (a fixture)
+    read_task,
+    run_worker,
+    start_export,
+    task_url_of,
+)
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
@@ -136,6 +144,8 @@ HOSTILE = [
      ["h-3", "-1.00", "'=cmd|' /C calc'!A0", "'+SUM(A1)", "'@evil.example.com"]),
     (("-1", "Zoë 東京 🎉", "ü@example.com", None, "=h-4"),
      ["'=h-4", "0.00", "-1", "Zoë 東京 🎉", "ü@example.com"]),
+    (("\t=1+1", "\r=2", "%0A@example.com", Decimal("5"), "|h-5"),
+     ["'|h-5", "5.00", "'\t=1+1", "'\r=2", "'%0A@example.com"]),
 ]  # fmt: skip
 
 
@@ -152,26 +162,71 @@ def test_orders_csv_survives_hostile_data(client, stack, factory, shop):
     assert all(len(row) == 10 for row in rows)
 
 
-def test_orders_are_read_in_pages_of_one_query_each_in_a_stable_order(shop):
+def render_orders(shop: Shop, out: Any, batch_size: int) -> tuple[int, list[int]]:
+    """Run the orders renderer directly; returns its count and the progress it reported."""
+    reported: list[int] = []
+    with transaction() as session:
+        event = session.get(Event, shop.event.id)
+        written = OrdersCsv(batch_size=batch_size).render(session, event, {}, out, reported.append)
+    return written, reported
+
+
+def test_orders_are_read_by_one_streamed_query_in_batches_in_a_stable_order(shop):
     for number in range(7):
         shop.order(identifier=f"p-{number}", tickets=[(shop.ticket, number + 1)])
     statements: list[str] = []
 
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
         statements.append(statement)
 
-    sa_event.listen(get_engine(), "before_cursor_execute", count)
+    sa_event.listen(get_engine(), "before_cursor_execute", record)
     try:
         out = io.BytesIO()
-        with transaction() as session:
-            written = OrdersCsv(batch_size=3).render(
-                session, session.get(Event, shop.event.id), {}, out, lambda n: None
-            )
+        written, reported = render_orders(shop, out, batch_size=3)
     finally:
-        sa_event.remove(get_engine(), "before_cursor_execute", count)
+        sa_event.remove(get_engine(), "before_cursor_execute", record)
 
     rows = parse(out.getvalue())
     assert written == 7
+    assert reported == [3, 6, 7]
     assert [row[0] for row in rows[1:]] == [f"p-{number}" for number in range(7)]
     assert [row[5] for row in rows[1:]] == [str(number + 1) for number in range(7)]
-    assert sum("FROM orders" in statement for statement in statements) == 4  # 3 + 3 + 1, then an empty page
+    # No query per order, nor per batch: the rows all come from the one COPY (not seen by these events).
+    assert not any("orders" in statement for statement in statements)
+
+
+class FailingStream(io.BytesIO):
+    """An output that breaks after a few writes, like S3 going away in the middle of an upload."""
+
+    def __init__(self, writes_before_failure: int) -> None:
+        super().__init__()
+        self.writes_left = writes_before_failure
+
+    def write(self, data: Any) -> int:
+        self.writes_left -= 1
+        if self.writes_left < 0:
+            raise ConnectionError("S3 went away")
+        return super().write(data)
+
+
+def test_failure_in_the_middle_of_the_stream_leaves_the_database_usable(shop):
+    for number in range(50):
+        shop.order(identifier=f"f-{number}")
+
+    with pytest.raises(ConnectionError):
+        render_orders(shop, FailingStream(writes_before_failure=3), batch_size=2)
+
+    with transaction() as session:  # the connection that was cut mid-COPY was thrown away, not reused
+        assert session.scalar(select(func.count()).select_from(Order)) == 50
+
+
+def test_orders_csv_of_an_event_with_an_unknown_time_zone_fails_with_a_reason(client, stack, factory):
+    event = factory.event(identifier="nowhere", timezone="Mars/Olympus_Mons")
+    token = factory.token(factory.staff(event))
+    task_url = task_url_of(start_export(client, token, event.identifier))
+
+    run_worker(client, stack)
+
+    task = read_task(client, token, task_url)
+    assert task["state"] == "FAILURE"
+    assert task["result"]["error"] == "The event's time zone 'Mars/Olympus_Mons' is not a known IANA time zone"

@@ -8,14 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.exports.csv_rows import BOM, CsvWriter, defuse
+from chalicelib.exports.csv_rows import BOM, CopyRows, CsvWriter, defuse
 
 
 def write(rows, *, bom=False):  # type: ignore[no-untyped-def]
     out = io.BytesIO()
-    writer = CsvWriter(out, bom=bom)
-    writer.write_rows(rows)
-    assert writer.bytes_written == len(out.getvalue())
+    CsvWriter(out, bom=bom).write_rows(rows)
     return out.getvalue()
 
 
@@ -74,3 +72,25 @@ def test_writer_output_round_trips_through_a_csv_reader():
 
     parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert parsed == [["x", 'multi\r\nline, with "quotes"', "'=1+1", "", "ü"], ["2", "", "", "", ""]]
+
+
+def test_copy_rows_end_rows_with_crlf_and_keep_line_breaks_inside_cells():
+    out, counts = io.BytesIO(), []
+    rows = CopyRows(out, batch_size=2, on_batch=counts.append)
+
+    for row in (b'a,"two\nlines"\n', b'b,"cr\r\nlf"\n', b"c,\n"):
+        rows.write(row)
+    rows.flush()
+
+    assert out.getvalue() == b'a,"two\nlines"\r\nb,"cr\r\nlf"\r\nc,\r\n'
+    assert counts == [2, 3]
+    assert rows.count == 3
+
+
+def test_copy_rows_flush_without_rows_reports_nothing():
+    out, counts = io.BytesIO(), []
+
+    CopyRows(out, batch_size=2, on_batch=counts.append).flush()
+
+    assert out.getvalue() == b""
+    assert counts == []

@@ -92,3 +92,19 @@ def test_close_without_finish_never_publishes():
     assert client.names() == ["create_multipart_upload", "upload_part", "abort_multipart_upload"]
     with pytest.raises(ValueError):
         out.write(b"more")
+
+
+class FailingPartS3(RecordingS3):
+    def upload_part(self, **params: Any) -> dict[str, Any]:
+        self._record("upload_part", **params)
+        raise ConnectionError("network down")
+
+
+def test_failed_part_upload_surfaces_in_the_writer_and_aborts():
+    client = FailingPartS3()
+
+    with pytest.raises(ConnectionError), stream(client) as out:
+        out.write(b"x" * 15)  # the part goes up in the background...
+        out.write(b"y" * 15)  # ...and its failure is raised here, before the next part is sent
+
+    assert client.names() == ["create_multipart_upload", "upload_part", "abort_multipart_upload"]

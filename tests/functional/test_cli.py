@@ -1,0 +1,97 @@
+"""The command line: load a fixture, seed a synthetic event, print a token, invoke migrate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from chalicelib import models
+from chalicelib.auth import user_from_token
+from chalicelib.cli import main
+from chalicelib.db import transaction
+from devtools.stack import DEMO_FIXTURE, DEMO_IDENTIFIER
+
+
+def run_cli(capsys, *argv: str) -> str:
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def count(model: type[models.Base], **where: object) -> int:
+    with transaction() as session:
+        query = select(func.count()).select_from(model)
+        for column, value in where.items():
+            query = query.where(getattr(model, column) == value)
+        return int(session.scalar(query) or 0)
+
+
+def test_load_the_demo_fixture_prints_what_it_created(capsys):
+    output = json.loads(run_cli(capsys, "load", str(DEMO_FIXTURE)))
+
+    event = output["events"][0]
+    assert event["identifier"] == DEMO_IDENTIFIER
+    assert event["orders"] == 300
+    assert "organizer@example.com" in output["users"]
+    assert count(models.Order, event_id=event["id"]) == 300
+    assert count(models.SpeakerSession) > 0
+    assert count(models.UserEventRole, event_id=event["id"], role="owner") == 1
+
+
+def test_load_rejects_a_reference_to_an_unknown_room(tmp_path):
+    fixture = {
+        "events": [
+            {
+                "identifier": "broken",
+                "name": "Broken",
+                "starts_at": "2026-01-01T09:00:00+00:00",
+                "ends_at": "2026-01-02T18:00:00+00:00",
+                "sessions": [{"title": "Lost", "room": "nowhere"}],
+            }
+        ]
+    }
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(fixture))
+
+    with pytest.raises(ValueError, match="unknown room 'nowhere'"):
+        main(["load", str(path)])
+    assert count(models.Event) == 0  # all or nothing
+
+
+def test_seed_generates_the_requested_sizes(capsys):
+    output = json.loads(
+        run_cli(
+            capsys,
+            "seed",
+            "--identifier",
+            "bench",
+            "--orders",
+            "2500",
+            "--sessions",
+            "120",
+            "--rooms",
+            "4",
+            "--days",
+            "2",
+        )
+    )
+
+    assert count(models.Order, event_id=output["id"]) == 2500
+    assert count(models.EventSession, event_id=output["id"]) == 120
+    assert count(models.OrderTicket) >= 2500
+
+
+def test_token_prints_a_bare_token_for_the_user(capsys, factory):
+    user = factory.user(email="ada@example.com")
+
+    token = run_cli(capsys, "token", "ada@example.com").strip()
+
+    with transaction() as session:
+        assert user_from_token(session, token).id == user.id
+
+
+def test_migrate_invokes_the_function(capsys):
+    output = json.loads(run_cli(capsys, "migrate", "current"))
+
+    assert output["before"] == output["after"] == "4cac94c86047"

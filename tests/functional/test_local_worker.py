@@ -1,0 +1,46 @@
+"""The local worker of ``make run``: long-polls the real queue and runs the app's own SQS handler."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from app import app
+from devtools.worker import serve, sqs_handler
+from tests.functional.export_helpers import (
+    export_queue,  # noqa: F401  (a fixture)
+    read_task,
+    start_export,
+    task_url_of,
+)
+
+
+def test_local_worker_finds_the_apps_handler_for_the_export_queue():
+    assert sqs_handler(app, "open-event-exports") == ("export_worker", 1)
+    with pytest.raises(LookupError):
+        sqs_handler(app, "some-other-queue")
+
+
+@pytest.mark.usefixtures("export_queue")
+def test_local_worker_runs_a_queued_export_and_stops_when_asked(client, stack, factory):
+    event = factory.event(identifier="local-run")
+    organizer = factory.staff(event)
+    factory.order(event, identifier="L-1")
+    token = factory.token(organizer)
+    task_url = task_url_of(start_export(client, token, event.identifier))
+    stop = threading.Event()
+    worker = threading.Thread(target=serve, args=(stack.queue_url, stop), kwargs={"wait_seconds": 1})
+
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30  # a guard against hanging, not a speed requirement
+        while read_task(client, token, task_url)["state"] != "SUCCESS" and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+
+    assert read_task(client, token, task_url)["result"]["row_count"] == 1
+    assert not worker.is_alive()
