@@ -90,13 +90,13 @@ class Package:
         resource: dict[str, Any] = self.template["Resources"][name]
         return resource
 
-    def function(self, name: str) -> dict[str, Any]:
+    def properties(self, name: str) -> dict[str, Any]:
         properties: dict[str, Any] = self.resource(name)["Properties"]
         return properties
 
     def role_statements(self, function: str) -> list[dict[str, Any]]:
         """The statements of the inline policies of the role that ``function`` runs as."""
-        role = self.function(function)["Role"]["Fn::GetAtt"][0]
+        role = self.properties(function)["Role"]["Fn::GetAtt"][0]
         policies = self.resource(role)["Properties"]["Policies"]
         return [statement for policy in policies for statement in policy["PolicyDocument"]["Statement"]]
 

@@ -73,7 +73,7 @@ def compiled_name(source: str, runtime: str) -> str:
 
 
 def test_zip_ships_our_modules_and_libraries_compiled_for_the_lambda_runtime(package: Package) -> None:
-    runtime = package.function("APIHandler")["Runtime"].removeprefix("python").replace(".", "")
+    runtime = package.properties("APIHandler")["Runtime"].removeprefix("python").replace(".", "")
     names = names_in(package)
     sources = [
         name for name in names if name.endswith(".py") and name.startswith(("app", "chalicelib/", "sqlalchemy/"))

@@ -48,7 +48,7 @@ def allowed(package: Package, function: str, service: str) -> list[Any]:
 
 
 def test_every_function_has_a_role_of_its_own(package: Package) -> None:
-    roles = [package.function(function)["Role"]["Fn::GetAtt"][0] for function in EXPECTED_ACTIONS]
+    roles = [package.properties(function)["Role"]["Fn::GetAtt"][0] for function in EXPECTED_ACTIONS]
 
     assert len(set(roles)) == len(roles)
 
@@ -61,7 +61,7 @@ def test_role_allows_exactly_what_the_function_uses(package: Package, function: 
 
 
 @pytest.mark.parametrize("function", EXPECTED_ACTIONS)
-def test_role_grants_no_wildcard_and_no_deny_to_undo(package: Package, function: str) -> None:
+def test_role_grants_no_wildcard_action_and_only_resources_of_the_template(package: Package, function: str) -> None:
     for statement in package.role_statements(function):
         assert statement["Effect"] == "Allow"
         assert not any("*" in action for action in actions(statement))
@@ -127,15 +127,15 @@ def test_function_writes_only_its_own_log_group(package: Package, function: str)
     (log_group,) = allowed(package, function, "logs")
 
     assert log_group == {"Fn::GetAtt": [LOG_GROUPS[function], "Arn"]}
-    assert package.function(function)["LoggingConfig"] == {"LogGroup": {"Ref": LOG_GROUPS[function]}}
+    assert package.properties(function)["LoggingConfig"] == {"LogGroup": {"Ref": LOG_GROUPS[function]}}
 
 
 @pytest.mark.parametrize("function", EXPECTED_ACTIONS)
 def test_function_joins_the_vpc_only_when_subnets_are_given(package: Package, function: str) -> None:
-    role = package.resource(package.function(function)["Role"]["Fn::GetAtt"][0])
+    role = package.resource(package.properties(function)["Role"]["Fn::GetAtt"][0])
 
     (managed,) = role["Properties"]["ManagedPolicyArns"]
 
-    assert package.function(function)["VpcConfig"]["Fn::If"][0] == "InVpc"
+    assert package.properties(function)["VpcConfig"]["Fn::If"][0] == "InVpc"
     assert managed["Fn::If"][0] == "InVpc"
     assert managed["Fn::If"][1]["Fn::Sub"].endswith(":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")

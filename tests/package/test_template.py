@@ -39,20 +39,20 @@ def test_template_passes_the_cloudformation_linter_with_the_sam_transform(packag
 def test_function_runtime_matches_the_pinned_python(package: Package, name: str) -> None:
     major_minor = ".".join((REPO / ".python-version").read_text().strip().split(".")[:2])
 
-    assert package.function(FUNCTIONS[name])["Runtime"] == f"python{major_minor}"
+    assert package.properties(FUNCTIONS[name])["Runtime"] == f"python{major_minor}"
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_function_timeout_and_memory_come_from_the_chalice_config(package: Package, name: str) -> None:
     settings = PROD["lambda_functions"][name]
 
-    function = package.function(FUNCTIONS[name])
+    function = package.properties(FUNCTIONS[name])
 
     assert (function["Timeout"], function["MemorySize"]) == (settings["lambda_timeout"], settings["lambda_memory_size"])
 
 
 def test_queue_visibility_timeout_is_six_times_the_worker_timeout(package: Package) -> None:
-    worker_timeout = package.function("ExportWorker")["Timeout"]
+    worker_timeout = package.properties("ExportWorker")["Timeout"]
 
     visibility = package.resource("ExportQueue")["Properties"]["VisibilityTimeout"]
 
@@ -71,7 +71,7 @@ def test_dead_letter_queue_keeps_messages_for_two_weeks(package: Package) -> Non
 
 
 def test_worker_consumes_the_export_queue_one_message_at_a_time(package: Package) -> None:
-    (event,) = package.function("ExportWorker")["Events"].values()
+    (event,) = package.properties("ExportWorker")["Events"].values()
     queue_name = package.resource("ExportQueue")["Properties"]["QueueName"]["Fn::Sub"]
 
     assert event["Type"] == "SQS"
@@ -121,7 +121,7 @@ def test_secrets_key_rotates_and_has_an_alias(package: Package) -> None:
 
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_function_environment_holds_no_secret(package: Package, name: str) -> None:
-    variables = package.function(FUNCTIONS[name])["Environment"]["Variables"]
+    variables = package.properties(FUNCTIONS[name])["Environment"]["Variables"]
 
     assert not set(SECRETS) & set(variables)
     for variable, value in variables.items():
@@ -144,7 +144,7 @@ def test_template_text_has_no_secret_value(package: Package) -> None:
 def test_function_is_told_where_its_secrets_are_and_no_others(
     package: Package, name: str, secrets: tuple[str, ...]
 ) -> None:
-    variables = package.function(FUNCTIONS[name])["Environment"]["Variables"]
+    variables = package.properties(FUNCTIONS[name])["Environment"]["Variables"]
 
     assert {variable for variable in variables if variable.endswith("_PARAMETER")} == {
         f"{s}_PARAMETER" for s in secrets
@@ -158,7 +158,7 @@ def render_gateway_template(template: str) -> Any:
 
 
 def gateway_responses(package: Package) -> dict[str, Any]:
-    responses: dict[str, Any] = package.function("RestAPI")["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    responses: dict[str, Any] = package.properties("RestAPI")["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
     return responses
 
 
@@ -190,6 +190,6 @@ def test_gateway_errors_are_jsonapi_error_documents(package: Package, response_t
 
 
 def test_worker_concurrency_is_capped_to_spare_the_database(package: Package) -> None:
-    (event,) = package.function("ExportWorker")["Events"].values()
+    (event,) = package.properties("ExportWorker")["Events"].values()
 
     assert event["Properties"]["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "WorkerMaxConcurrency"}}
