@@ -6,11 +6,11 @@ from chalice import Chalice
 from chalice.app import SQSEvent
 
 from chalicelib.http import chalice_errors_as_jsonapi
-from chalicelib.routes import auth, exports, health, tasks
+from chalicelib.routes import auth, exports, health, pages, stripe, tasks
 
 app = Chalice(app_name="open-event-serverless")
 
-for blueprint in (auth.bp, health.bp, exports.bp, tasks.bp):
+for blueprint in (auth.bp, health.bp, exports.bp, tasks.bp, pages.bp, stripe.bp):
     app.register_blueprint(blueprint)
 app.register_middleware(chalice_errors_as_jsonapi, "http")
 

@@ -85,6 +85,8 @@ def json_body(request: Request) -> Any:
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BadRequest(f"The request body is not valid JSON: {error}") from None
+    except RecursionError:  # json's C scanner gives up on a few thousand nested arrays: still a client error
+        raise BadRequest("The request body is nested too deeply") from None
 
 
 def bearer_token(request: Request) -> str | None:

@@ -145,6 +145,7 @@ def main() -> int:
 
     from app import app
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     port = int(os.environ.get("PORT", "8000"))
     host = "127.0.0.1"
     with start_backing_services(moto_port=int(os.environ.get("MOTO_PORT", str(port + 1)))) as services:

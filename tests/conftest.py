@@ -45,7 +45,7 @@ def postgres_server_url() -> str:
 
     # One embedded cluster per checkout, kept in the temp folder and reused warm between runs.
     digest = hashlib.sha256(str(REPO).encode()).hexdigest()[:8]
-    return server_url(Path(tempfile.gettempdir()) / f"oes-test-pg-{digest}")
+    return server_url(Path(tempfile.gettempdir()) / f"oes-test-pg-{digest}", durable=False)
 
 
 @pytest.fixture(scope="session")

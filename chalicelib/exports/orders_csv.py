@@ -8,7 +8,7 @@ in batches while the server keeps sending, so memory stays flat at any size.
 
 Measured on a million orders (README, benchmarks): keyset pages of ordinary SELECTs, parsed by
 pg8000 value by value in Python, ran 6.7 times slower than COPY; COPY pages through Python's csv
-reader and writer, 3.4 times; this stream is close to COPY itself.
+reader and writer, 3.4 times; this stream, 1.3 to 1.6 times.
 """
 
 from __future__ import annotations
@@ -30,11 +30,12 @@ HEADER = (
     "Quantity", "Discount Code", "First Name", "Last Name", "Email",
 )  # fmt: skip
 BATCH_SIZE = 5000
+Options = Mapping[str, Any]
 # ISO 8601 with the offset of the session's time zone, which ``render`` sets to the event's.
 ISO_LOCAL = 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'
 
 
-def _statuses(options: Mapping[str, Any]) -> list[str]:
+def _statuses(options: Options) -> list[str]:
     # "deleted" never leaves, whatever the options say.
     return [status for status in options.get("statuses", EXPORTABLE_ORDER_STATUSES) if status != "deleted"]
 
@@ -104,17 +105,12 @@ class OrdersCsv:
     def __init__(self, batch_size: int = BATCH_SIZE) -> None:
         self.batch_size = batch_size
 
-    def estimate_total(self, session: Session, event: Event, options: Mapping[str, Any]) -> int | None:
+    def estimate_total(self, session: Session, event: Event, options: Options) -> int | None:
         count = select(func.count()).select_from(Order).where(*_live_orders(event.id, _statuses(options)))
         return session.scalar(count)
 
     def render(
-        self,
-        session: Session,
-        event: Event,
-        options: Mapping[str, Any],
-        out: BinaryIO,
-        progress: ProgressCallback,
+        self, session: Session, event: Event, options: Options, out: BinaryIO, progress: ProgressCallback
     ) -> int:
         use_event_time_zone(session, event)
         CsvWriter(out, bom=bool(options.get("bom", True))).write_rows([HEADER])

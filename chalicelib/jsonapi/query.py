@@ -1,0 +1,111 @@
+"""The query string of a JSON:API list: ``sort``, ``filter``, ``page[size]``/``page[number]``, ``fields[type]``.
+
+Names are checked against the resource's declaration; a bad one is a 400 whose ``source.parameter``
+names the parameter. A parameter given twice is refused rather than half-read. Other parameters
+are ignored, except ``include``: we serve no compound documents, and JSON:API asks for a 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from chalice.app import Request
+
+from chalicelib.errors import BadRequest
+from chalicelib.jsonapi.filters import Filter, parse_filter
+from chalicelib.jsonapi.resource import Attribute, ResourceType
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_NUMBER = 10**6
+
+Params = Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class SortKey:
+    attribute: Attribute
+    descending: bool
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """``size`` 0 means every row on one page."""
+
+    size: int = DEFAULT_PAGE_SIZE
+    number: int = 1
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A parsed list request; ``params`` keeps the query string (in order) for the links."""
+
+    sort: tuple[SortKey, ...] = ()
+    filter: Filter | None = None
+    page: PageRequest = PageRequest()
+    fields: frozenset[str] | None = None
+    params: tuple[tuple[str, str], ...] = ()
+
+
+def query_params(request: Request) -> dict[str, list[str]]:
+    """Every value of every query parameter (Chalice's ``query_params`` keeps the last one only)."""
+    params = request.query_params
+    return {name: params.getlist(name) for name in params} if params else {}
+
+
+def parse_list_query(params: Params, resource: ResourceType) -> ListQuery:
+    single = {name: _single(name, values) for name, values in params.items()}
+    if "include" in single:
+        raise BadRequest("Compound documents are not supported", parameter="include")
+    return ListQuery(
+        sort=parse_sort(single["sort"], resource) if "sort" in single else (),
+        filter=parse_filter(single["filter"], resource) if "filter" in single else None,
+        page=PageRequest(
+            size=_integer(single, "page[size]", DEFAULT_PAGE_SIZE, minimum=0),
+            number=_integer(single, "page[number]", 1, minimum=1),
+        ),
+        fields=parse_fields(params, resource),
+        params=tuple((name, value) for name, values in params.items() for value in values),
+    )
+
+
+def _single(name: str, values: Sequence[str]) -> str:
+    if len(values) != 1:
+        raise BadRequest(f"'{name}' may be given only once", parameter=name)
+    return values[0]
+
+
+def parse_sort(raw: str, resource: ResourceType) -> tuple[SortKey, ...]:
+    """``index,-name``: attributes in order of precedence, ``-`` for descending."""
+    keys = []
+    for entry in raw.split(","):
+        name = entry.strip().removeprefix("-")
+        attribute = resource.queryable(name)
+        if attribute is None:
+            known = ", ".join(["id", *resource.readable_names()])
+            raise BadRequest(f"Cannot sort by {entry.strip()!r}: sort by one of {known}", parameter="sort")
+        keys.append(SortKey(attribute, descending=entry.strip().startswith("-")))
+    return tuple(keys)
+
+
+def parse_fields(params: Params, resource: ResourceType) -> frozenset[str] | None:
+    """The sparse fieldset for this resource's type, if asked (``fields[page]=name,url``); lists and details."""
+    parameter = f"fields[{resource.type}]"
+    if parameter not in params:
+        return None
+    raw = _single(parameter, params[parameter])
+    names = frozenset(name.strip() for name in raw.split(",") if name.strip())
+    known = {*resource.readable_names(), *(relationship.name for relationship in resource.relationships)}
+    unknown = sorted(names - known)
+    if unknown:
+        raise BadRequest(f"Unknown fields {', '.join(unknown)}; known: {', '.join(sorted(known))}", parameter=parameter)
+    return names
+
+
+def _integer(single: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+    raw = single.get(name)
+    if raw is None:
+        return default
+    if not raw.strip().isdecimal() or not minimum <= int(raw) <= MAX_PAGE_NUMBER:
+        raise BadRequest(f"'{name}' must be an integer between {minimum} and {MAX_PAGE_NUMBER}", parameter=name)
+    return int(raw)

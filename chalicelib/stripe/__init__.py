@@ -1,0 +1,1 @@
+"""Stripe Connect: the OAuth exchange, the encrypted keys, the signed ``state``, the resource."""

@@ -1,0 +1,51 @@
+"""The ``stripe-authorization`` JSON:API type: what a client may send, and the little it gets back.
+
+Only the publishable key is ever serialized. The code and the ``state`` are write-only; the
+account's tokens and Stripe user id are not attributes at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.errors import JSONAPI_VERSION, ValidationError
+from chalicelib.jsonapi import Attribute, Relationship, ResourceInput, ResourceType
+from chalicelib.stripe.client import CODE_POINTER
+from chalicelib.stripe.platform import ConnectUrl
+from chalicelib.stripe.service import Grant
+
+STRIPE_AUTHORIZATION = ResourceType(
+    type="stripe-authorization",
+    path="/v1/stripe-authorizations",
+    attributes=(
+        Attribute("stripe-publishable-key", writable=False),
+        # Not ``required``: ember-data sends ``null`` for it on every save of a loaded record, and a
+        # change without a code is allowed. ``required_grant`` demands it on creation.
+        Attribute("stripe-auth-code", readable=False, max_length=512),
+        Attribute("state", readable=False, max_length=2048),
+    ),
+    relationships=(Relationship("event", type="event", field="event_id", required=True),),
+)
+
+
+def optional_grant(resource: ResourceInput) -> Grant | None:
+    """The code and state sent, or None when no code is sent (a change of nothing)."""
+    code = resource.attributes.get("stripe_auth_code")
+    if code is None:
+        return None
+    if not code.strip():
+        raise ValidationError("'stripe-auth-code' must not be empty", pointer=CODE_POINTER)
+    return Grant(code=code.strip(), state=resource.attributes.get("state"))
+
+
+def required_grant(resource: ResourceInput) -> Grant:
+    grant = optional_grant(resource)
+    if grant is None:
+        raise ValidationError("'stripe-auth-code' is required (the code Stripe gave)", pointer=CODE_POINTER)
+    return grant
+
+
+def connect_url_document(connect: ConnectUrl) -> dict[str, Any]:
+    """A meta-only document: the URL is not a resource, and nothing about it is stored."""
+    meta = {"url": connect.url, "state": connect.state, "expires-at": connect.expires_at.isoformat()}
+    return {"meta": meta, "jsonapi": JSONAPI_VERSION}
