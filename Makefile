@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python 3.11 and pip: `make run` and `make test`.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
+STAGE ?= prod
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
@@ -25,10 +26,18 @@ test: venv
 bench: venv
 	$(BIN)/python -m devtools.bench
 
+## package: `chalice package` for the prod stage (STAGE=...) into build/package: sam.json + deployment.zip
+package: venv
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(BIN)/python -m devtools.package build/package --stage $(STAGE)
+
+## test-localstack: the functional tests against a real LocalStack (its own Python 3.13 venv in .local/)
+test-localstack: venv
+	devtools/localstack.sh
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy chalicelib app.py
 
 clean:
-	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache build vendor/migrations

@@ -35,7 +35,13 @@ def kms() -> Any:
     return boto3.client("kms", region_name=get_settings().aws_region, config=Config(retries=_RETRIES))
 
 
+@lru_cache(maxsize=1)
+def ssm() -> Any:
+    """Parameter Store, where production keeps the secrets (``chalicelib.settings.Secret``)."""
+    return boto3.client("ssm", region_name=get_settings().aws_region, config=Config(retries=_RETRIES))
+
+
 def reset() -> None:
     """Forget every client, so that the next use reads the environment again."""
-    for getter in (s3, sqs, kms):
+    for getter in (s3, sqs, kms, ssm):
         getter.cache_clear()

@@ -2,13 +2,22 @@
 
 Nothing reads ``os.environ`` at import time: Chalice's test client applies a stage's environment
 only during a call, and Lambda cold starts pay for every import.
+
+Secrets (``DATABASE_URL``, ``JWT_SECRET``, ``STRIPE_SECRET_KEY``) come from their variable when it is
+set (development, tests), else from the SSM SecureString that ``<NAME>_PARAMETER`` names (production:
+the template sets the names, never the values). They are fetched on first access, so a function
+only reads, and only needs IAM access to, the secrets it uses: the worker never asks for the JWT key.
+A ``/aws/reference/secretsmanager/<secret>`` name reads a Secrets Manager secret through SSM.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+log = logging.getLogger(__name__)
 
 
 class SettingsError(RuntimeError):
@@ -16,23 +25,92 @@ class SettingsError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Secret:
+    """Where one secret setting comes from: its own variable, or the SSM parameter another one names."""
+
+    variable: str
+    value: str = field(repr=False)
+    parameter: str
+    required: bool
+
+    @classmethod
+    def from_environment(cls, variable: str, *, required: bool) -> Secret:
+        return cls(
+            variable=variable,
+            value=os.environ.get(variable, ""),
+            parameter=os.environ.get(f"{variable}_PARAMETER", ""),
+            required=required,
+        )
+
+    def resolve(self) -> str:
+        if self.value:
+            return self.value
+        if self.parameter:
+            return _parameter_value(self.variable, self.parameter, missing_ok=not self.required)
+        if self.required:
+            raise SettingsError(
+                f"{self.variable} is not set: set it, or set {self.variable}_PARAMETER to the name of an SSM"
+                " SecureString that holds it"
+            )
+        return ""
+
+
+def _parameter_value(variable: str, name: str, *, missing_ok: bool) -> str:
+    """The decrypted value of the SSM parameter ``name``, with a clear error when it cannot be read.
+
+    An optional secret (the Stripe key) whose parameter does not exist is simply not configured:
+    the feature that needs it answers that it is off.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from chalicelib import aws  # aws reads the settings: imported here to keep the modules acyclic
+
+    try:
+        value: str = aws.ssm().get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "error")
+        if code == "ParameterNotFound" and missing_ok:
+            log.warning("%s_PARAMETER names %r, which does not exist: %s is not configured", variable, name, variable)
+            return ""
+        raise SettingsError(f"{variable}_PARAMETER names {name!r}, which cannot be read from SSM: {code}") from None
+    except BotoCoreError as error:
+        raise SettingsError(f"{variable}_PARAMETER names {name!r}, which cannot be read from SSM: {error}") from None
+    if not value:
+        raise SettingsError(f"{variable}_PARAMETER names {name!r}, which is empty")
+    return value
+
+
+@dataclass(frozen=True)
 class Settings:
-    database_url: str
     aws_region: str
     export_bucket: str
     export_queue_url: str
     kms_key_id: str
-    jwt_secret: str
     jwt_ttl_seconds: int
     presign_expiry_seconds: int
     export_max_attempts: int
     stripe_connect_base_url: str
     stripe_api_base_url: str
     stripe_client_id: str
-    stripe_secret_key: str
     stripe_redirect_uri: str
     stripe_require_state: bool
     public_base_url: str
+    database_url_source: Secret = field(repr=False)
+    jwt_secret_source: Secret = field(repr=False)
+    stripe_secret_key_source: Secret = field(repr=False)
+
+    # Secrets are resolved on first access and kept for the life of this Settings (one container).
+    @cached_property
+    def database_url(self) -> str:
+        return self.database_url_source.resolve()
+
+    @cached_property
+    def jwt_secret(self) -> str:
+        return self.jwt_secret_source.resolve()
+
+    @cached_property
+    def stripe_secret_key(self) -> str:
+        return self.stripe_secret_key_source.resolve()
 
 
 def _int(name: str, default: int, *, low: int, high: int) -> int:
@@ -57,23 +135,14 @@ def _bool(name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
-def _required(name: str) -> str:
-    value = os.environ.get(name, "")
-    if not value:
-        raise SettingsError(f"{name} is not set")
-    return value
-
-
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process's settings, validated once."""
     return Settings(
-        database_url=_required("DATABASE_URL"),
         aws_region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
         export_bucket=os.environ.get("EXPORT_BUCKET", "open-event-exports"),
         export_queue_url=os.environ.get("EXPORT_QUEUE_URL", ""),
         kms_key_id=os.environ.get("KMS_KEY_ID", "alias/open-event-secrets"),
-        jwt_secret=_required("JWT_SECRET"),
         jwt_ttl_seconds=_int("JWT_TTL_SECONDS", 24 * 3600, low=60, high=30 * 24 * 3600),
         # The contract: download links expire within 15 minutes.
         presign_expiry_seconds=_int("PRESIGN_EXPIRY_SECONDS", 600, low=1, high=900),
@@ -81,8 +150,10 @@ def get_settings() -> Settings:
         stripe_connect_base_url=os.environ.get("STRIPE_CONNECT_BASE_URL", "https://connect.stripe.com").rstrip("/"),
         stripe_api_base_url=os.environ.get("STRIPE_API_BASE_URL", "https://api.stripe.com").rstrip("/"),
         stripe_client_id=os.environ.get("STRIPE_CLIENT_ID", ""),
-        stripe_secret_key=os.environ.get("STRIPE_SECRET_KEY", ""),
         stripe_redirect_uri=os.environ.get("STRIPE_REDIRECT_URI", ""),
         stripe_require_state=_bool("STRIPE_REQUIRE_STATE", True),
         public_base_url=os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        database_url_source=Secret.from_environment("DATABASE_URL", required=True),
+        jwt_secret_source=Secret.from_environment("JWT_SECRET", required=True),
+        stripe_secret_key_source=Secret.from_environment("STRIPE_SECRET_KEY", required=False),
     )

@@ -31,7 +31,7 @@ def test_bad_settings_fail_with_a_clear_message(environment, name, value, messag
     environment.setenv(name, value)
 
     with pytest.raises(SettingsError, match=message):
-        get_settings()
+        get_settings().jwt_secret  # noqa: B018 -- secrets are read on first use (chalicelib/settings.py)
 
 
 def test_download_links_expire_within_fifteen_minutes_by_default(environment):

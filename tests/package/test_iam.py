@@ -1,0 +1,141 @@
+"""Each function's role allows what its code uses and nothing more (read from the built template)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.package.conftest import Package
+
+LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+EXPECTED_ACTIONS = {
+    "APIHandler": LOGS
+    | {"ssm:GetParameter", "sqs:SendMessage", "s3:GetObject", "s3:ListBucket"}
+    | {"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"},
+    "ExportWorker": LOGS
+    | {"ssm:GetParameter", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
+    | {"sqs:GetQueueAttributes", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"},
+    "Migrate": LOGS | {"ssm:GetParameter"},
+}
+LOG_GROUPS = {"APIHandler": "ApiHandlerLogGroup", "ExportWorker": "ExportWorkerLogGroup", "Migrate": "MigrateLogGroup"}
+SECRET_PARAMETERS = {
+    "APIHandler": {"DatabaseUrlParameter", "JwtSecretParameter", "StripeSecretKeyParameter"},
+    "ExportWorker": {"DatabaseUrlParameter"},
+    "Migrate": {"DatabaseUrlParameter"},
+}
+
+
+def actions(statement: dict[str, Any]) -> list[str]:
+    action = statement["Action"]
+    return [action] if isinstance(action, str) else list(action)
+
+
+def resources(statement: dict[str, Any]) -> list[Any]:
+    resource = statement["Resource"]
+    return resource if isinstance(resource, list) else [resource]
+
+
+def allowed(package: Package, function: str, service: str) -> list[Any]:
+    """Every resource on which ``function`` may use some action of ``service``."""
+    return [
+        resource
+        for statement in package.role_statements(function)
+        if any(action.startswith(f"{service}:") for action in actions(statement))
+        for resource in resources(statement)
+    ]
+
+
+def test_every_function_has_a_role_of_its_own(package: Package) -> None:
+    roles = [package.properties(function)["Role"]["Fn::GetAtt"][0] for function in EXPECTED_ACTIONS]
+
+    assert len(set(roles)) == len(roles)
+
+
+@pytest.mark.parametrize("function", EXPECTED_ACTIONS)
+def test_role_allows_exactly_what_the_function_uses(package: Package, function: str) -> None:
+    granted = {action for statement in package.role_statements(function) for action in actions(statement)}
+
+    assert granted == EXPECTED_ACTIONS[function]
+
+
+@pytest.mark.parametrize("function", EXPECTED_ACTIONS)
+def test_role_grants_no_wildcard_action_and_only_resources_of_the_template(package: Package, function: str) -> None:
+    for statement in package.role_statements(function):
+        assert statement["Effect"] == "Allow"
+        assert not any("*" in action for action in actions(statement))
+        for resource in resources(statement):
+            assert isinstance(resource, dict), f"{function}: {resource!r} is not tied to a template resource"
+            text = json.dumps(resource)
+            assert "${" in text or "Fn::GetAtt" in text
+            assert "*" not in text.replace("/exports/*", "")
+
+
+@pytest.mark.parametrize(
+    ("function", "action"),
+    [
+        ("APIHandler", "sqs:DeleteMessage"),
+        ("APIHandler", "sqs:ReceiveMessage"),
+        ("APIHandler", "s3:PutObject"),
+        ("ExportWorker", "kms:Decrypt"),
+        ("ExportWorker", "kms:Encrypt"),
+        ("ExportWorker", "sqs:SendMessage"),
+        ("ExportWorker", "s3:GetObject"),
+        ("Migrate", "sqs:SendMessage"),
+        ("Migrate", "s3:GetObject"),
+        ("Migrate", "kms:Decrypt"),
+    ],
+)
+def test_role_does_not_allow(package: Package, function: str, action: str) -> None:
+    granted = {granted for statement in package.role_statements(function) for granted in actions(statement)}
+
+    assert action not in granted
+
+
+def test_only_the_http_function_may_use_the_secrets_key(package: Package) -> None:
+    assert allowed(package, "APIHandler", "kms") == [{"Fn::GetAtt": ["SecretsKey", "Arn"]}]
+    assert allowed(package, "ExportWorker", "kms") == allowed(package, "Migrate", "kms") == []
+
+
+@pytest.mark.parametrize("function", ["APIHandler", "ExportWorker"])
+def test_queue_access_is_limited_to_the_export_queue(package: Package, function: str) -> None:
+    assert allowed(package, function, "sqs") == [{"Fn::GetAtt": ["ExportQueue", "Arn"]}]
+
+
+@pytest.mark.parametrize("function", ["APIHandler", "ExportWorker"])
+def test_object_access_is_limited_to_the_exports_prefix(package: Package, function: str) -> None:
+    objects = [resource for resource in allowed(package, function, "s3") if "Fn::Sub" in resource]
+
+    assert objects == [{"Fn::Sub": "${ExportBucket.Arn}/exports/*"}]
+
+
+@pytest.mark.parametrize("function", SECRET_PARAMETERS)
+def test_function_reads_only_its_own_secrets(package: Package, function: str) -> None:
+    names = {
+        parameter
+        for resource in allowed(package, function, "ssm")
+        for parameter in SECRET_PARAMETERS["APIHandler"]
+        if "${" + parameter + "}" in resource["Fn::Sub"]
+    }
+
+    assert names == SECRET_PARAMETERS[function]
+
+
+@pytest.mark.parametrize("function", EXPECTED_ACTIONS)
+def test_function_writes_only_its_own_log_group(package: Package, function: str) -> None:
+    (log_group,) = allowed(package, function, "logs")
+
+    assert log_group == {"Fn::GetAtt": [LOG_GROUPS[function], "Arn"]}
+    assert package.properties(function)["LoggingConfig"] == {"LogGroup": {"Ref": LOG_GROUPS[function]}}
+
+
+@pytest.mark.parametrize("function", EXPECTED_ACTIONS)
+def test_function_joins_the_vpc_only_when_subnets_are_given(package: Package, function: str) -> None:
+    role = package.resource(package.properties(function)["Role"]["Fn::GetAtt"][0])
+
+    (managed,) = role["Properties"]["ManagedPolicyArns"]
+
+    assert package.properties(function)["VpcConfig"]["Fn::If"][0] == "InVpc"
+    assert managed["Fn::If"][0] == "InVpc"
+    assert managed["Fn::If"][1]["Fn::Sub"].endswith(":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")

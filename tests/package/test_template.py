@@ -1,0 +1,195 @@
+"""The SAM template ``make package`` writes declares everything the code needs, and nothing in clear."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app import app
+from tests.conftest import REPO
+from tests.package.conftest import Package
+
+CONFIG = json.loads((REPO / ".chalice" / "config.json").read_text())
+PROD = CONFIG["stages"]["prod"]
+# Chalice's function names in .chalice/config.json, and the template resources they become.
+FUNCTIONS = {"api_handler": "APIHandler", "export_worker": "ExportWorker", "migrate": "Migrate"}
+SECRETS = ("DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY")
+
+
+def worker_source() -> dict[str, Any]:
+    (source,) = (s for s in app.event_sources if s.handler_string == "app.export_worker")
+    return {"queue": source.queue, "batch_size": source.batch_size}
+
+
+def test_template_passes_the_cloudformation_linter_with_the_sam_transform(package: Package) -> None:
+    linter = [str(Path(sys.executable).parent / "cfn-lint"), "--regions", "us-east-1", "eu-central-1", "--"]
+
+    result = subprocess.run([*linter, str(package.zip_path.parent / "sam.json")], capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_function_runtime_matches_the_pinned_python(package: Package, name: str) -> None:
+    major_minor = ".".join((REPO / ".python-version").read_text().strip().split(".")[:2])
+
+    assert package.properties(FUNCTIONS[name])["Runtime"] == f"python{major_minor}"
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_function_timeout_and_memory_come_from_the_chalice_config(package: Package, name: str) -> None:
+    settings = PROD["lambda_functions"][name]
+
+    function = package.properties(FUNCTIONS[name])
+
+    assert (function["Timeout"], function["MemorySize"]) == (settings["lambda_timeout"], settings["lambda_memory_size"])
+
+
+def test_queue_visibility_timeout_is_six_times_the_worker_timeout(package: Package) -> None:
+    worker_timeout = package.properties("ExportWorker")["Timeout"]
+
+    visibility = package.resource("ExportQueue")["Properties"]["VisibilityTimeout"]
+
+    assert visibility >= 6 * worker_timeout
+
+
+def test_queue_sends_a_message_to_the_dead_letter_queue_after_the_last_attempt(package: Package) -> None:
+    redrive = package.resource("ExportQueue")["Properties"]["RedrivePolicy"]
+
+    assert redrive["deadLetterTargetArn"] == {"Fn::GetAtt": ["ExportDeadLetterQueue", "Arn"]}
+    assert redrive["maxReceiveCount"] == int(PROD["environment_variables"]["EXPORT_MAX_ATTEMPTS"])
+
+
+def test_dead_letter_queue_keeps_messages_for_two_weeks(package: Package) -> None:
+    assert package.resource("ExportDeadLetterQueue")["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+
+
+def test_worker_consumes_the_export_queue_one_message_at_a_time(package: Package) -> None:
+    (event,) = package.properties("ExportWorker")["Events"].values()
+    queue_name = package.resource("ExportQueue")["Properties"]["QueueName"]["Fn::Sub"]
+
+    assert event["Type"] == "SQS"
+    # Fn::Sub rather than Fn::GetAtt: the merge is per key, and Chalice writes the ARN with Fn::Sub.
+    assert event["Properties"]["Queue"] == {"Fn::Sub": "${ExportQueue.Arn}"}
+    assert event["Properties"]["BatchSize"] == worker_source()["batch_size"] == 1
+    assert queue_name.startswith(worker_source()["queue"])
+
+
+def test_bucket_blocks_every_kind_of_public_access(package: Package) -> None:
+    block = package.resource("ExportBucket")["Properties"]["PublicAccessBlockConfiguration"]
+
+    assert block == dict.fromkeys(
+        ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True
+    )
+
+
+def test_bucket_encrypts_objects_at_rest(package: Package) -> None:
+    (rule,) = package.resource("ExportBucket")["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+
+
+def test_bucket_expires_exports_after_the_retention_period(package: Package) -> None:
+    rules = package.resource("ExportBucket")["Properties"]["LifecycleConfiguration"]["Rules"]
+
+    (expiry,) = (rule for rule in rules if "ExpirationInDays" in rule)
+
+    assert (expiry["Status"], expiry["Prefix"]) == ("Enabled", "exports/")
+    assert expiry["ExpirationInDays"] == {"Ref": "ExportRetentionDays"}
+    assert package.template["Parameters"]["ExportRetentionDays"]["Default"] == 7
+
+
+def test_bucket_refuses_plain_http(package: Package) -> None:
+    (statement,) = package.resource("ExportBucketPolicy")["Properties"]["PolicyDocument"]["Statement"]
+
+    assert statement["Effect"] == "Deny"
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_secrets_key_rotates_and_has_an_alias(package: Package) -> None:
+    key = package.resource("SecretsKey")["Properties"]
+
+    assert key["EnableKeyRotation"] is True
+    assert package.resource("SecretsKeyAlias")["Properties"]["TargetKeyId"] == {"Ref": "SecretsKey"}
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_function_environment_holds_no_secret(package: Package, name: str) -> None:
+    variables = package.properties(FUNCTIONS[name])["Environment"]["Variables"]
+
+    assert not set(SECRETS) & set(variables)
+    for variable, value in variables.items():
+        if variable.endswith("_PARAMETER"):
+            assert value == {"Ref": value["Ref"]}
+            assert package.template["Parameters"][value["Ref"]]["Default"].startswith("/open-event/")
+
+
+def test_template_text_has_no_secret_value(package: Package) -> None:
+    text = json.dumps(package.template)
+
+    assert not re.search(r"postgres(ql)?(\+\w+)?://|sk_(live|test)_|-----BEGIN", text)
+
+
+@pytest.mark.parametrize(
+    ("name", "secrets"),
+    [("api_handler", SECRETS), ("export_worker", ("DATABASE_URL",)), ("migrate", ("DATABASE_URL",))],
+    ids=["api_handler", "export_worker", "migrate"],
+)
+def test_function_is_told_where_its_secrets_are_and_no_others(
+    package: Package, name: str, secrets: tuple[str, ...]
+) -> None:
+    variables = package.properties(FUNCTIONS[name])["Environment"]["Variables"]
+
+    assert {variable for variable in variables if variable.endswith("_PARAMETER")} == {
+        f"{s}_PARAMETER" for s in secrets
+    }
+
+
+def render_gateway_template(template: str) -> Any:
+    """What API Gateway sends: the template with its ``$context`` variables filled in."""
+    filled = template.replace("$context.error.messageString", json.dumps('Missing "Authentication" Token'))
+    return json.loads(filled.replace("$context.error.responseType", "DEFAULT_4XX"))
+
+
+def gateway_responses(package: Package) -> dict[str, Any]:
+    responses: dict[str, Any] = package.properties("RestAPI")["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    return responses
+
+
+def test_gateway_answers_an_unknown_route_with_a_jsonapi_404(package: Package) -> None:
+    response = gateway_responses(package)["MISSING_AUTHENTICATION_TOKEN"]
+
+    document = render_gateway_template(response["responseTemplates"]["application/json"])
+
+    assert response["statusCode"] == "404"
+    assert document["errors"][0]["status"] == "404"
+    assert document["jsonapi"] == {"version": "1.0"}
+
+
+@pytest.mark.parametrize(
+    "response_type",
+    ["MISSING_AUTHENTICATION_TOKEN", "UNSUPPORTED_MEDIA_TYPE", "REQUEST_TOO_LARGE", "THROTTLED",
+     "INTEGRATION_TIMEOUT", "INTEGRATION_FAILURE", "DEFAULT_4XX", "DEFAULT_5XX"],
+)  # fmt: skip
+def test_gateway_errors_are_jsonapi_error_documents(package: Package, response_type: str) -> None:
+    response = gateway_responses(package)[response_type]
+
+    documents = [render_gateway_template(template) for template in response["responseTemplates"].values()]
+
+    assert response["responseParameters"]["gatewayresponse.header.Content-Type"] == "'application/vnd.api+json'"
+    for document in documents:
+        (error,) = document["errors"]
+        assert error["title"] and error["detail"]
+        assert error.get("status", response.get("statusCode")) == response.get("statusCode")
+
+
+def test_worker_concurrency_is_capped_to_spare_the_database(package: Package) -> None:
+    (event,) = package.properties("ExportWorker")["Events"].values()
+
+    assert event["Properties"]["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "WorkerMaxConcurrency"}}
