@@ -18,8 +18,8 @@ venv: $(STAMP)
 run: venv
 	$(BIN)/python -m devtools.stack
 
-## test: the whole suite against a real PostgreSQL and AWS APIs over HTTP
-test: venv
+## test: lint and types, then the whole suite against a real PostgreSQL and AWS APIs over HTTP
+test: lint
 	$(BIN)/python -m pytest
 
 ## bench: export benchmarks on large seeded events (figures go to the README)
