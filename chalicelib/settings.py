@@ -94,6 +94,7 @@ class Settings:
     stripe_client_id: str
     stripe_redirect_uri: str
     stripe_require_state: bool
+    stripe_timeout_seconds: float
     public_base_url: str
     database_url_source: Secret = field(repr=False)
     jwt_secret_source: Secret = field(repr=False)
@@ -121,6 +122,17 @@ def _int(name: str, default: int, *, low: int, high: int) -> int:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _seconds(name: str, default: float, *, high: float) -> float:
+    raw = os.environ.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0 < value <= high:
+        raise SettingsError(f"{name} must be more than 0 and at most {high}, got {value}")
     return value
 
 
@@ -152,6 +164,8 @@ def get_settings() -> Settings:
         stripe_client_id=os.environ.get("STRIPE_CLIENT_ID", ""),
         stripe_redirect_uri=os.environ.get("STRIPE_REDIRECT_URI", ""),
         stripe_require_state=_bool("STRIPE_REQUIRE_STATE", True),
+        # Stripe's read timeout; with the client's retries the worst case stays under API Gateway's 29 s.
+        stripe_timeout_seconds=_seconds("STRIPE_TIMEOUT_SECONDS", 7.0, high=20.0),
         public_base_url=os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),
         jwt_secret_source=Secret.from_environment("JWT_SECRET", required=True),

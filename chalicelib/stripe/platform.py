@@ -16,7 +16,7 @@ import requests
 from chalicelib.errors import Forbidden
 from chalicelib.settings import Settings, get_settings
 from chalicelib.stripe import state
-from chalicelib.stripe.client import StripeConnectClient
+from chalicelib.stripe.client import StripeConnectClient, Timeouts
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,23 @@ def configured_settings() -> Settings:
 def connect_client() -> StripeConnectClient:
     """The platform's client, one per process and configuration, so that connections are reused."""
     settings = configured_settings()
-    return _client(settings.stripe_connect_base_url, settings.stripe_client_id, settings.stripe_secret_key)
+    return _client(
+        settings.stripe_connect_base_url,
+        settings.stripe_client_id,
+        settings.stripe_secret_key,
+        settings.stripe_timeout_seconds,
+    )
 
 
 @lru_cache(maxsize=1)
-def _client(base_url: str, client_id: str, secret_key: str) -> StripeConnectClient:
-    return StripeConnectClient(requests.Session(), base_url=base_url, client_id=client_id, secret_key=secret_key)
+def _client(base_url: str, client_id: str, secret_key: str, read_timeout: float) -> StripeConnectClient:
+    return StripeConnectClient(
+        requests.Session(),
+        base_url=base_url,
+        client_id=client_id,
+        secret_key=secret_key,
+        timeouts=Timeouts(read=read_timeout),
+    )
 
 
 def connect_url(*, user_id: int, event_id: int) -> ConnectUrl:

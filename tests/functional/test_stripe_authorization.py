@@ -228,6 +228,18 @@ def test_create_when_stripe_answers_html_is_502_not_500(client, factory, stripe,
     assert stored(event) is None
 
 
+def test_create_when_stripe_does_not_answer_in_time_is_503(client, factory, stripe, event, monkeypatch):
+    monkeypatch.setenv("STRIPE_TIMEOUT_SECONDS", "0.2")
+    get_settings.cache_clear()
+    stripe.script(TOKEN, Reply(body={"slow": True}, delay=1.0))
+
+    response = create(client, factory, factory.staff(event), event)
+
+    assert response.status_code == 503
+    assert len(stripe.calls(TOKEN)) == 1  # a read timeout is never retried: the code may be spent
+    assert stored(event) is None
+
+
 def test_create_when_stripe_fails_once_then_succeeds_is_201(client, factory, stripe, event):
     stripe.script(TOKEN, Reply(status=500, body={"error": "api_error"}), token_reply())
 
