@@ -141,17 +141,15 @@ def _start_worker(services: Services, stop: threading.Event) -> threading.Thread
 
 
 def main() -> int:
-    from chalice.cli.factory import CLIFactory
-
     from app import app
+    from devtools.localapi import local_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     port = int(os.environ.get("PORT", "8000"))
     host = "127.0.0.1"
     with start_backing_services(moto_port=int(os.environ.get("MOTO_PORT", str(port + 1)))) as services:
         fixture = load_demo()
-        config = CLIFactory(project_dir=str(REPO)).create_config_obj(chalice_stage_name="dev")
-        server = CLIFactory(project_dir=str(REPO)).create_local_server(app, config, host, port)
+        server = local_server(app, REPO, host, port)
         stop = threading.Event()
         worker = _start_worker(services, stop)
         http = threading.Thread(target=server.serve_forever, name="http", daemon=True)
