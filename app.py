@@ -2,13 +2,21 @@
 
 from typing import Any
 
-from chalice import Chalice
+from chalice import Chalice, CORSConfig
 from chalice.app import SQSEvent
 
 from chalicelib.http import chalice_errors_as_jsonapi
 from chalicelib.routes import auth, exports, health, pages, stripe, tasks
 
 app = Chalice(app_name="open-event-serverless")
+# The Open Event frontend runs on its own origin. Any origin may call: authentication is a bearer
+# token in a header, never a cookie, so a foreign page cannot act with a visitor's credentials.
+app.api.cors = CORSConfig(
+    allow_origin="*",
+    allow_headers=["Authorization", "Content-Type", "Accept"],
+    expose_headers=["Location"],
+    max_age=600,
+)
 
 for blueprint in (auth.bp, health.bp, exports.bp, tasks.bp, pages.bp, stripe.bp):
     app.register_blueprint(blueprint)

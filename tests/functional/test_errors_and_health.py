@@ -57,3 +57,18 @@ def test_malformed_token_is_a_401_document(client, factory):
             }
         else:
             raise AssertionError("a malformed token was accepted")
+
+
+def test_responses_allow_the_frontend_on_another_origin(client):
+    response = client.http.get("/v1/health", headers={"Origin": "https://eventyay.example"})
+
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
+    assert response.headers["Access-Control-Expose-Headers"] == "Location"
+
+
+def test_error_documents_carry_cors_headers_too(client):
+    response = client.http.post("/v1/auth/login", body="{", headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 400
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
