@@ -13,11 +13,14 @@ from typing import Any
 import boto3
 import pytest
 import requests
+from sqlalchemy import select
 
 from app import app
+from chalicelib.db import transaction
 from chalicelib.exports.formats import FORMATS, ExportFormat
 from chalicelib.exports.orders_csv import renderer as orders_renderer
 from chalicelib.exports.s3stream import PART_SIZE
+from chalicelib.models import ExportTask
 from devtools.localaws import QUEUE_NAME
 from devtools.worker import Invoke, deliver, sqs_handler
 from tests.conftest import Stack
@@ -43,6 +46,12 @@ def read_task(client: Any, token: str, task_url: str) -> dict[str, Any]:
     assert response.status_code == 200, response.body
     task: dict[str, Any] = body_of(response)
     return task
+
+
+def the_task() -> ExportTask:
+    """The one task row of the test (read directly, for what the task route does not show)."""
+    with transaction() as session:
+        return session.scalars(select(ExportTask)).one()
 
 
 def sqs_client() -> Any:

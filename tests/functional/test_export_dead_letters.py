@@ -7,11 +7,10 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from chalicelib.db import transaction
 from chalicelib.exports import tasks
-from chalicelib.models import ExportTask
 from devtools.worker import deliver
 from tests.functional.export_helpers import (
     deliver_dead_letters,
@@ -21,6 +20,7 @@ from tests.functional.export_helpers import (
     sqs_client,
     start_export,
     task_url_of,
+    the_task,
 )
 
 pytestmark = pytest.mark.usefixtures("export_queue")
@@ -34,11 +34,6 @@ def organizer_event(factory):
     organizer = factory.staff(event)
     factory.order(event, identifier="D-1")
     return event, factory.token(organizer)
-
-
-def the_task() -> ExportTask:
-    with transaction() as session:
-        return session.scalars(select(ExportTask)).one()
 
 
 def killed_delivery(event: dict[str, Any]) -> None:
