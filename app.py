@@ -39,3 +39,12 @@ def export_worker(event: SQSEvent) -> None:
     from chalicelib.exports.worker import handle_records  # The renderers stay off the HTTP cold start.
 
     handle_records(record.to_dict() for record in event)
+
+
+# Dead letters are quick to handle (one row each), so ten at a time; handling one twice is harmless.
+@app.on_sqs_message(queue="open-event-exports-dlq", batch_size=10, name="export_dead_letters")
+def export_dead_letters(event: SQSEvent) -> None:
+    """Fail the task of each export that ran out of deliveries (``chalicelib.exports.dead_letters``)."""
+    from chalicelib.exports.dead_letters import handle_records
+
+    handle_records(record.to_dict() for record in event)

@@ -6,7 +6,7 @@
   The bucket, the queues and the KMS key are created when missing.
 - Migrations, applied by invoking the app's ``migrate`` Lambda function.
 - The demo event (``devtools/demo.json``), loaded unless it is already there.
-- The API on http://127.0.0.1:8000 (``PORT``) and the queue worker.
+- The API on http://127.0.0.1:8000 (``PORT``) and the queue workers (the export queue, its dead letters).
 """
 
 from __future__ import annotations
@@ -130,14 +130,15 @@ def _banner(base_url: str, fixture: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def _start_worker(services: Services, stop: threading.Event) -> threading.Thread | None:
-    try:
-        from devtools.worker import serve
-    except ImportError:  # the worker arrives with the export pipeline
-        return None
-    thread = threading.Thread(target=serve, args=(services.queue_url, stop), name="queue-worker", daemon=True)
-    thread.start()
-    return thread
+def _start_workers(services: Services, stop: threading.Event) -> list[threading.Thread]:
+    """One poller per queue, as Lambda runs one event source per queue: the exports, their dead letters."""
+    from devtools.worker import serve
+
+    queues = {"queue-worker": services.queue_url, "dead-letter-worker": services.dead_letter_queue_url}
+    threads = [threading.Thread(target=serve, args=(url, stop), name=name, daemon=True) for name, url in queues.items()]
+    for thread in threads:
+        thread.start()
+    return threads
 
 
 def main() -> int:
@@ -151,7 +152,7 @@ def main() -> int:
         fixture = load_demo()
         server = local_server(app, REPO, host, port)
         stop = threading.Event()
-        worker = _start_worker(services, stop)
+        workers = _start_workers(services, stop)
         http = threading.Thread(target=server.serve_forever, name="http", daemon=True)
         http.start()
         print(_banner(f"http://{host}:{port}", fixture), flush=True)
@@ -161,7 +162,7 @@ def main() -> int:
         print("\nstopping...", flush=True)
         stop.set()
         server.shutdown()
-        if worker is not None:
+        for worker in workers:
             worker.join(timeout=25)
     return 0
 

@@ -1,9 +1,10 @@
 """The local stand-in for Lambda's SQS event source: ``chalice local`` never runs SQS handlers.
 
-``serve`` long-polls the export queue and calls the app's own ``on_sqs_message`` handler with
-Lambda-shaped events, as Lambda would: messages are deleted when the handler returns, and left in
-the queue when it raises (they come back after the visibility timeout, and reach the dead-letter
-queue after ``maxReceiveCount`` deliveries). The tests drive ``deliver`` one batch at a time.
+``serve`` long-polls one queue (``make run`` serves the export queue and its dead-letter queue, a
+thread each) and calls the app's own ``on_sqs_message`` handler for it with Lambda-shaped events,
+as Lambda would: messages are deleted when the handler returns, and left in the queue when it
+raises (they come back after the visibility timeout, and reach the dead-letter queue after
+``maxReceiveCount`` deliveries). The tests drive ``deliver`` one batch at a time.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ per transition, so that each one is visible at once. What readers see is ``task_
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -40,6 +41,14 @@ class Claim:
     format: str
     options: dict[str, Any]
     file_name: str
+
+
+def named_by(body: str) -> uuid.UUID | None:
+    """The task a queue message (``{"task_id": "<uuid>"}``) names; None when it names none."""
+    try:
+        return uuid.UUID(json.loads(body)["task_id"])
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def _safe_file_name(name: str) -> str:

@@ -8,6 +8,8 @@ Three kinds of failure (as pretix sorts them):
   that SQS delivers the message again after the visibility timeout and the next attempt starts over
   with a new object key. On the last delivery (``EXPORT_MAX_ATTEMPTS``, the queue's
   ``maxReceiveCount``) the task is marked FAILURE first, then the message goes to the dead-letter queue.
+  When no delivery lived to see its end (the Lambda timeout, an out-of-memory kill), the dead-letter
+  queue's consumer fails the task instead (``chalicelib.exports.dead_letters``).
 - a duplicate delivery of a task that is finished, or running elsewhere: nothing to do.
 
 A multipart upload is aborted on any failure: no partial object is ever published or served.
@@ -15,11 +17,9 @@ A multipart upload is aborted on any failure: no partial object is ever publishe
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import time
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any, BinaryIO, cast
 
@@ -91,16 +91,9 @@ def _export(claim: tasks.Claim, object_key: str) -> tuple[int, int]:
     return out.size, items
 
 
-def _task_id(body: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(json.loads(body)["task_id"])
-    except (ValueError, TypeError, KeyError):
-        return None
-
-
 def handle_record(record: Mapping[str, Any]) -> None:
     """Run the export a message names. Raises (for SQS to deliver again) only on unexpected errors."""
-    task_id = _task_id(record.get("body", ""))
+    task_id = tasks.named_by(record.get("body", ""))
     if task_id is None:
         log.error("dropping a message that names no task: %.200r", record.get("body"))
         return

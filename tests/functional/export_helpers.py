@@ -13,13 +13,20 @@ from typing import Any
 import boto3
 import pytest
 import requests
+from sqlalchemy import select
 
+from app import app
+from chalicelib.db import transaction
 from chalicelib.exports.formats import FORMATS, ExportFormat
 from chalicelib.exports.orders_csv import renderer as orders_renderer
 from chalicelib.exports.s3stream import PART_SIZE
-from devtools.worker import deliver
+from chalicelib.models import ExportTask
+from devtools.localaws import QUEUE_NAME
+from devtools.worker import Invoke, deliver, sqs_handler
 from tests.conftest import Stack
 from tests.functional.conftest import auth_headers, body_of
+
+DEAD_LETTER_QUEUE = f"{QUEUE_NAME}-dlq"
 
 
 def start_export(client: Any, token: str, event: str, path: str = "orders/csv", query: str = "") -> Any:
@@ -39,6 +46,12 @@ def read_task(client: Any, token: str, task_url: str) -> dict[str, Any]:
     assert response.status_code == 200, response.body
     task: dict[str, Any] = body_of(response)
     return task
+
+
+def the_task() -> ExportTask:
+    """The one task row of the test (read directly, for what the task route does not show)."""
+    with transaction() as session:
+        return session.scalars(select(ExportTask)).one()
 
 
 def sqs_client() -> Any:
@@ -63,13 +76,25 @@ def export_queue(stack: Stack) -> Stack:
     return stack
 
 
-def deliver_once(client: Any, stack: Stack) -> int:
-    """One delivery of the next message to the worker; returns how many messages it held (0 or 1)."""
+def invoker(client: Any, function: str) -> Invoke:
+    """Hand a Lambda-shaped event to the app's function ``function``, through the test client."""
 
     def invoke(event: dict[str, Any]) -> Any:
-        return client.lambda_.invoke("export_worker", event)
+        return client.lambda_.invoke(function, event)
 
-    return deliver(sqs_client(), stack.queue_url, invoke, retry_visibility=0)
+    return invoke
+
+
+def deliver_once(client: Any, stack: Stack) -> int:
+    """One delivery of the next message to the worker; returns how many messages it held (0 or 1)."""
+    return deliver(sqs_client(), stack.queue_url, invoker(client, "export_worker"), retry_visibility=0)
+
+
+def deliver_dead_letters(client: Any, stack: Stack) -> int:
+    """One batch of the dead-letter queue to its consumer, as Lambda batches it; returns its size."""
+    _, batch_size = sqs_handler(app, DEAD_LETTER_QUEUE)
+    invoke = invoker(client, "export_dead_letters")
+    return deliver(sqs_client(), stack.dead_letter_queue_url, invoke, batch_size=batch_size, retry_visibility=0)
 
 
 def run_worker(client: Any, stack: Stack) -> int:

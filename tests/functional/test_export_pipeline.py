@@ -29,6 +29,7 @@ from tests.functional.export_helpers import (
     sqs_client,
     start_export,
     task_url_of,
+    the_task,
 )
 
 pytestmark = pytest.mark.usefixtures("export_queue")
@@ -52,11 +53,6 @@ def objects_under(stack, prefix):
 
 def open_multipart_uploads(stack):
     return boto3.client("s3").list_multipart_uploads(Bucket=stack.bucket).get("Uploads", [])
-
-
-def the_task() -> ExportTask:
-    with transaction() as session:
-        return session.scalars(select(ExportTask)).one()
 
 
 def test_export_answers_202_with_the_task_url_in_body_and_location(client, organizer_event):

@@ -17,8 +17,9 @@ from tests.functional.export_helpers import (
 )
 
 
-def test_local_worker_finds_the_apps_handler_for_the_export_queue():
+def test_local_worker_finds_the_apps_handlers_for_the_export_queue_and_its_dead_letters():
     assert sqs_handler(app, "open-event-exports") == ("export_worker", 1)
+    assert sqs_handler(app, "open-event-exports-dlq") == ("export_dead_letters", 10)
     with pytest.raises(LookupError):
         sqs_handler(app, "some-other-queue")
 

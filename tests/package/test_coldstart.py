@@ -9,7 +9,15 @@ from devtools.coldstart import import_profile
 
 # The worker's and the migrate function's code, and the libraries only they use.
 RENDERERS = sorted({fmt.renderer_path.partition(":")[0] for fmt in FORMATS.values()})
-WORKER_ONLY = ["icalendar", "lxml", "alembic", "chalicelib.exports.worker", "chalicelib.migrate", *RENDERERS]
+WORKER_ONLY = [
+    "icalendar",
+    "lxml",
+    "alembic",
+    "chalicelib.exports.worker",
+    "chalicelib.exports.dead_letters",
+    "chalicelib.migrate",
+    *RENDERERS,
+]
 
 
 @pytest.fixture(scope="module")

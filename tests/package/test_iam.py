@@ -13,16 +13,24 @@ LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
 EXPECTED_ACTIONS = {
     "APIHandler": LOGS
     | {"ssm:GetParameter", "sqs:SendMessage", "s3:GetObject", "s3:ListBucket"}
-    | {"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"},
+    | {"kms:GenerateDataKey", "kms:Decrypt"},
     "ExportWorker": LOGS
     | {"ssm:GetParameter", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
     | {"sqs:GetQueueAttributes", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"},
+    "ExportDeadLetters": LOGS
+    | {"ssm:GetParameter", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
     "Migrate": LOGS | {"ssm:GetParameter"},
 }
-LOG_GROUPS = {"APIHandler": "ApiHandlerLogGroup", "ExportWorker": "ExportWorkerLogGroup", "Migrate": "MigrateLogGroup"}
+LOG_GROUPS = {
+    "APIHandler": "ApiHandlerLogGroup",
+    "ExportWorker": "ExportWorkerLogGroup",
+    "ExportDeadLetters": "ExportDeadLettersLogGroup",
+    "Migrate": "MigrateLogGroup",
+}
 SECRET_PARAMETERS = {
     "APIHandler": {"DatabaseUrlParameter", "JwtSecretParameter", "StripeSecretKeyParameter"},
     "ExportWorker": {"DatabaseUrlParameter"},
+    "ExportDeadLetters": {"DatabaseUrlParameter"},
     "Migrate": {"DatabaseUrlParameter"},
 }
 
@@ -78,10 +86,14 @@ def test_role_grants_no_wildcard_action_and_only_resources_of_the_template(packa
         ("APIHandler", "sqs:DeleteMessage"),
         ("APIHandler", "sqs:ReceiveMessage"),
         ("APIHandler", "s3:PutObject"),
+        ("APIHandler", "kms:Encrypt"),
         ("ExportWorker", "kms:Decrypt"),
         ("ExportWorker", "kms:Encrypt"),
         ("ExportWorker", "sqs:SendMessage"),
         ("ExportWorker", "s3:GetObject"),
+        ("ExportDeadLetters", "sqs:SendMessage"),
+        ("ExportDeadLetters", "s3:PutObject"),
+        ("ExportDeadLetters", "kms:Decrypt"),
         ("Migrate", "sqs:SendMessage"),
         ("Migrate", "s3:GetObject"),
         ("Migrate", "kms:Decrypt"),
@@ -95,12 +107,17 @@ def test_role_does_not_allow(package: Package, function: str, action: str) -> No
 
 def test_only_the_http_function_may_use_the_secrets_key(package: Package) -> None:
     assert allowed(package, "APIHandler", "kms") == [{"Fn::GetAtt": ["SecretsKey", "Arn"]}]
-    assert allowed(package, "ExportWorker", "kms") == allowed(package, "Migrate", "kms") == []
+    assert all(allowed(package, function, "kms") == [] for function in EXPECTED_ACTIONS if function != "APIHandler")
 
 
 @pytest.mark.parametrize("function", ["APIHandler", "ExportWorker"])
 def test_queue_access_is_limited_to_the_export_queue(package: Package, function: str) -> None:
     assert allowed(package, function, "sqs") == [{"Fn::GetAtt": ["ExportQueue", "Arn"]}]
+
+
+def test_dead_letter_consumer_reaches_only_the_dead_letter_queue(package: Package) -> None:
+    assert allowed(package, "ExportDeadLetters", "sqs") == [{"Fn::GetAtt": ["ExportDeadLetterQueue", "Arn"]}]
+    assert allowed(package, "ExportDeadLetters", "s3") == []
 
 
 @pytest.mark.parametrize("function", ["APIHandler", "ExportWorker"])

@@ -18,12 +18,18 @@ from tests.package.conftest import Package
 CONFIG = json.loads((REPO / ".chalice" / "config.json").read_text())
 PROD = CONFIG["stages"]["prod"]
 # Chalice's function names in .chalice/config.json, and the template resources they become.
-FUNCTIONS = {"api_handler": "APIHandler", "export_worker": "ExportWorker", "migrate": "Migrate"}
+FUNCTIONS = {
+    "api_handler": "APIHandler",
+    "export_worker": "ExportWorker",
+    "export_dead_letters": "ExportDeadLetters",
+    "migrate": "Migrate",
+}
 SECRETS = ("DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY")
 
 
-def worker_source() -> dict[str, Any]:
-    (source,) = (s for s in app.event_sources if s.handler_string == "app.export_worker")
+def sqs_source(handler: str) -> dict[str, Any]:
+    """The queue name and batch size that ``app.py`` gives an ``on_sqs_message`` handler."""
+    (source,) = (s for s in app.event_sources if s.handler_string == f"app.{handler}")
     return {"queue": source.queue, "batch_size": source.batch_size}
 
 
@@ -51,12 +57,17 @@ def test_function_timeout_and_memory_come_from_the_chalice_config(package: Packa
     assert (function["Timeout"], function["MemorySize"]) == (settings["lambda_timeout"], settings["lambda_memory_size"])
 
 
-def test_queue_visibility_timeout_is_six_times_the_worker_timeout(package: Package) -> None:
-    worker_timeout = package.properties("ExportWorker")["Timeout"]
+@pytest.mark.parametrize(
+    ("queue", "function"), [("ExportQueue", "ExportWorker"), ("ExportDeadLetterQueue", "ExportDeadLetters")]
+)
+def test_queue_visibility_timeout_is_six_times_its_consumers_timeout(
+    package: Package, queue: str, function: str
+) -> None:
+    consumer_timeout = package.properties(function)["Timeout"]
 
-    visibility = package.resource("ExportQueue")["Properties"]["VisibilityTimeout"]
+    visibility = package.resource(queue)["Properties"]["VisibilityTimeout"]
 
-    assert visibility >= 6 * worker_timeout
+    assert visibility >= 6 * consumer_timeout
 
 
 def test_queue_sends_a_message_to_the_dead_letter_queue_after_the_last_attempt(package: Package) -> None:
@@ -77,8 +88,19 @@ def test_worker_consumes_the_export_queue_one_message_at_a_time(package: Package
     assert event["Type"] == "SQS"
     # Fn::Sub rather than Fn::GetAtt: the merge is per key, and Chalice writes the ARN with Fn::Sub.
     assert event["Properties"]["Queue"] == {"Fn::Sub": "${ExportQueue.Arn}"}
-    assert event["Properties"]["BatchSize"] == worker_source()["batch_size"] == 1
-    assert queue_name.startswith(worker_source()["queue"])
+    assert event["Properties"]["BatchSize"] == sqs_source("export_worker")["batch_size"] == 1
+    assert queue_name == sqs_source("export_worker")["queue"] + "-${Stage}"
+
+
+def test_dead_letter_consumer_drains_the_dead_letter_queue(package: Package) -> None:
+    (event,) = package.properties("ExportDeadLetters")["Events"].values()
+    queue_name = package.resource("ExportDeadLetterQueue")["Properties"]["QueueName"]["Fn::Sub"]
+
+    assert event["Type"] == "SQS"
+    assert event["Properties"]["Queue"] == {"Fn::Sub": "${ExportDeadLetterQueue.Arn}"}
+    assert event["Properties"]["BatchSize"] == sqs_source("export_dead_letters")["batch_size"]
+    assert event["Properties"]["ScalingConfig"] == {"MaximumConcurrency": 2}
+    assert queue_name == sqs_source("export_dead_letters")["queue"] + "-${Stage}"
 
 
 def test_bucket_blocks_every_kind_of_public_access(package: Package) -> None:
@@ -138,8 +160,13 @@ def test_template_text_has_no_secret_value(package: Package) -> None:
 
 @pytest.mark.parametrize(
     ("name", "secrets"),
-    [("api_handler", SECRETS), ("export_worker", ("DATABASE_URL",)), ("migrate", ("DATABASE_URL",))],
-    ids=["api_handler", "export_worker", "migrate"],
+    [
+        ("api_handler", SECRETS),
+        ("export_worker", ("DATABASE_URL",)),
+        ("export_dead_letters", ("DATABASE_URL",)),
+        ("migrate", ("DATABASE_URL",)),
+    ],
+    ids=["api_handler", "export_worker", "export_dead_letters", "migrate"],
 )
 def test_function_is_told_where_its_secrets_are_and_no_others(
     package: Package, name: str, secrets: tuple[str, ...]
