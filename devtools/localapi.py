@@ -20,18 +20,25 @@ from chalice.local import (
     LocalGatewayException,
 )
 
-from chalicelib.errors import NotFound, error_document
+from chalicelib.errors import MethodNotAllowed, NotFound, error_document
 
 UNKNOWN_ROUTE = NotFound("No route matches this method and path.")
+JSONAPI = {"Content-Type": "application/vnd.api+json"}
 
 
 class GatewayResponsesHandler(ChaliceRequestHandler):
     def _send_error_response(self, error: LocalGatewayException) -> None:
         if isinstance(error, ForbiddenError) and b"Missing Authentication Token" in (error.body or b""):
-            body = json.dumps(error_document(UNKNOWN_ROUTE)).encode()
-            self._send_http_response(404, {"Content-Type": "application/vnd.api+json"}, body)
+            self._send_http_response(404, dict(JSONAPI), json.dumps(error_document(UNKNOWN_ROUTE)).encode())
             return
         super()._send_error_response(error)
+
+    def _method_api_gateway_rejects(self) -> None:
+        """TRACE and CONNECT never reach Lambda; Python's server would answer them with an HTML 501."""
+        refused = MethodNotAllowed(f"{self.command} is not supported")
+        self._send_http_response(405, dict(JSONAPI), json.dumps(error_document(refused)).encode())
+
+    do_TRACE = do_CONNECT = _method_api_gateway_rejects
 
 
 def local_server(app: Any, project_dir: Path, host: str, port: int) -> LocalDevServer:

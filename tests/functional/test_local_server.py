@@ -24,9 +24,9 @@ def base_url(stack) -> Iterator[str]:
     server.shutdown()
 
 
-def fetch(url: str) -> tuple[int, dict[str, str], dict]:
+def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], dict]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=10) as response:
             return response.status, dict(response.headers), json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), json.loads(error.read())
@@ -48,3 +48,11 @@ def test_an_unknown_route_is_a_jsonapi_404_as_in_aws(base_url):
         "errors": [{"status": "404", "title": "Not found", "detail": "No route matches this method and path."}],
         "jsonapi": {"version": "1.0"},
     }
+
+
+def test_a_method_api_gateway_refuses_is_a_jsonapi_405(base_url):
+    status, headers, body = fetch(f"{base_url}/v1/health", method="TRACE")
+
+    assert status == 405
+    assert headers["Content-Type"] == "application/vnd.api+json"
+    assert body["errors"][0]["detail"] == "TRACE is not supported"
