@@ -33,12 +33,14 @@ class GatewayResponsesHandler(ChaliceRequestHandler):
             return
         super()._send_error_response(error)
 
-    def _method_api_gateway_rejects(self) -> None:
-        """TRACE and CONNECT never reach Lambda; Python's server would answer them with an HTML 501."""
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Python's server answers a method it has no handler for (TRACE, QUERY...) with an HTML 501;
+        API Gateway refuses such methods before Lambda: answer with the JSON:API 405 instead."""
+        if code != 501:
+            super().send_error(code, message, explain)
+            return
         refused = MethodNotAllowed(f"{self.command} is not supported")
         self._send_http_response(405, dict(JSONAPI), json.dumps(error_document(refused)).encode())
-
-    do_TRACE = do_CONNECT = _method_api_gateway_rejects
 
 
 def local_server(app: Any, project_dir: Path, host: str, port: int) -> LocalDevServer:

@@ -50,9 +50,10 @@ def test_an_unknown_route_is_a_jsonapi_404_as_in_aws(base_url):
     }
 
 
-def test_a_method_api_gateway_refuses_is_a_jsonapi_405(base_url):
-    status, headers, body = fetch(f"{base_url}/v1/health", method="TRACE")
+@pytest.mark.parametrize("method", ["TRACE", "QUERY"])
+def test_a_method_api_gateway_refuses_is_a_jsonapi_405(base_url, method):
+    status, headers, body = fetch(f"{base_url}/v1/health", method=method)
 
     assert status == 405
     assert headers["Content-Type"] == "application/vnd.api+json"
-    assert body["errors"][0]["detail"] == "TRACE is not supported"
+    assert body["errors"][0]["detail"] == f"{method} is not supported"
