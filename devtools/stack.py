@@ -145,7 +145,9 @@ def main() -> int:
     from app import app
     from devtools.localapi import local_server
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for ours in ("chalicelib", "devtools"):  # our own INFO lines (exports starting, finishing); others' warnings
+        logging.getLogger(ours).setLevel(logging.INFO)
     port = int(os.environ.get("PORT", "8000"))
     host = "127.0.0.1"
     with start_backing_services(moto_port=int(os.environ.get("MOTO_PORT", str(port + 1)))) as services:
