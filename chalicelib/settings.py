@@ -90,12 +90,10 @@ class Settings:
     presign_expiry_seconds: int
     export_max_attempts: int
     stripe_connect_base_url: str
-    stripe_api_base_url: str
     stripe_client_id: str
     stripe_redirect_uri: str
     stripe_require_state: bool
     stripe_timeout_seconds: float
-    public_base_url: str
     database_url_source: Secret = field(repr=False)
     jwt_secret_source: Secret = field(repr=False)
     stripe_secret_key_source: Secret = field(repr=False)
@@ -160,13 +158,11 @@ def get_settings() -> Settings:
         presign_expiry_seconds=_int("PRESIGN_EXPIRY_SECONDS", 600, low=1, high=900),
         export_max_attempts=_int("EXPORT_MAX_ATTEMPTS", 3, low=1, high=100),
         stripe_connect_base_url=os.environ.get("STRIPE_CONNECT_BASE_URL", "https://connect.stripe.com").rstrip("/"),
-        stripe_api_base_url=os.environ.get("STRIPE_API_BASE_URL", "https://api.stripe.com").rstrip("/"),
         stripe_client_id=os.environ.get("STRIPE_CLIENT_ID", ""),
         stripe_redirect_uri=os.environ.get("STRIPE_REDIRECT_URI", ""),
         stripe_require_state=_bool("STRIPE_REQUIRE_STATE", True),
         # Stripe's read timeout; with the client's retries the worst case stays under API Gateway's 29 s.
         stripe_timeout_seconds=_seconds("STRIPE_TIMEOUT_SECONDS", 7.0, high=20.0),
-        public_base_url=os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),
         jwt_secret_source=Secret.from_environment("JWT_SECRET", required=True),
         stripe_secret_key_source=Secret.from_environment("STRIPE_SECRET_KEY", required=False),
