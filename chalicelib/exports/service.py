@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy.orm import Session
@@ -26,6 +26,9 @@ from chalicelib.settings import get_settings
 
 log = logging.getLogger(__name__)
 
+# SendMessageBatch takes at most ten entries.
+SQS_BATCH_LIMIT = 10
+
 
 def request_export(
     session: Session, user: User, event_reference: str, format_name: str, query: Mapping[str, str]
@@ -38,15 +41,31 @@ def request_export(
     return tasks.create(session, user, event, fmt, options).id
 
 
+def send(task_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """Queue ``{"task_id": ...}`` for each task, ten to a request; returns the ids the queue refused.
+
+    Raises ``BotoCoreError`` or ``ClientError`` when a request fails as a whole.
+    """
+    refused: list[uuid.UUID] = []
+    for start in range(0, len(task_ids), SQS_BATCH_LIMIT):
+        group = task_ids[start : start + SQS_BATCH_LIMIT]
+        entries = [{"Id": str(i), "MessageBody": json.dumps({"task_id": str(t)})} for i, t in enumerate(group)]
+        answer = aws.sqs().send_message_batch(QueueUrl=get_settings().export_queue_url, Entries=entries)
+        for failure in answer.get("Failed", []):
+            refused.append(group[int(failure["Id"])])
+            log.error("the queue refused the message of task %s: %s", refused[-1], failure.get("Message"))
+    return refused
+
+
 def enqueue(task_id: uuid.UUID) -> None:
     """Send ``{"task_id": ...}`` to the export queue; if it cannot be sent, fail the task and answer 503."""
     try:
-        aws.sqs().send_message(
-            QueueUrl=get_settings().export_queue_url, MessageBody=json.dumps({"task_id": str(task_id)})
-        )
+        queued = not send([task_id])
     except (BotoCoreError, ClientError) as error:
         log.error("could not queue export task %s: %s", task_id, error)
+        queued = False
+    if not queued:
         # No task may wait forever for a message that was never sent.
         with transaction() as session:
             tasks.fail(session, task_id, "The export could not be queued. Please ask for it again.")
-        raise ServiceUnavailable("The export queue is not available right now; please try again shortly") from None
+        raise ServiceUnavailable("The export queue is not available right now; please try again shortly")
