@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from chalice import Chalice, CORSConfig
-from chalice.app import SQSEvent
+from chalice import Chalice, CORSConfig, Rate
+from chalice.app import CloudWatchEvent, SQSEvent
 
 from chalicelib.http import chalice_errors_as_jsonapi
 from chalicelib.routes import auth, exports, health, pages, stripe, tasks
@@ -48,3 +48,13 @@ def export_dead_letters(event: SQSEvent) -> None:
     from chalicelib.exports.dead_letters import handle_records
 
     handle_records(record.to_dict() for record in event)
+
+
+# A request that died between committing its task and sending its message left the task without
+# one; every five minutes, the lost ones are sent again and the hopeless ones failed.
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="export_requeue")
+def export_requeue(event: CloudWatchEvent) -> None:
+    """Re-send the messages of lost export requests (``chalicelib.exports.requeue``)."""
+    from chalicelib.exports.requeue import run
+
+    run()

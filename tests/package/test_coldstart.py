@@ -15,6 +15,7 @@ WORKER_ONLY = [
     "alembic",
     "chalicelib.exports.worker",
     "chalicelib.exports.dead_letters",
+    "chalicelib.exports.requeue",
     "chalicelib.migrate",
     *RENDERERS,
 ]
