@@ -19,18 +19,21 @@ EXPECTED_ACTIONS = {
     | {"sqs:GetQueueAttributes", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"},
     "ExportDeadLetters": LOGS
     | {"ssm:GetParameter", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
+    "ExportRequeue": LOGS | {"ssm:GetParameter", "sqs:SendMessage"},
     "Migrate": LOGS | {"ssm:GetParameter"},
 }
 LOG_GROUPS = {
     "APIHandler": "ApiHandlerLogGroup",
     "ExportWorker": "ExportWorkerLogGroup",
     "ExportDeadLetters": "ExportDeadLettersLogGroup",
+    "ExportRequeue": "ExportRequeueLogGroup",
     "Migrate": "MigrateLogGroup",
 }
 SECRET_PARAMETERS = {
     "APIHandler": {"DatabaseUrlParameter", "JwtSecretParameter", "StripeSecretKeyParameter"},
     "ExportWorker": {"DatabaseUrlParameter"},
     "ExportDeadLetters": {"DatabaseUrlParameter"},
+    "ExportRequeue": {"DatabaseUrlParameter"},
     "Migrate": {"DatabaseUrlParameter"},
 }
 
@@ -94,6 +97,12 @@ def test_role_grants_no_wildcard_action_and_only_resources_of_the_template(packa
         ("ExportDeadLetters", "sqs:SendMessage"),
         ("ExportDeadLetters", "s3:PutObject"),
         ("ExportDeadLetters", "kms:Decrypt"),
+        ("ExportRequeue", "sqs:DeleteMessage"),
+        ("ExportRequeue", "sqs:ReceiveMessage"),
+        ("ExportRequeue", "s3:GetObject"),
+        ("ExportRequeue", "s3:PutObject"),
+        ("ExportRequeue", "kms:Decrypt"),
+        ("ExportRequeue", "kms:Encrypt"),
         ("Migrate", "sqs:SendMessage"),
         ("Migrate", "s3:GetObject"),
         ("Migrate", "kms:Decrypt"),
@@ -110,7 +119,7 @@ def test_only_the_http_function_may_use_the_secrets_key(package: Package) -> Non
     assert all(allowed(package, function, "kms") == [] for function in EXPECTED_ACTIONS if function != "APIHandler")
 
 
-@pytest.mark.parametrize("function", ["APIHandler", "ExportWorker"])
+@pytest.mark.parametrize("function", ["APIHandler", "ExportWorker", "ExportRequeue"])
 def test_queue_access_is_limited_to_the_export_queue(package: Package, function: str) -> None:
     assert allowed(package, function, "sqs") == [{"Fn::GetAtt": ["ExportQueue", "Arn"]}]
 
@@ -118,6 +127,10 @@ def test_queue_access_is_limited_to_the_export_queue(package: Package, function:
 def test_dead_letter_consumer_reaches_only_the_dead_letter_queue(package: Package) -> None:
     assert allowed(package, "ExportDeadLetters", "sqs") == [{"Fn::GetAtt": ["ExportDeadLetterQueue", "Arn"]}]
     assert allowed(package, "ExportDeadLetters", "s3") == []
+
+
+def test_relay_touches_no_file(package: Package) -> None:
+    assert allowed(package, "ExportRequeue", "s3") == []
 
 
 @pytest.mark.parametrize("function", ["APIHandler", "ExportWorker"])

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app import app
+from chalicelib.exports import requeue
 from tests.conftest import REPO
 from tests.package.conftest import Package
 
@@ -22,6 +23,7 @@ FUNCTIONS = {
     "api_handler": "APIHandler",
     "export_worker": "ExportWorker",
     "export_dead_letters": "ExportDeadLetters",
+    "export_requeue": "ExportRequeue",
     "migrate": "Migrate",
 }
 SECRETS = ("DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY")
@@ -103,6 +105,29 @@ def test_dead_letter_consumer_drains_the_dead_letter_queue(package: Package) -> 
     assert queue_name == sqs_source("export_dead_letters")["queue"] + "-${Stage}"
 
 
+def test_relay_runs_on_the_apps_schedule(package: Package) -> None:
+    (source,) = (s for s in app.event_sources if s.name == "export_requeue")
+
+    (event,) = package.properties("ExportRequeue")["Events"].values()
+
+    assert event == {"Type": "Schedule", "Properties": {"Schedule": source.schedule_expression.to_string()}}
+    assert event["Properties"]["Schedule"] == "rate(5 minutes)"
+
+
+def test_relay_sends_to_the_export_queue(package: Package) -> None:
+    assert package.properties("ExportRequeue")["Environment"]["Variables"]["EXPORT_QUEUE_URL"] == {"Ref": "ExportQueue"}
+
+
+def test_relay_gives_up_when_the_export_queue_drops_messages(package: Package) -> None:
+    retention = package.resource("ExportQueue")["Properties"]["MessageRetentionPeriod"]
+
+    assert retention == requeue.QUEUE_RETENTION.total_seconds()
+
+
+def test_relay_waits_longer_than_a_request_lives_before_sending_again(package: Package) -> None:
+    assert requeue.LOST_AFTER.total_seconds() > 10 * package.properties("APIHandler")["Timeout"]
+
+
 def test_bucket_blocks_every_kind_of_public_access(package: Package) -> None:
     block = package.resource("ExportBucket")["Properties"]["PublicAccessBlockConfiguration"]
 
@@ -164,9 +189,10 @@ def test_template_text_has_no_secret_value(package: Package) -> None:
         ("api_handler", SECRETS),
         ("export_worker", ("DATABASE_URL",)),
         ("export_dead_letters", ("DATABASE_URL",)),
+        ("export_requeue", ("DATABASE_URL",)),
         ("migrate", ("DATABASE_URL",)),
     ],
-    ids=["api_handler", "export_worker", "export_dead_letters", "migrate"],
+    ids=["api_handler", "export_worker", "export_dead_letters", "export_requeue", "migrate"],
 )
 def test_function_is_told_where_its_secrets_are_and_no_others(
     package: Package, name: str, secrets: tuple[str, ...]
