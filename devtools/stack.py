@@ -6,7 +6,8 @@
   The bucket, the queues and the KMS key are created when missing.
 - Migrations, applied by invoking the app's ``migrate`` Lambda function.
 - The demo event (``devtools/demo.json``), loaded unless it is already there.
-- The API on http://127.0.0.1:8000 (``PORT``) and the queue workers (the export queue, its dead letters).
+- The API on http://127.0.0.1:8000 (``PORT``) and the queue workers (the export queue, its dead letters),
+  and the relay that re-sends lost export requests every five minutes.
 """
 
 from __future__ import annotations
@@ -131,11 +132,13 @@ def _banner(base_url: str, fixture: dict[str, object]) -> str:
 
 
 def _start_workers(services: Services, stop: threading.Event) -> list[threading.Thread]:
-    """One poller per queue, as Lambda runs one event source per queue: the exports, their dead letters."""
-    from devtools.worker import serve
+    """One poller per queue, as Lambda runs one event source per queue (the exports, their dead letters),
+    and the relay on its schedule."""
+    from devtools.worker import every, serve
 
     queues = {"queue-worker": services.queue_url, "dead-letter-worker": services.dead_letter_queue_url}
     threads = [threading.Thread(target=serve, args=(url, stop), name=name, daemon=True) for name, url in queues.items()]
+    threads.append(threading.Thread(target=every, args=("export_requeue", stop), name="requeue", daemon=True))
     for thread in threads:
         thread.start()
     return threads

@@ -5,13 +5,18 @@ thread each) and calls the app's own ``on_sqs_message`` handler for it with Lamb
 as Lambda would: messages are deleted when the handler returns, and left in the queue when it
 raises (they come back after the visibility timeout, and reach the dead-letter queue after
 ``maxReceiveCount`` deliveries). The tests drive ``deliver`` one batch at a time.
+
+``every`` does the same for an ``app.schedule`` handler (the relay that re-sends lost exports):
+EventBridge's rule becomes a loop that invokes it at the handler's rate.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -88,19 +93,58 @@ def deliver(
     return len(received)
 
 
-def serve(queue_url: str, stop: threading.Event, *, wait_seconds: int = 5) -> None:
-    """Long-poll ``queue_url`` until ``stop`` is set, invoking the app's handler for that queue."""
+def _invoke(name: str) -> Invoke:
+    """The app's handler ``name`` as Lambda calls it: a plain event and a context."""
     from chalice.local import LambdaContext
 
     from app import app
 
-    name, batch_size = sqs_handler(app, queue_url.rstrip("/").rsplit("/", 1)[-1])
     handler = app.handler_map[name]
-    sqs = boto3.client("sqs")
 
     def invoke(event: dict[str, Any]) -> Any:
         return handler(event, LambdaContext(name, memory_size=512, max_runtime_ms=900_000))
 
+    return invoke
+
+
+def schedule_seconds(app: Any, name: str) -> int:
+    """The period of the app's ``schedule`` handler ``name`` (a ``Rate``), in seconds."""
+    for source in app.event_sources:
+        if source.name == name:
+            rate = source.schedule_expression
+            return int(rate.value) * {"MINUTES": 60, "HOURS": 3600, "DAYS": 86400}[rate.unit]
+    raise LookupError(f"the app has no schedule handler named {name!r}")
+
+
+def scheduled_event(region: str) -> dict[str, Any]:
+    """The event EventBridge sends a function on a schedule rule."""
+    return {
+        "version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
+        "account": "000000000000", "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "region": region,
+        "resources": [], "detail": {},
+    }  # fmt: skip
+
+
+def every(name: str, stop: threading.Event) -> None:
+    """Invoke the app's ``schedule`` handler ``name`` at its rate until ``stop`` is set."""
+    from app import app
+
+    period, invoke = schedule_seconds(app, name), _invoke(name)
+    log.info("worker: running %s every %d s", name, period)
+    while not stop.wait(period):
+        try:
+            invoke(scheduled_event(boto3.session.Session().region_name or "us-east-1"))
+        except Exception:  # as in Lambda, a failed run is logged and the next one comes at its time
+            log.exception("worker: %s failed", name)
+    log.info("worker: %s stopped", name)
+
+
+def serve(queue_url: str, stop: threading.Event, *, wait_seconds: int = 5) -> None:
+    """Long-poll ``queue_url`` until ``stop`` is set, invoking the app's handler for that queue."""
+    from app import app
+
+    name, batch_size = sqs_handler(app, queue_url.rstrip("/").rsplit("/", 1)[-1])
+    invoke, sqs = _invoke(name), boto3.client("sqs")
     log.info("worker: polling %s for %s", queue_url, name)
     while not stop.is_set():
         try:

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from app import app
-from devtools.worker import serve, sqs_handler
+from devtools.worker import every, schedule_seconds, serve, sqs_handler
 from tests.functional.export_helpers import (
     export_queue,  # noqa: F401  (a fixture)
     read_task,
@@ -22,6 +22,20 @@ def test_local_worker_finds_the_apps_handlers_for_the_export_queue_and_its_dead_
     assert sqs_handler(app, "open-event-exports-dlq") == ("export_dead_letters", 10)
     with pytest.raises(LookupError):
         sqs_handler(app, "some-other-queue")
+
+
+def test_local_relay_runs_at_the_rate_of_the_apps_schedule_and_stops_when_asked():
+    stop = threading.Event()
+    relay = threading.Thread(target=every, args=("export_requeue", stop))
+    relay.start()
+
+    stop.set()
+    relay.join(timeout=10)
+
+    assert schedule_seconds(app, "export_requeue") == 300
+    assert not relay.is_alive()
+    with pytest.raises(LookupError):
+        schedule_seconds(app, "no_such_schedule")
 
 
 @pytest.mark.usefixtures("export_queue")
