@@ -36,6 +36,15 @@ def factory(stack: Stack) -> Factory:
     return Factory()
 
 
+@pytest.fixture
+def one_order_event(factory: Factory) -> tuple[models.Event, str]:
+    """An event with one order, and the access token of one of its organizers (the export tests' usual case)."""
+    event = factory.event(identifier="one-order")
+    organizer = factory.staff(event)
+    factory.order(event, identifier="O-1")
+    return event, factory.token(organizer)
+
+
 def auth_headers(token: str, scheme: str = "JWT", **extra: str) -> dict[str, str]:
     return {"Authorization": f"{scheme} {token}", **extra}
 

@@ -28,14 +28,6 @@ pytestmark = pytest.mark.usefixtures("export_queue")
 GAVE_UP = "The export did not finish after 3 attempts. Please try again, and contact support if it keeps failing."
 
 
-@pytest.fixture
-def organizer_event(factory):
-    event = factory.event(identifier="dead-letters")
-    organizer = factory.staff(event)
-    factory.order(event, identifier="D-1")
-    return event, factory.token(organizer)
-
-
 def killed_delivery(event: dict[str, Any]) -> None:
     """A delivery whose Lambda claimed the task and was then killed by its timeout: no code of ours ran to the end."""
     (record,) = event["Records"]
@@ -58,8 +50,8 @@ def dead_letters_left(stack) -> int:
     return sum(int(count) for count in attributes.values())
 
 
-def test_task_whose_every_delivery_was_killed_fails_once_its_message_is_dead_lettered(client, stack, organizer_event):
-    event, token = organizer_event
+def test_task_whose_every_delivery_was_killed_fails_once_its_message_is_dead_lettered(client, stack, one_order_event):
+    event, token = one_order_event
     task_url = task_url_of(start_export(client, token, event.identifier))
     while deliver(sqs_client(), stack.queue_url, killed_delivery, retry_visibility=0):
         pass
@@ -75,8 +67,8 @@ def test_task_whose_every_delivery_was_killed_fails_once_its_message_is_dead_let
     assert dead_letters_left(stack) == 0
 
 
-def test_dead_letter_of_a_task_that_never_started_fails_it(client, stack, organizer_event):
-    event, token = organizer_event
+def test_dead_letter_of_a_task_that_never_started_fails_it(client, stack, one_order_event):
+    event, token = one_order_event
     task_url = task_url_of(start_export(client, token, event.identifier))
     dead_letter(stack, json.dumps({"task_id": str(the_task().id)}))
 
@@ -101,8 +93,8 @@ def finish_with_failure(client, stack) -> None:
     [(finish_with_success, "SUCCESS"), (finish_with_failure, "FAILURE")],
     ids=["success", "failure"],
 )
-def test_dead_letter_of_a_finished_task_changes_nothing(client, stack, organizer_event, finish, state):
-    event, token = organizer_event
+def test_dead_letter_of_a_finished_task_changes_nothing(client, stack, one_order_event, finish, state):
+    event, token = one_order_event
     task_url_of(start_export(client, token, event.identifier))
     finish(client, stack)
     before = the_task()
@@ -118,8 +110,8 @@ def test_dead_letter_of_a_finished_task_changes_nothing(client, stack, organizer
     assert dead_letters_left(stack) == 0
 
 
-def test_dead_letter_delivered_twice_fails_the_task_once(client, stack, organizer_event):
-    event, token = organizer_event
+def test_dead_letter_delivered_twice_fails_the_task_once(client, stack, one_order_event):
+    event, token = one_order_event
     task_url_of(start_export(client, token, event.identifier))
     body = json.dumps({"task_id": str(the_task().id)})
     dead_letter(stack, body)
@@ -147,8 +139,8 @@ def test_dead_letter_delivered_twice_fails_the_task_once(client, stack, organize
     ],
     ids=["not-json", "list", "no-task-id", "bad-uuid", "number", "unknown-task"],
 )
-def test_dead_letter_that_names_no_task_is_consumed_and_the_batch_goes_on(client, stack, organizer_event, body):
-    event, token = organizer_event
+def test_dead_letter_that_names_no_task_is_consumed_and_the_batch_goes_on(client, stack, one_order_event, body):
+    event, token = one_order_event
     task_url = task_url_of(start_export(client, token, event.identifier))
     dead_letter(stack, body)
     dead_letter(stack, json.dumps({"task_id": str(the_task().id)}))

@@ -26,14 +26,6 @@ pytestmark = pytest.mark.usefixtures("export_queue")
 EXPIRED = "The export waited too long to start and was abandoned. Please ask for it again."
 
 
-@pytest.fixture
-def organizer_event(factory):
-    event = factory.event(identifier="requeue")
-    organizer = factory.staff(event)
-    factory.order(event, identifier="R-1")
-    return event, factory.token(organizer)
-
-
 def lost_request(client, stack, token: str, event: str) -> str:
     """An export whose request died after committing its task, before sending the message."""
     task_url = task_url_of(start_export(client, token, event))
@@ -65,8 +57,8 @@ def queued_task_ids(stack) -> list[uuid.UUID]:
     return named
 
 
-def test_lost_request_is_sent_again_after_the_threshold_and_the_export_completes(client, stack, organizer_event):
-    event, token = organizer_event
+def test_lost_request_is_sent_again_after_the_threshold_and_the_export_completes(client, stack, one_order_event):
+    event, token = one_order_event
     task_url = lost_request(client, stack, token, event.identifier)
     age("11 minutes")
 
@@ -77,8 +69,8 @@ def test_lost_request_is_sent_again_after_the_threshold_and_the_export_completes
     assert (task["state"], task["attempts"], task["result"]["row_count"]) == ("SUCCESS", 1, 1)
 
 
-def test_every_lost_request_gets_exactly_one_message(client, stack, organizer_event):
-    event, token = organizer_event
+def test_every_lost_request_gets_exactly_one_message(client, stack, one_order_event):
+    event, token = one_order_event
     for _ in range(12):  # more than one SendMessageBatch of ten
         lost_request(client, stack, token, event.identifier)
     age("11 minutes")
@@ -91,8 +83,8 @@ def test_every_lost_request_gets_exactly_one_message(client, stack, organizer_ev
     assert sorted(sent) == sorted(ids) and len(ids) == 12
 
 
-def test_recent_waiting_task_is_not_sent_again(client, stack, organizer_event):
-    event, token = organizer_event
+def test_recent_waiting_task_is_not_sent_again(client, stack, one_order_event):
+    event, token = one_order_event
     task_url = lost_request(client, stack, token, event.identifier)
     age("5 minutes")
 
@@ -128,8 +120,8 @@ def released(client, stack) -> None:
     [(started, "STARTED"), (succeeded, "SUCCESS"), (failed, "FAILURE"), (released, "WAITING")],
     ids=["started", "success", "failure", "released-after-a-crash"],
 )
-def test_task_that_was_claimed_is_not_sent_again(client, stack, organizer_event, move, state):
-    event, token = organizer_event
+def test_task_that_was_claimed_is_not_sent_again(client, stack, one_order_event, move, state):
+    event, token = one_order_event
     task_url_of(start_export(client, token, event.identifier))
     move(client, stack)
     drain(stack.queue_url)
@@ -143,8 +135,8 @@ def test_task_that_was_claimed_is_not_sent_again(client, stack, organizer_event,
     assert (after.state, after.updated_at) == (state, before.updated_at)
 
 
-def test_overlapping_runs_send_one_message(client, stack, organizer_event):
-    event, token = organizer_event
+def test_overlapping_runs_send_one_message(client, stack, one_order_event):
+    event, token = one_order_event
     lost_request(client, stack, token, event.identifier)
     age("11 minutes")
 
@@ -158,8 +150,8 @@ def test_overlapping_runs_send_one_message(client, stack, organizer_event):
     assert queued_task_ids(stack) == [the_task().id]
 
 
-def test_task_older_than_the_queue_retention_fails_and_is_not_sent(client, stack, organizer_event):
-    event, token = organizer_event
+def test_task_older_than_the_queue_retention_fails_and_is_not_sent(client, stack, one_order_event):
+    event, token = one_order_event
     task_url = lost_request(client, stack, token, event.identifier)
     age("4 days 1 hour")
 
@@ -171,8 +163,8 @@ def test_task_older_than_the_queue_retention_fails_and_is_not_sent(client, stack
     assert queued_task_ids(stack) == []
 
 
-def test_lost_request_just_inside_the_queue_retention_is_sent_again(client, stack, organizer_event):
-    event, token = organizer_event
+def test_lost_request_just_inside_the_queue_retention_is_sent_again(client, stack, one_order_event):
+    event, token = one_order_event
     task_url = lost_request(client, stack, token, event.identifier)
     age("11 minutes", created="3 days 23 hours")
 
@@ -182,8 +174,8 @@ def test_lost_request_just_inside_the_queue_retention_is_sent_again(client, stac
     assert read_task(client, token, task_url)["state"] == "WAITING"
 
 
-def test_relay_run_reports_what_it_did(client, stack, organizer_event):
-    event, token = organizer_event
+def test_relay_run_reports_what_it_did(client, stack, one_order_event):
+    event, token = one_order_event
     lost_request(client, stack, token, event.identifier)
     age("11 minutes")
 
