@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -316,4 +317,6 @@ class ExportTask(Base):
     __table_args__ = (
         CheckConstraint(_in("state", TASK_STATES), name="state"),
         CheckConstraint("progress IS NULL OR progress BETWEEN 0 AND 100", name="progress"),
+        # The requeue relay looks for requests that wait too long: index only those.
+        Index("ix_export_tasks_waiting_updated_at", "updated_at", postgresql_where=text("state = 'WAITING'")),
     )
