@@ -15,6 +15,9 @@ from chalicelib.db import get_engine, transaction
 from tests.conftest import REPO, Stack
 from tests.factories import Factory
 
+# Fixtures of the export tests, offered to every functional test module.
+from tests.functional.export_helpers import crashing_format, export_queue  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def clean_database(stack: Stack) -> Iterator[None]:
@@ -43,16 +46,6 @@ def one_order_event(factory: Factory) -> tuple[models.Event, str]:
     organizer = factory.staff(event)
     factory.order(event, identifier="O-1")
     return event, factory.token(organizer)
-
-
-def auth_headers(token: str, scheme: str = "JWT", **extra: str) -> dict[str, str]:
-    return {"Authorization": f"{scheme} {token}", **extra}
-
-
-def body_of(response: Any) -> Any:
-    import json
-
-    return json.loads(response.body) if response.body else None
 
 
 @pytest.fixture

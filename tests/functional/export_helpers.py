@@ -24,7 +24,7 @@ from chalicelib.models import ExportTask
 from devtools.localaws import QUEUE_NAME
 from devtools.worker import Invoke, deliver, sqs_handler
 from tests.conftest import Stack
-from tests.functional.conftest import auth_headers, body_of
+from tests.functional.http_helpers import auth_headers, body_of
 
 DEAD_LETTER_QUEUE = f"{QUEUE_NAME}-dlq"
 

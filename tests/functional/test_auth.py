@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.auth import issue_token
 from tests.factories import PASSWORD
-from tests.functional.conftest import body_of
+from tests.functional.http_helpers import body_of
 
 
 def login(client, email: str, password: str):  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.functional.conftest import body_of
+from tests.functional.http_helpers import body_of
 
 
 def test_health_reports_database_and_aws(client):

@@ -14,7 +14,6 @@ from chalicelib.exports import tasks
 from devtools.worker import deliver
 from tests.functional.export_helpers import (
     deliver_dead_letters,
-    export_queue,  # noqa: F401  (a fixture)
     read_task,
     run_worker,
     sqs_client,

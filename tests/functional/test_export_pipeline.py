@@ -17,13 +17,10 @@ from chalicelib.db import transaction
 from chalicelib.exports import tasks
 from chalicelib.models import ExportTask
 from chalicelib.settings import get_settings
-from tests.functional.conftest import auth_headers, body_of
 from tests.functional.export_helpers import (
-    crashing_format,  # noqa: F401  (a fixture)
     crashing_renderer,
     deliver_once,
     download,
-    export_queue,  # noqa: F401  (a fixture)
     read_task,
     run_worker,
     sqs_client,
@@ -31,6 +28,7 @@ from tests.functional.export_helpers import (
     task_url_of,
     the_task,
 )
+from tests.functional.http_helpers import auth_headers, body_of
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 

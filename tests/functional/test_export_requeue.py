@@ -12,7 +12,6 @@ from chalicelib.exports import requeue, service, tasks
 from chalicelib.models import ExportTask
 from tests.functional.export_helpers import (
     drain,
-    export_queue,  # noqa: F401  (a fixture)
     read_task,
     run_worker,
     sqs_client,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.functional.conftest import auth_headers, body_of
+from tests.functional.http_helpers import auth_headers, body_of
 
 MEDIA_TYPE = "application/vnd.api+json"
 

@@ -10,7 +10,6 @@ import pytest
 from app import app
 from devtools.worker import every, schedule_seconds, serve, sqs_handler
 from tests.functional.export_helpers import (
-    export_queue,  # noqa: F401  (a fixture)
     read_task,
     start_export,
     task_url_of,

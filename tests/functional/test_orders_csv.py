@@ -19,7 +19,6 @@ from chalicelib.exports.orders_csv import HEADER, OrdersCsv
 from chalicelib.models import DiscountCode, Event, Order, Ticket
 from tests.functional.export_helpers import (
     export_file,
-    export_queue,  # noqa: F401  (a fixture)
     read_task,
     run_worker,
     start_export,

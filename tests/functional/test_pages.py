@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.db import transaction
 from chalicelib.models import Page
-from tests.functional.conftest import auth_headers, body_of
+from tests.functional.http_helpers import auth_headers, body_of
 
 MEDIA_TYPE = "application/vnd.api+json"
 JSONAPI = {"version": "1.0"}

@@ -13,7 +13,6 @@ import requests
 
 from tests.conftest import Stack
 from tests.functional.export_helpers import (
-    export_queue,  # noqa: F401  (a fixture)
     read_task,
     run_worker,
     start_export,
@@ -33,7 +32,7 @@ def localstack(stack: Stack) -> Stack:
 
 
 @pytest.fixture
-def download_url(client, localstack, export_queue, factory) -> str:  # noqa: F811
+def download_url(client, localstack, export_queue, factory) -> str:
     event = factory.event(identifier="presign-check")
     ticket = factory.ticket(event)
     factory.order(event, identifier="P-1", amount=5, tickets=[(ticket, 1)])

@@ -9,7 +9,6 @@ from lxml import etree
 
 from tests.functional.export_helpers import (
     export_file,
-    export_queue,  # noqa: F401  (a fixture)
     read_task,
     run_worker,
     start_export,

@@ -16,7 +16,7 @@ from chalicelib.db import get_engine, transaction
 from chalicelib.models import StripeAuthorization
 from chalicelib.settings import get_settings
 from chalicelib.stripe import service, state
-from tests.functional.conftest import auth_headers, body_of
+from tests.functional.http_helpers import auth_headers, body_of
 from tests.stripe_fake import DEAUTHORIZE, NOT_CONNECTED, TOKEN, FakeStripe, Reply, oauth_error, token_reply
 
 JSONAPI = "application/vnd.api+json"
