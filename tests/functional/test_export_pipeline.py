@@ -279,6 +279,8 @@ def test_task_that_exhausts_its_attempts_fails_and_its_message_is_dead_lettered(
     assert task["result"]["error"] == "The export failed 3 times because of an internal error. Please try again later."
     assert task["attempts"] == 3
     dead = sqs_client().receive_message(QueueUrl=stack.dead_letter_queue_url).get("Messages", [])
+    for message in dead:  # consumed, not left in flight for the next test's queue to count
+        sqs_client().delete_message(QueueUrl=stack.dead_letter_queue_url, ReceiptHandle=message["ReceiptHandle"])
     assert [json.loads(message["Body"]) for message in dead] == [{"task_id": task["id"]}]
     assert open_multipart_uploads(stack) == []
 
