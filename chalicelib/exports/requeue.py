@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
 from sqlalchemy.orm import Session
 
 from chalicelib.db import transaction
@@ -58,26 +58,27 @@ def take_lost(session: Session) -> list[uuid.UUID]:
         ExportTask.attempts == 0,
         ExportTask.updated_at < func.now() - LOST_AFTER,
     )
-    picked = (
-        select(ExportTask.id)
-        .where(*lost)
-        .order_by(ExportTask.updated_at)
-        .limit(PER_RUN)
-        .with_for_update(skip_locked=True)
-    )
-    query = update(ExportTask).where(ExportTask.id.in_(picked.scalar_subquery()), *lost)
+    query = update(ExportTask).where(ExportTask.id.in_(_pick(*lost)), *lost)
     return list(session.scalars(query.values(updated_at=func.now()).returning(ExportTask.id)))
 
 
 def expire_stale(session: Session) -> list[uuid.UUID]:
     """Fail the WAITING tasks asked for longer than ``QUEUE_RETENTION`` ago; returns their ids."""
-    stale = session.scalars(
+    stale = (ExportTask.state == "WAITING", ExportTask.created_at < func.now() - QUEUE_RETENTION)
+    query = update(ExportTask).where(ExportTask.id.in_(_pick(*stale)), *stale)
+    return list(session.scalars(query.values(**tasks.failure(EXPIRED)).returning(ExportTask.id)))
+
+
+def _pick(*conditions: ColumnElement[bool]) -> ScalarSelect[uuid.UUID]:
+    """At most ``PER_RUN`` matching ids, oldest first, locked; rows another run holds are skipped."""
+    picked = (
         select(ExportTask.id)
-        .where(ExportTask.state == "WAITING", ExportTask.created_at < func.now() - QUEUE_RETENTION)
+        .where(*conditions)
+        .order_by(ExportTask.updated_at)
         .limit(PER_RUN)
         .with_for_update(skip_locked=True)
-    ).all()
-    return [task_id for task_id in stale if tasks.fail(session, task_id, EXPIRED)]
+    )
+    return picked.scalar_subquery()
 
 
 def run() -> Outcome:

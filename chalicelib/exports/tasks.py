@@ -111,9 +111,14 @@ def succeed(session: Session, claim: Claim, object_key: str, size: int, rows: in
     )  # fmt: skip
 
 
+def failure(reason: str) -> dict[str, Any]:
+    """The column values of a failed task, for ``fail`` and for bulk updates."""
+    return {"state": "FAILURE", "error": reason, "finished_at": func.now()}
+
+
 def fail(session: Session, task_id: uuid.UUID, reason: str, attempt: int | None = None) -> bool:
     """Mark the task FAILURE with a reason a person can act on (any unfinished task when no attempt)."""
-    return _transition(session, task_id, attempt, state="FAILURE", error=reason, finished_at=func.now())
+    return _transition(session, task_id, attempt, **failure(reason))
 
 
 def release(session: Session, claim: Claim) -> bool:

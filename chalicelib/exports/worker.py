@@ -40,8 +40,14 @@ PROGRESS_INTERVAL_SECONDS = 1.0
 INTERNAL_ERROR = "The export failed {attempts} times because of an internal error. Please try again later."
 
 
+class _Overtaken(Exception):
+    """The task is no longer this attempt's (a later delivery took it over, or it was failed)."""
+
+
 class _Progress:
-    """The renderer's progress callback: a percentage written to the task at most once a second."""
+    """The renderer's progress callback: a percentage written to the task at most once a second.
+
+    It is also how an overtaken attempt learns to stop, instead of rendering a file nobody will get."""
 
     def __init__(self, claim: tasks.Claim, total: int | None) -> None:
         self._claim = claim
@@ -55,7 +61,9 @@ class _Progress:
         self._last = now
         percent = min(99, done * 100 // self._total) if self._total else None
         with transaction() as session:
-            tasks.report_progress(session, self._claim, percent)
+            still_ours = tasks.report_progress(session, self._claim, percent)
+        if not still_ours:
+            raise _Overtaken()
 
 
 def _object_key(claim: tasks.Claim) -> str:
@@ -105,6 +113,9 @@ def handle_record(record: Mapping[str, Any]) -> None:
     object_key = _object_key(claim)
     try:
         size, items = _export(claim, object_key)
+    except _Overtaken:  # the upload was aborted on the way out; the task's owner answers for it
+        log.info("task %s, attempt %d: overtaken, stopped", task_id, claim.attempt)
+        return
     except ExportFailed as failure:
         log.info("task %s failed: %s", task_id, failure)
         with transaction() as session:
