@@ -17,7 +17,7 @@ library's own folder walks every character in Python and took a third of the exp
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import cache
 from typing import Any, BinaryIO
 
 import icalendar
@@ -93,46 +93,43 @@ def shared_properties(schedule: Schedule, stamp: datetime) -> list[tuple[str, An
     return shared
 
 
-# Encoded property values, shared by every VEVENT that has the same one: sessions share start
-# times, rooms, tracks and speakers, and encoding is most of the library's cost after folding.
-@lru_cache(maxsize=8192)
-def _moment(value: datetime) -> icalendar.vDDDTypes:
-    return icalendar.vDDDTypes(value)  # DATE-TIME with TZID=<the zone's key>
-
-
-@lru_cache(maxsize=8192)
-def _text(value: str) -> icalendar.vText:
-    return icalendar.vText(value)
-
-
-@lru_cache(maxsize=8192)
-def _categories(value: str) -> icalendar.vCategory:
-    return icalendar.vCategory([value])
-
-
-@lru_cache(maxsize=8192)
 def _attendee(person: Person) -> icalendar.vCalAddress:
     address = icalendar.vCalAddress(f"urn:uuid:{guid('speaker', person.id)}")
     address.params["CN"] = person.name
     return address
 
 
-def vevent(schedule: Schedule, item: ScheduleSession, shared: list[tuple[str, Any]]) -> icalendar.Event:
+class _Encoded:
+    """Encoded property values of one export, the same object for the same value: sessions share
+    start times, rooms, tracks and speakers, and encoding is most of the library's cost after
+    folding. Per export, never per process: datetimes of different zones at the same instant are
+    equal, so a process-wide cache would hand one event's TZID to the next event's export."""
+
+    def __init__(self) -> None:
+        self.moment = cache(icalendar.vDDDTypes)  # DATE-TIME with TZID=<the zone's key>
+        self.text = cache(icalendar.vText)
+        self.category = cache(lambda value: icalendar.vCategory([value]))
+        self.attendee = cache(_attendee)
+
+
+def vevent(
+    schedule: Schedule, item: ScheduleSession, shared: list[tuple[str, Any]], encoded: _Encoded
+) -> icalendar.Event:
     component = icalendar.Event()
     component.add("uid", session_uid(schedule.event, item))
-    component.add("dtstart", _moment(item.start))
-    component.add("dtend", _moment(item.end))
+    component.add("dtstart", encoded.moment(item.start))
+    component.add("dtend", encoded.moment(item.end))
     component.add("summary", item.title)
     text = description(item)
     if text:
         component.add("description", text)
-    component.add("location", _text(item.room))
+    component.add("location", encoded.text(item.room))
     if item.track:
-        component.add("categories", _categories(item.track))
+        component.add("categories", encoded.category(item.track))
     for name, value in shared:
         component.add(name, value)
     for person in item.speakers:
-        component.add("attendee", _attendee(person))
+        component.add("attendee", encoded.attendee(person))
     return component
 
 
@@ -154,7 +151,7 @@ def fold(line: str) -> bytes:
     return b"\r\n ".join(parts) + b"\r\n"
 
 
-# Properties whose values come from the caches above (or ``shared_properties``): the same object
+# Properties whose values come from ``_Encoded`` (or ``shared_properties``): the same object
 # for the same value, so their content lines can be serialized once per export.
 _REPEATED = frozenset(
     {"DTSTART", "DTEND", "LOCATION", "CATEGORIES", "ATTENDEE", "DTSTAMP", "CLASS", "STATUS", "URL", "GEO"}
@@ -180,9 +177,9 @@ class IcalRenderer(ScheduleRenderer):
     def write(self, db: Session, schedule: Schedule, options: Options, out: BinaryIO, progress: Progress) -> int:
         shared = shared_properties(schedule, datetime.now(UTC).replace(microsecond=0))
         out.write(_calendar_head(schedule))
-        written, lines = 0, dict[tuple[str, int], tuple[Any, bytes]]()
+        written, lines, encoded = 0, dict[tuple[str, int], tuple[Any, bytes]](), _Encoded()
         for item in iter_sessions(db, schedule, order="time"):
-            out.write(wire(vevent(schedule, item, shared), lines))
+            out.write(wire(vevent(schedule, item, shared, encoded), lines))
             written += 1
             progress(written)
         out.write(_END)

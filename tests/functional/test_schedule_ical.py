@@ -3,7 +3,7 @@ escaping rules that no Python parser checks hold line by line."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
@@ -171,3 +171,19 @@ def test_schedule_export_of_a_session_ending_before_it_starts_fails_with_the_rea
         render(format_name, event)
 
     assert failure.value.soft is False
+
+
+def test_ical_exports_in_one_process_keep_each_event_zone(factory):
+    """Two events whose sessions start at the same instant in different zones: a warm worker
+    renders both, and each file names its own zone (equal datetimes must not share an encoding)."""
+    instant = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    files = {}
+    for zone in ("Europe/Berlin", "Asia/Singapore"):
+        event = factory.event(timezone=zone, starts_at=instant)
+        factory.session(event, starts_at=instant, ends_at=instant + timedelta(hours=1))
+        files[zone] = render("ical", event)
+
+    for zone, data in files.items():
+        [session] = parse_everywhere(data).walk("VEVENT")
+        assert session["DTSTART"].params["TZID"] == zone
+        assert session["DTSTART"].dt == instant
