@@ -16,8 +16,10 @@ duration, or an unknown time zone stops the import with a message that names the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from xml.etree.ElementTree import Element, ParseError
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,6 +28,7 @@ from defusedxml.ElementTree import fromstring
 
 MAX_BYTES = 20 * 1024 * 1024
 _DURATION = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{1,2}))?")
+T = TypeVar("T")
 _START = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
 _DAY_CHANGE = time(4, 0)
 
@@ -109,19 +112,24 @@ def _duration(raw: str | None, where: str) -> timedelta:
     return timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
 
+def _read(parse: Callable[[str], T], raw: str, what: str, where: str) -> T:
+    """``parse(raw)``, or an import error that names the element and the value."""
+    try:
+        return parse(raw)
+    except ValueError:
+        raise ScheduleImportError(f"{where}: unreadable {what} {raw!r}.") from None
+
+
 def _start(event: Element, day: date | None, zone: ZoneInfo, where: str) -> datetime:
     raw_date = _text(event.find("date"))
     if raw_date and "T" in raw_date:
-        try:
-            moment = datetime.fromisoformat(raw_date)
-        except ValueError:
-            raise ScheduleImportError(f"{where}: unreadable date {raw_date!r}.") from None
+        moment = _read(datetime.fromisoformat, raw_date, "date", where)
         return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-    match = _START.fullmatch(_text(event.find("start")) or "")
-    base = date.fromisoformat(raw_date) if raw_date else day
-    if not match or base is None:
+    raw_start = _text(event.find("start")) or ""
+    base = _read(date.fromisoformat, raw_date, "date", where) if raw_date else day
+    if not _START.fullmatch(raw_start) or base is None:
         raise ScheduleImportError(f"{where}: no readable <date> or <start>.")
-    clock = time(int(match[1]), int(match[2]))
+    clock = _read(lambda raw: time(*map(int, raw.split(":")[:2])), raw_start, "start", where)
     if not raw_date and clock < _DAY_CHANGE:  # after midnight, still on the day's programme
         base += timedelta(days=1)
     return datetime.combine(base, clock, tzinfo=zone)
@@ -171,7 +179,8 @@ def parse_schedule(data: bytes, timezone: str | None = None) -> ImportedSchedule
         if track.get("name") and track.get("color"):
             parsed.track_colors[track.get("name", "")] = track.get("color", "")
     for day in root.iterfind("day"):
-        day_date = date.fromisoformat(day.get("date", "")) if day.get("date") else None
+        raw_day = day.get("date")
+        day_date = _read(date.fromisoformat, raw_day, "date", f"day index={day.get('index', '?')}") if raw_day else None
         for room in day.iterfind("room"):
             for event in room.iterfind("event"):
                 parsed.sessions.append(_session(event, room.get("name") or "", day_date, zone))

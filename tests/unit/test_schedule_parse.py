@@ -83,3 +83,28 @@ def test_parse_without_start_or_date_names_the_event():
             b"<schedule><conference><title>C</title></conference><day><room name='R'><event id='3'>"
             b"<title>T</title><duration>00:30</duration></event></room></day></schedule>"
         )
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (
+            b"<schedule><version>1</version><conference><title>C</title></conference><day index='1' date='2026-13-01'>"
+            b"<room name='Hall'><event id='1'><title>T</title><start>10:00</start><duration>01:00</duration></event>"
+            b"</room></day></schedule>",
+            "day index=1: unreadable date '2026-13-01'",
+        ),
+        (
+            schedule("<event id='7'><title>T</title><date>2026-02-30</date><start>10:00</start><duration>01:00</duration></event>"),
+            "event id=7: unreadable date '2026-02-30'",
+        ),
+        (
+            schedule("<event id='8'><title>T</title><start>25:00</start><duration>01:00</duration></event>"),
+            "event id=8: unreadable start '25:00'",
+        ),
+    ],
+    ids=["impossible-day", "impossible-date", "impossible-start"],
+)
+def test_parse_refuses_impossible_dates_with_a_message(data, message):
+    with pytest.raises(ScheduleImportError, match=message):
+        parse_schedule(data)
