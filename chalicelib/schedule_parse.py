@@ -120,6 +120,11 @@ def _read(parse: Callable[[str], T], raw: str, what: str, where: str) -> T:
         raise ScheduleImportError(f"{where}: unreadable {what} {raw!r}.") from None
 
 
+def _clock(raw: str) -> time:
+    hours, minutes = raw.split(":")[:2]
+    return time(int(hours), int(minutes))
+
+
 def _start(event: Element, day: date | None, zone: ZoneInfo, where: str) -> datetime:
     raw_date = _text(event.find("date"))
     if raw_date and "T" in raw_date:
@@ -129,7 +134,7 @@ def _start(event: Element, day: date | None, zone: ZoneInfo, where: str) -> date
     base = _read(date.fromisoformat, raw_date, "date", where) if raw_date else day
     if not _START.fullmatch(raw_start) or base is None:
         raise ScheduleImportError(f"{where}: no readable <date> or <start>.")
-    clock = _read(lambda raw: time(*map(int, raw.split(":")[:2])), raw_start, "start", where)
+    clock = _read(_clock, raw_start, "start", where)
     if not raw_date and clock < _DAY_CHANGE:  # after midnight, still on the day's programme
         base += timedelta(days=1)
     return datetime.combine(base, clock, tzinfo=zone)
