@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chalicelib import models
+from chalicelib.exports.schedule import NO_ROOM
+from chalicelib.fixtures import event_exists
 from chalicelib.schedule_parse import ImportedSchedule, ScheduleImportError, parse_schedule
 
 
@@ -23,7 +24,7 @@ def _identifier(parsed: ImportedSchedule, identifier: str | None) -> str:
 
 
 def _event(session: Session, parsed: ImportedSchedule, identifier: str) -> models.Event:
-    if session.scalar(select(models.Event.id).where(models.Event.identifier == identifier)) is not None:
+    if event_exists(session, identifier):
         raise ScheduleImportError(f"An event {identifier!r} exists already: pass another --identifier.")
     starts = [item.start for item in parsed.sessions]
     ends = [item.start + item.duration for item in parsed.sessions]
@@ -35,6 +36,11 @@ def _event(session: Session, parsed: ImportedSchedule, identifier: str) -> model
     session.add(event)
     session.flush()
     return event
+
+
+def _room(name: str | None) -> str | None:
+    """Our own export's placeholder for a session without a room means no room, not a room so named."""
+    return None if name == NO_ROOM else name
 
 
 def _named(session: Session, names: list[str | None], make: Any) -> dict[str, Any]:
@@ -52,7 +58,7 @@ def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str 
     items = parsed.sessions
     rooms = _named(
         session,
-        [item.room for item in items],
+        [_room(item.room) for item in items],
         lambda name, n: models.Microlocation(event_id=event.id, name=name, position=n),
     )
     tracks = _named(
@@ -79,7 +85,7 @@ def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str 
             state="confirmed",
             starts_at=item.start,
             ends_at=item.start + item.duration,
-            microlocation_id=rooms[item.room].id if item.room else None,
+            microlocation_id=rooms[room].id if (room := _room(item.room)) else None,
             track_id=tracks[item.track].id if item.track else None,
             session_type_id=types[item.type].id if item.type else None,
         )

@@ -3,7 +3,7 @@ message, and round-trips through our own schedule.xml export."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -91,6 +91,17 @@ def test_import_export_import_round_trip_keeps_the_sessions(stack, name: str):
         import_schedule_file(session, exported, identifier=f"second-{name}")
 
     assert imported_sessions(f"second-{name}") == imported_sessions(f"first-{name}")
+
+
+def test_round_trip_keeps_a_session_without_room_without_room(factory):
+    event = factory.event(identifier="roomless", timezone="Europe/Berlin")
+    factory.session(event, title="Nowhere yet", starts_at=event.starts_at, ends_at=event.starts_at + timedelta(hours=1))
+
+    with transaction() as session:
+        import_schedule_file(session, render("pentabarf", event), identifier="roomless-again")
+
+    [(title, *_, room, _track, _speakers)] = imported_sessions("roomless-again")
+    assert (title, room) == ("Nowhere yet", None)
 
 
 @pytest.mark.parametrize(

@@ -95,7 +95,9 @@ def test_parse_without_start_or_date_names_the_event():
             "day index=1: unreadable date '2026-13-01'",
         ),
         (
-            schedule("<event id='7'><title>T</title><date>2026-02-30</date><start>10:00</start><duration>01:00</duration></event>"),
+            schedule(
+                "<event id='7'><title>T</title><date>2026-02-30</date><start>10:00</start><duration>01:00</duration></event>"
+            ),
             "event id=7: unreadable date '2026-02-30'",
         ),
         (
