@@ -101,7 +101,6 @@ class Schedule:
     zone: ZoneInfo
     days: tuple[Day, ...]
     tracks: tuple[TrackInfo, ...]
-    total: int  # number of sessions
 
 
 @lru_cache(maxsize=65536)  # speakers and rooms repeat across sessions
@@ -154,13 +153,12 @@ def _day_start(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, DAY_CHANGE, tzinfo=zone)
 
 
-def _days(session: Session, event: Event, zone: ZoneInfo) -> tuple[tuple[Day, ...], int]:
-    """The event's days (from its own dates, widened to every session), and the session count."""
+def _days(session: Session, event: Event, zone: ZoneInfo) -> tuple[Day, ...]:
+    """The event's days, from its own dates, widened to every session."""
     local_day = _local_day_sql(zone)
     rows: Sequence[Any] = session.execute(
         select(
             local_day,
-            func.count(),
             func.max(EventSession.ends_at),
             func.min(EventSession.ends_at - EventSession.starts_at),
         )
@@ -168,9 +166,9 @@ def _days(session: Session, event: Event, zone: ZoneInfo) -> tuple[tuple[Day, ..
         .group_by(text("1"))  # by position: the bound zone makes the expression differ from itself
     ).all()
     for row in rows:
-        if row[3] < timedelta(0):
+        if row[2] < timedelta(0):
             raise ExportFailed(f"A session on {row[0]:%Y-%m-%d} ends before it starts: fix its times and export again.")
-    latest_end = {row[0]: row[2].astimezone(zone) for row in rows}
+    latest_end = {row[0]: row[1].astimezone(zone) for row in rows}
     first = schedule_day(event.starts_at.astimezone(zone))
     last = max(first, schedule_day(event.ends_at.astimezone(zone)))
     if latest_end:
@@ -183,7 +181,7 @@ def _days(session: Session, event: Event, zone: ZoneInfo) -> tuple[tuple[Day, ..
         days.append(
             Day(offset + 1, day, _day_start(day, zone), latest if latest.astimezone(UTC) > end.astimezone(UTC) else end)
         )
-    return tuple(days), sum(row[1] for row in rows)
+    return tuple(days)
 
 
 def _tracks(session: Session, event: Event) -> tuple[TrackInfo, ...]:
@@ -196,10 +194,9 @@ def _tracks(session: Session, event: Event) -> tuple[TrackInfo, ...]:
 
 
 def load_schedule(session: Session, event: Event) -> Schedule:
-    """Everything but the sessions themselves: zone, days and tracks (three small queries)."""
+    """Everything but the sessions themselves: zone, days and tracks (two small queries)."""
     zone = event_zone(event)
-    days, total = _days(session, event, zone)
-    return Schedule(event=event, zone=zone, days=days, tracks=_tracks(session, event), total=total)
+    return Schedule(event=event, zone=zone, days=_days(session, event, zone), tracks=_tracks(session, event))
 
 
 def session_rows_query(event_id: int) -> Rows:
@@ -295,7 +292,7 @@ class ScheduleRenderer:
     A format implements ``write`` with the loaded schedule."""
 
     def estimate_total(self, session: Session, event: Event, options: Mapping[str, Any]) -> int | None:
-        return load_schedule(session, event).total
+        return session.scalar(select(func.count()).where(*_in_schedule(event.id)))
 
     def render(
         self, session: Session, event: Event, options: Mapping[str, Any], out: BinaryIO, progress: ProgressCallback
