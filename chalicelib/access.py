@@ -6,14 +6,15 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from chalicelib.errors import Forbidden, NotFound
+from chalicelib.http import url_id
 from chalicelib.models import EVENT_ROLES, Event, User, UserEventRole
 
 
 def find_event(session: Session, reference: str) -> Event:
     """The live event with this identifier, or this numeric id; ``NotFound`` otherwise."""
     query = select(Event).where(Event.deleted_at.is_(None))
-    if reference.isdigit() and len(reference) < 19:
-        query = query.where((Event.identifier == reference) | (Event.id == int(reference)))
+    if (event_id := url_id(reference)) is not None:
+        query = query.where((Event.identifier == reference) | (Event.id == event_id))
     else:
         query = query.where(Event.identifier == reference)
     event = session.scalars(query.order_by((Event.identifier == reference).desc())).first()

@@ -89,6 +89,12 @@ def json_body(request: Request) -> Any:
         raise BadRequest("The request body is nested too deeply") from None
 
 
+def url_id(text: str) -> int | None:
+    """The integer id a URL segment names, or None: ASCII digits only (``"²".isdigit()`` is true, and
+    ``int`` refuses it), and small enough for a PostgreSQL bigint."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+
+
 def bearer_token(request: Request) -> str | None:
     """The token of an ``Authorization: JWT <token>`` (Open Event's prefix) or ``Bearer <token>`` header."""
     header = request.headers.get("authorization")

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, sele
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from chalicelib.errors import NotFound
+from chalicelib.http import url_id
 from chalicelib.jsonapi.filters import Condition, Filter, Negation
 from chalicelib.jsonapi.query import ListQuery
 
@@ -62,9 +63,8 @@ def fetch_page(session: Session, model: type[Any], query: ListQuery) -> tuple[Se
 
 def find(session: Session, model: type[Any], resource_id: str) -> Any:
     """The row with this id from a URL; a missing row, or an id that is not an integer, is ``NotFound``."""
-    row = None
-    if resource_id.isascii() and resource_id.isdigit() and len(resource_id) < 19:
-        row = session.get(model, int(resource_id))
+    row_id = url_id(resource_id)
+    row = None if row_id is None else session.get(model, row_id)
     if row is None:
         raise NotFound(f"{model.__name__} {resource_id!r} not found")
     return row

@@ -62,7 +62,9 @@ def test_find_event_prefers_an_identifier_that_looks_like_an_id(factory):
 
 
 @pytest.mark.parametrize(
-    "reference", ["missing", "999999", "9" * 40, "deleted"], ids=["unknown", "unknown-id", "huge-id", "deleted"]
+    "reference",
+    ["missing", "999999", "9" * 40, "deleted", "²"],
+    ids=["unknown", "unknown-id", "huge-id", "deleted", "superscript-digit"],
 )
 def test_find_event_unknown_or_deleted_is_not_found(factory, reference):
     factory.event(identifier="deleted", deleted_at=datetime(2026, 1, 1, tzinfo=UTC))
