@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from chalice import Response
@@ -31,6 +31,15 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 # Routes accept any media type and check it themselves: Chalice's own 415 is not a JSON:API document.
 ANY_CONTENT_TYPE = ["*/*"]
 JSONAPI_HEADERS = {"Content-Type": JSONAPI_MEDIA_TYPE}
+
+
+def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    """A plain JSON answer (the routes outside JSON:API: login, health, exports, tasks)."""
+    return Response(body=body, status_code=status, headers={**JSON_HEADERS, **(headers or {})})
+
+
+# Answers that must never sit in a cache: tokens (RFC 6749 5.1) and presigned links.
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 def error_response(error: AppError) -> Response:

@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib import auth
 from chalicelib.db import transaction
 from chalicelib.errors import ValidationError
-from chalicelib.http import ANY_CONTENT_TYPE, JSON_HEADERS, api_errors, json_body
+from chalicelib.http import ANY_CONTENT_TYPE, NO_STORE, api_errors, json_body, json_response
 
 bp = Blueprint(__name__)
 
@@ -26,4 +26,4 @@ def login() -> Response:
         credentials[field] = value
     with transaction() as session:
         token = auth.login(session, credentials["email"], credentials["password"])
-    return Response(body={"access_token": token}, status_code=200, headers=dict(JSON_HEADERS))
+    return json_response({"access_token": token}, headers=NO_STORE)

@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth import current_user
 from chalicelib.db import transaction
 from chalicelib.exports import service
-from chalicelib.http import JSON_HEADERS, api_errors
+from chalicelib.http import api_errors, json_response
 
 bp = Blueprint(__name__)
 
@@ -19,7 +19,7 @@ def _start(event: str, format_name: str) -> Response:
         task_id = service.request_export(session, user, event, format_name, request.query_params or {})
     service.enqueue(task_id)  # after the commit: the worker must find the task
     task_url = f"/v1/tasks/{task_id}"
-    return Response(body={"task_url": task_url}, status_code=202, headers={**JSON_HEADERS, "Location": task_url})
+    return json_response({"task_url": task_url}, 202, {"Location": task_url})
 
 
 @bp.route("/v1/events/{event}/export/orders/csv", methods=["GET"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib import health
-from chalicelib.http import JSON_HEADERS, api_errors
+from chalicelib.http import api_errors, json_response
 
 bp = Blueprint(__name__)
 
@@ -16,4 +16,4 @@ def get_health() -> Response:
     report = health.check()
     healthy = all(state == "ok" for state in report.values())
     body = {"status": "ok" if healthy else "unavailable", **report}
-    return Response(body=body, status_code=200 if healthy else 503, headers=dict(JSON_HEADERS))
+    return json_response(body, 200 if healthy else 503)

@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth import current_user
 from chalicelib.db import transaction
 from chalicelib.exports import task_view
-from chalicelib.http import JSON_HEADERS, api_errors
+from chalicelib.http import NO_STORE, api_errors, json_response
 
 bp = Blueprint(__name__)
 
@@ -19,4 +19,4 @@ def get_task(task_id: str) -> Response:
         user = current_user(session, bp.current_request)
         document = task_view.view(session, user, task_id)
     # The body holds a presigned link meant for this reader only: no cache may keep it.
-    return Response(body=document, status_code=200, headers={**JSON_HEADERS, "Cache-Control": "no-store"})
+    return json_response(document, headers=NO_STORE)

@@ -27,6 +27,7 @@ def test_login_with_right_credentials_returns_a_token(client, factory):
 
     assert response.status_code == 200
     assert body_of(response)["access_token"].count(".") == 2
+    assert response.headers["Cache-Control"] == "no-store"  # a token never sits in a cache
 
 
 @pytest.mark.parametrize(
