@@ -21,15 +21,15 @@ from chalice.local import (
 )
 
 from chalicelib.errors import MethodNotAllowed, NotFound, error_document
+from chalicelib.http import JSONAPI_HEADERS
 
 UNKNOWN_ROUTE = NotFound("No route matches this method and path.")
-JSONAPI = {"Content-Type": "application/vnd.api+json"}
 
 
 class GatewayResponsesHandler(ChaliceRequestHandler):
     def _send_error_response(self, error: LocalGatewayException) -> None:
         if isinstance(error, ForbiddenError) and b"Missing Authentication Token" in (error.body or b""):
-            self._send_http_response(404, dict(JSONAPI), json.dumps(error_document(UNKNOWN_ROUTE)).encode())
+            self._send_http_response(404, dict(JSONAPI_HEADERS), json.dumps(error_document(UNKNOWN_ROUTE)).encode())
             return
         super()._send_error_response(error)
 
@@ -40,7 +40,7 @@ class GatewayResponsesHandler(ChaliceRequestHandler):
             super().send_error(code, message, explain)
             return
         refused = MethodNotAllowed(f"{self.command} is not supported")
-        self._send_http_response(405, dict(JSONAPI), json.dumps(error_document(refused)).encode())
+        self._send_http_response(405, dict(JSONAPI_HEADERS), json.dumps(error_document(refused)).encode())
 
 
 def local_server(app: Any, project_dir: Path, host: str, port: int) -> LocalDevServer:

@@ -17,6 +17,7 @@ import logging
 import os
 import signal
 import threading
+from argparse import Namespace
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -74,18 +75,13 @@ def start_backing_services(database_name: str = "open_event", moto_port: int = 0
     get_settings.cache_clear()
     db.reset()
     aws.reset()
-    cmd_migrate(_Namespace(action="upgrade", revision="head"))
+    cmd_migrate(Namespace(action="upgrade", revision="head"))
     try:
         yield Services(database_url, endpoint, resources.bucket, resources.queue_url, resources.dead_letter_queue_url)
     finally:
         db.reset()
         if moto is not None:
             moto.stop()
-
-
-class _Namespace:
-    def __init__(self, **values: str) -> None:
-        self.__dict__.update(values)
 
 
 def load_demo() -> dict[str, object]:
@@ -102,13 +98,11 @@ def load_demo() -> dict[str, object]:
 
 def _banner(base_url: str, fixture: dict[str, object]) -> str:
     from chalicelib.cli import cmd_token
-    from chalicelib.db import transaction
 
     users = fixture["users"]
     assert isinstance(users, list)
     organizer = next(u for u in users if not u.get("is_admin"))
-    with transaction():
-        token = cmd_token(_Namespace(email=organizer["email"]))
+    token = cmd_token(Namespace(email=organizer["email"]))
     lines = [
         "",
         f"open-event-serverless is running on {base_url}",
