@@ -16,6 +16,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -112,25 +113,20 @@ class Settings:
         return self.stripe_secret_key_source.resolve()
 
 
-def _int(name: str, default: int, *, low: int, high: int) -> int:
-    raw = os.environ.get(name, str(default))
+Number = TypeVar("Number", int, float)
+
+
+def _number(name: str, default: Number, *, low: Number, high: Number) -> Number:
+    """A number from the environment (unset or empty: the default), checked against its range."""
+    raw = os.environ.get(name) or str(default)
+    parse = type(default)
     try:
-        value = int(raw)
+        value = parse(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+        kind = "an integer" if parse is int else "a number"
+        raise SettingsError(f"{name} must be {kind}, got {raw!r}") from None
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
-    return value
-
-
-def _seconds(name: str, default: float, *, high: float) -> float:
-    raw = os.environ.get(name) or str(default)
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
-    if not 0 < value <= high:
-        raise SettingsError(f"{name} must be more than 0 and at most {high}, got {value}")
     return value
 
 
@@ -153,16 +149,16 @@ def get_settings() -> Settings:
         export_bucket=os.environ.get("EXPORT_BUCKET", "open-event-exports"),
         export_queue_url=os.environ.get("EXPORT_QUEUE_URL", ""),
         kms_key_id=os.environ.get("KMS_KEY_ID", "alias/open-event-secrets"),
-        jwt_ttl_seconds=_int("JWT_TTL_SECONDS", 24 * 3600, low=60, high=30 * 24 * 3600),
+        jwt_ttl_seconds=_number("JWT_TTL_SECONDS", 24 * 3600, low=60, high=30 * 24 * 3600),
         # The contract: download links expire within 15 minutes.
-        presign_expiry_seconds=_int("PRESIGN_EXPIRY_SECONDS", 600, low=1, high=900),
-        export_max_attempts=_int("EXPORT_MAX_ATTEMPTS", 3, low=1, high=100),
+        presign_expiry_seconds=_number("PRESIGN_EXPIRY_SECONDS", 600, low=1, high=900),
+        export_max_attempts=_number("EXPORT_MAX_ATTEMPTS", 3, low=1, high=100),
         stripe_connect_base_url=os.environ.get("STRIPE_CONNECT_BASE_URL", "https://connect.stripe.com").rstrip("/"),
         stripe_client_id=os.environ.get("STRIPE_CLIENT_ID", ""),
         stripe_redirect_uri=os.environ.get("STRIPE_REDIRECT_URI", ""),
         stripe_require_state=_bool("STRIPE_REQUIRE_STATE", True),
         # Stripe's read timeout; with the client's retries the worst case stays under API Gateway's 29 s.
-        stripe_timeout_seconds=_seconds("STRIPE_TIMEOUT_SECONDS", 7.0, high=20.0),
+        stripe_timeout_seconds=_number("STRIPE_TIMEOUT_SECONDS", 7.0, low=0.1, high=20.0),
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),
         jwt_secret_source=Secret.from_environment("JWT_SECRET", required=True),
         stripe_secret_key_source=Secret.from_environment("STRIPE_SECRET_KEY", required=False),
