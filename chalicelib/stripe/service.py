@@ -38,10 +38,18 @@ class Grant:
     state: str | None
 
 
+def _serialize_writes(session: Session, event_id: int) -> None:
+    """Hold the event's row until commit: writes to one event's authorization take turns, so a
+    second create sees the first one's row (409) before it spends its one-time code at Stripe, and
+    a second PATCH reads the account the first one connected (and releases it)."""
+    session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
+
+
 def create(session: Session, user: User, event_reference: str, grant: Grant) -> StripeAuthorization:
     event = find_event(session, event_reference)
     require_event_staff(session, user, event)
     client = platform.connect_client()
+    _serialize_writes(session, event.id)
     if session.scalar(select(StripeAuthorization.id).where(StripeAuthorization.event_id == event.id)):
         raise Conflict("The event already has a Stripe authorization", pointer=EVENT_POINTER)
     _check_state(grant, user, event)
@@ -51,7 +59,7 @@ def create(session: Session, user: User, event_reference: str, grant: Grant) -> 
     session.add(authorization)
     try:
         session.flush()
-    except IntegrityError:  # another request connected the event meanwhile
+    except IntegrityError:  # a writer that did not take the lock (another version) got there first
         raise Conflict("The event already has a Stripe authorization", pointer=EVENT_POINTER) from None
     return authorization
 
@@ -88,6 +96,8 @@ def update(
         return authorization
     client = platform.connect_client()
     _check_state(grant, user, event)
+    _serialize_writes(session, event.id)
+    session.refresh(authorization)  # as the previous writer left it
     key = crypto.new_data_key(event.id)
     previous_account = authorization.stripe_user_id
     _store(authorization, client.exchange_code(grant.code), key)
