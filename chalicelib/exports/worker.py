@@ -117,7 +117,8 @@ def handle_record(record: Mapping[str, Any]) -> None:
         log.info("task %s, attempt %d: overtaken, stopped", task_id, claim.attempt)
         return
     except ExportFailed as failure:
-        log.info("task %s failed: %s", task_id, failure)
+        # Nothing to export is routine; data the format cannot hold is worth an operator's look.
+        log.log(logging.INFO if failure.soft else logging.WARNING, "task %s failed: %s", task_id, failure)
         with transaction() as session:
             tasks.fail(session, task_id, str(failure), claim.attempt)
         return
