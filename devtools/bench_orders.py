@@ -58,34 +58,27 @@ def _new_task(event_id: int, owner_id: int) -> uuid.UUID:
         return tasks.create(session, owner, event, fmt, fmt.parse_options({})).id
 
 
-def _copy_seconds(event_id: int, zone: str) -> tuple[float, int]:
-    """The same query, formatted by PostgreSQL itself and streamed to a sink."""
-    from sqlalchemy.dialects import postgresql
-
-    from chalicelib.db import get_engine
+def _copy_seconds(event_id: int) -> tuple[float, int]:
+    """The export's own query and time zone, run as a bare COPY into a sink: PostgreSQL alone."""
+    from chalicelib.db import transaction
     from chalicelib.exports.formats import EXPORTABLE_ORDER_STATUSES
-    from chalicelib.exports.orders_csv import orders_query
+    from chalicelib.exports.orders_csv import copy_csv, orders_query, use_event_time_zone
+    from chalicelib.models import Event
 
-    query = orders_query(event_id, EXPORTABLE_ORDER_STATUSES)
-    sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
     sink = CountingSink()
-    raw = get_engine().raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute("SELECT set_config('TimeZone', %s, true)", (zone,))  # as the export does
+    with transaction() as session:
+        event = session.get(Event, event_id)
+        assert event is not None
+        use_event_time_zone(session, event)
         started = time.perf_counter()
-        cursor.execute(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", stream=sink)
+        copy_csv(session, orders_query(event_id, EXPORTABLE_ORDER_STATUSES), sink)
         seconds = time.perf_counter() - started
-        raw.rollback()
-    finally:
-        raw.close()
     return seconds, sink.size
 
 
 def _measure(orders: int) -> dict[str, Any]:
     from chalicelib.db import transaction
     from chalicelib.models import ExportTask
-    from chalicelib.seed import SeedSpec
 
     event_id, owner_id = _seeded_event(orders)
     task_id = _new_task(event_id, owner_id)
@@ -94,7 +87,7 @@ def _measure(orders: int) -> dict[str, Any]:
         task = session.get(ExportTask, task_id)
         assert task is not None and task.state == "SUCCESS", task and task.error
         rows, size = task.row_count or 0, task.size_bytes or 0
-    copy_seconds, copy_bytes = _copy_seconds(event_id, SeedSpec("").timezone)
+    copy_seconds, copy_bytes = _copy_seconds(event_id)
     return {
         "rows": rows,
         "file_mb": round(size / 2**20, 1),

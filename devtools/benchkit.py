@@ -21,6 +21,9 @@ class CountingSink:
         self.size += len(data)
         return len(data)
 
+    def flush(self) -> None:
+        pass
+
 
 def peak_rss_mb() -> float:
     """This process's own peak RSS (VmHWM). Not ``ru_maxrss``: Linux carries it over from the parent

@@ -14,7 +14,7 @@ reader and writer, 3.4 times; this stream, 1.3 to 1.6 times.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from sqlalchemy import Numeric, Select, cast, func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -79,7 +79,15 @@ def use_event_time_zone(session: Session, event: Event) -> None:
         raise ExportFailed(f"The event's time zone {event.timezone!r} is not a known IANA time zone") from None
 
 
-def copy_csv(session: Session, query: Select[Any], sink: CopyRows) -> None:
+class CopySink(Protocol):
+    """Where COPY's rows go: one ``write`` per row, then one ``flush``."""
+
+    def write(self, row: bytes) -> int: ...
+
+    def flush(self) -> None: ...
+
+
+def copy_csv(session: Session, query: Select[Any], sink: CopySink) -> None:
     """Run ``query`` as ``COPY ... TO STDOUT WITH (FORMAT csv)`` in the session's transaction, into ``sink``.
 
     COPY takes no parameters, so values are rendered into the statement by SQLAlchemy (integers,
