@@ -26,11 +26,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from chalicelib.exports.schedule import DAY_CHANGE  # import and export must cut days alike
+
 MAX_BYTES = 20 * 1024 * 1024
 _DURATION = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{1,2}))?")
 T = TypeVar("T")
 _START = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
-_DAY_CHANGE = time(4, 0)
 
 
 class ScheduleImportError(ValueError):
@@ -135,7 +136,7 @@ def _start(event: Element, day: date | None, zone: ZoneInfo, where: str) -> date
     if not _START.fullmatch(raw_start) or base is None:
         raise ScheduleImportError(f"{where}: no readable <date> or <start>.")
     clock = _read(_clock, raw_start, "start", where)
-    if not raw_date and clock < _DAY_CHANGE:  # after midnight, still on the day's programme
+    if not raw_date and clock < DAY_CHANGE:  # after midnight, still on the day's programme
         base += timedelta(days=1)
     return datetime.combine(base, clock, tzinfo=zone)
 
