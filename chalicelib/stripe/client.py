@@ -24,10 +24,10 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from chalicelib.errors import BadGateway, ServiceUnavailable, ValidationError
+from chalicelib.stripe import CODE_POINTER
 
 log = logging.getLogger(__name__)
 
-CODE_POINTER = "/data/attributes/stripe-auth-code"
 # OAuth errors that describe the organizer's code rather than the platform's configuration.
 _CODE_ERRORS = frozenset({"invalid_grant", "invalid_request"})
 

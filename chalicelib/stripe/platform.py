@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
-
-import requests
 
 from chalicelib.errors import Forbidden
 from chalicelib.settings import Settings, get_settings
 from chalicelib.stripe import state
-from chalicelib.stripe.client import StripeConnectClient, Timeouts
+
+if TYPE_CHECKING:
+    from chalicelib.stripe.client import StripeConnectClient
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ def connect_client() -> StripeConnectClient:
 
 @lru_cache(maxsize=1)
 def _client(base_url: str, client_id: str, secret_key: str, read_timeout: float) -> StripeConnectClient:
+    # requests and the client load on the first Stripe write, not on every HTTP cold start.
+    import requests
+
+    from chalicelib.stripe.client import StripeConnectClient, Timeouts
+
     return StripeConnectClient(
         requests.Session(),
         base_url=base_url,

@@ -10,7 +10,7 @@ from typing import Any
 
 from chalicelib.errors import JSONAPI_VERSION, ValidationError
 from chalicelib.jsonapi import Attribute, Relationship, ResourceInput, ResourceType
-from chalicelib.stripe.client import CODE_POINTER
+from chalicelib.stripe import CODE_POINTER
 from chalicelib.stripe.platform import ConnectUrl
 from chalicelib.stripe.service import Grant
 

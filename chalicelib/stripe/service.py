@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
@@ -22,8 +23,10 @@ from chalicelib.jsonapi import find
 from chalicelib.models import Event, StripeAuthorization, User
 from chalicelib.settings import get_settings
 from chalicelib.stripe import crypto, platform, state
-from chalicelib.stripe.client import StripeCredentials
 from chalicelib.stripe.crypto import Sealed, Tokens
+
+if TYPE_CHECKING:
+    from chalicelib.stripe.client import StripeCredentials
 
 log = logging.getLogger(__name__)
 

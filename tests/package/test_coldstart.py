@@ -13,6 +13,8 @@ WORKER_ONLY = [
     "icalendar",
     "lxml",
     "alembic",
+    "requests",  # only the Stripe writes call out over HTTP
+    "chalicelib.stripe.client",
     "chalicelib.exports.worker",
     "chalicelib.exports.dead_letters",
     "chalicelib.exports.requeue",
