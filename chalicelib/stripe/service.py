@@ -26,7 +26,7 @@ from chalicelib.stripe import crypto, platform, state
 from chalicelib.stripe.crypto import Sealed, Tokens
 
 if TYPE_CHECKING:
-    from chalicelib.stripe.client import StripeCredentials
+    from chalicelib.stripe.client import StripeConnectClient, StripeCredentials
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def update(
     session.flush()
     if previous_account != authorization.stripe_user_id:
         try:  # the new keys are in place either way; an account left connected is only logged
-            _release(session, previous_account)
+            _release(session, previous_account, client)
         except AppError as error:
             log.warning("could not deauthorize the replaced Stripe account %s: %s", previous_account, error.detail)
     return authorization
@@ -116,11 +116,11 @@ def update(
 def delete(session: Session, user: User, authorization_id: str) -> None:
     """Deauthorize the account at Stripe, then delete the row (kept if Stripe could not be told)."""
     authorization = get(session, user, authorization_id)
-    platform.configured_settings()
+    client = platform.connect_client()  # 403 before anything changes when the platform has no keys
     account = authorization.stripe_user_id
     session.delete(authorization)
     session.flush()
-    _release(session, account)
+    _release(session, account, client)
 
 
 def connect_url(session: Session, user: User, event_reference: str) -> platform.ConnectUrl:
@@ -151,10 +151,10 @@ def _store(authorization: StripeAuthorization, credentials: StripeCredentials, k
     authorization.encrypted_tokens = sealed.ciphertext
 
 
-def _release(session: Session, stripe_user_id: str) -> None:
+def _release(session: Session, stripe_user_id: str, client: StripeConnectClient) -> None:
     """Deauthorize the account unless another event still uses it (Stripe's revocation is per platform)."""
     if not session.scalar(select(exists().where(StripeAuthorization.stripe_user_id == stripe_user_id))):
-        platform.connect_client().deauthorize(stripe_user_id)
+        client.deauthorize(stripe_user_id)
 
 
 def _event_of(session: Session, authorization: StripeAuthorization) -> Event:
