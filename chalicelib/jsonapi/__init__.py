@@ -22,6 +22,7 @@ A route reads like this::
 from chalicelib.jsonapi.documents import (
     collection_response,
     deleted_response,
+    meta_response,
     pagination_links,
     resource_response,
     response,
@@ -46,6 +47,7 @@ __all__ = [
     "deleted_response",
     "fetch_page",
     "find",
+    "meta_response",
     "pagination_links",
     "parse_fields",
     "parse_list_query",

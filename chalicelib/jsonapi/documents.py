@@ -44,8 +44,13 @@ def collection_response(resource: ResourceType, rows: Sequence[Any], count: int,
     return response(document)
 
 
+def meta_response(meta: dict[str, Any]) -> Response:
+    """A document with only ``meta``: for answers that are not resources (a deletion, a URL)."""
+    return response({"meta": meta, "jsonapi": JSONAPI_VERSION})
+
+
 def deleted_response() -> Response:
-    return response({"meta": {"message": DELETED}, "jsonapi": JSONAPI_VERSION})
+    return meta_response({"message": DELETED})
 
 
 def pagination_links(path: str, query: ListQuery, count: int) -> dict[str, str | None]:

@@ -9,7 +9,7 @@ from chalicelib.auth import current_user, optional_user
 from chalicelib.db import transaction
 from chalicelib.http import ANY_CONTENT_TYPE
 from chalicelib.stripe import service
-from chalicelib.stripe.resource import STRIPE_AUTHORIZATION, connect_url_document, optional_grant, required_grant
+from chalicelib.stripe.resource import STRIPE_AUTHORIZATION, connect_url_meta, optional_grant, required_grant
 
 bp = Blueprint(__name__)
 ITEM = "/v1/stripe-authorizations/{authorization_id}"
@@ -69,4 +69,4 @@ def get_event_stripe_authorization(event: str) -> Response:
 def get_stripe_connect_url(event: str) -> Response:
     with transaction() as session:
         connect = service.connect_url(session, current_user(session, bp.current_request), event)
-    return jsonapi.response(connect_url_document(connect))
+    return jsonapi.meta_response(connect_url_meta(connect))

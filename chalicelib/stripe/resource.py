@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.errors import JSONAPI_VERSION, ValidationError
+from chalicelib.errors import ValidationError
 from chalicelib.jsonapi import Attribute, Relationship, ResourceInput, ResourceType
 from chalicelib.stripe import CODE_POINTER
 from chalicelib.stripe.platform import ConnectUrl
@@ -45,7 +45,6 @@ def required_grant(resource: ResourceInput) -> Grant:
     return grant
 
 
-def connect_url_document(connect: ConnectUrl) -> dict[str, Any]:
-    """A meta-only document: the URL is not a resource, and nothing about it is stored."""
-    meta = {"url": connect.url, "state": connect.state, "expires-at": connect.expires_at.isoformat()}
-    return {"meta": meta, "jsonapi": JSONAPI_VERSION}
+def connect_url_meta(connect: ConnectUrl) -> dict[str, Any]:
+    """Meta only: the URL is not a resource, and nothing about it is stored."""
+    return {"url": connect.url, "state": connect.state, "expires-at": connect.expires_at.isoformat()}
