@@ -30,11 +30,9 @@ from chalicelib.exports.schedule import (
     Schedule,
     ScheduleRenderer,
     ScheduleSession,
-    event_url,
     guid,
     iter_sessions,
 )
-from chalicelib.exports.text import clean
 from chalicelib.models import Event
 
 PRODID = "-//FOSSASIA//open-event-serverless//EN"
@@ -62,14 +60,13 @@ def timezone_for(schedule: Schedule) -> icalendar.Timezone:
 
 
 def _calendar_head(schedule: Schedule) -> bytes:
-    event = schedule.event
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", clean(event.name))
-    calendar.add("x-wr-caldesc", f"Schedule for sessions at {clean(event.name)}")
+    calendar.add("x-wr-calname", schedule.name)
+    calendar.add("x-wr-caldesc", schedule.caption)
     calendar.add("x-wr-timezone", schedule.zone.key)
     calendar.add_component(timezone_for(schedule))
     serialized: bytes = calendar.to_ical()
@@ -85,9 +82,8 @@ def shared_properties(schedule: Schedule, stamp: datetime) -> list[tuple[str, An
         ("class", icalendar.vText("PUBLIC")),
         ("status", icalendar.vText("CONFIRMED")),
     ]
-    url = event_url(event)
-    if url:
-        shared.append(("url", icalendar.vUri(url)))
+    if schedule.url:
+        shared.append(("url", icalendar.vUri(schedule.url)))
     if event.latitude is not None and event.longitude is not None:
         shared.append(("geo", icalendar.vGeo((event.latitude, event.longitude))))
     return shared

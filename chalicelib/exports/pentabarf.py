@@ -28,11 +28,9 @@ from chalicelib.exports.schedule import (
     ScheduleRenderer,
     ScheduleSession,
     TrackInfo,
-    event_url,
     guid,
     iter_sessions,
 )
-from chalicelib.exports.text import clean
 from chalicelib.models import Event
 
 GENERATOR = "open-event-serverless"
@@ -96,16 +94,15 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes
 def _conference(schedule: Schedule) -> etree._Element:
     event = schedule.event
     conference = etree.Element("conference")
-    _sub(conference, "title", clean(event.name))
+    _sub(conference, "title", schedule.name)
     _sub(conference, "acronym", acronym(event))
     _sub(conference, "start", schedule.days[0].date.isoformat())
     _sub(conference, "end", schedule.days[-1].date.isoformat())
     _sub(conference, "days", str(len(schedule.days)))
     _sub(conference, "timeslot_duration", "00:05")
     _sub(conference, "time_zone_name", schedule.zone.key)
-    url = event_url(event)
-    if url:
-        _sub(conference, "url", url)
+    if schedule.url:
+        _sub(conference, "url", schedule.url)
     slugs = track_slugs(schedule.tracks)
     for track in schedule.tracks:
         attributes = {"name": track.name, "slug": slugs[track.id]}

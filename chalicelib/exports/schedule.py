@@ -101,6 +101,13 @@ class Schedule:
     zone: ZoneInfo
     days: tuple[Day, ...]
     tracks: tuple[TrackInfo, ...]
+    name: str  # the event's name, cleaned once for every format
+    url: str | None  # the event's public page, when it is an absolute http(s) URL
+
+    @property
+    def caption(self) -> str:
+        """What calendar apps show as the calendar's description."""
+        return f"Schedule for sessions at {self.name}"
 
 
 @lru_cache(maxsize=65536)  # speakers and rooms repeat across sessions
@@ -116,7 +123,7 @@ def guid(kind: str, row_id: int) -> str:
     return f"{hexa[:8]}-{hexa[8:12]}-{hexa[12:16]}-{hexa[16:20]}-{hexa[20:]}"
 
 
-def event_url(event: Event) -> str | None:
+def _event_url(event: Event) -> str | None:
     """The event's public page, when it is an absolute http(s) URL (formats reject anything else)."""
     url = event.external_event_url
     return url if url and HTTP_URL.fullmatch(url) else None
@@ -196,7 +203,14 @@ def _tracks(session: Session, event: Event) -> tuple[TrackInfo, ...]:
 def load_schedule(session: Session, event: Event) -> Schedule:
     """Everything but the sessions themselves: zone, days and tracks (two small queries)."""
     zone = event_zone(event)
-    return Schedule(event=event, zone=zone, days=_days(session, event, zone), tracks=_tracks(session, event))
+    return Schedule(
+        event=event,
+        zone=zone,
+        days=_days(session, event, zone),
+        tracks=_tracks(session, event),
+        name=clean(event.name),
+        url=_event_url(event),
+    )
 
 
 def session_rows_query(event_id: int) -> Rows:

@@ -25,10 +25,8 @@ from chalicelib.exports.schedule import (
     Schedule,
     ScheduleRenderer,
     ScheduleSession,
-    event_url,
     iter_sessions,
 )
-from chalicelib.exports.text import clean
 from chalicelib.exports.xcal_rfc6321 import calendar_properties, timezone_component, vevent_rfc6321
 
 XCAL_NS = "urn:ietf:params:xml:ns:xcal"
@@ -65,9 +63,8 @@ def conference_fields(schedule: Schedule, item: ScheduleSession) -> list[tuple[s
         ("status", "CONFIRMED"),
         ("category", item.track or ""),
     ]
-    url = event_url(schedule.event)
-    if url:
-        fields.append(("url", url))
+    if schedule.url:
+        fields.append(("url", schedule.url))
     fields.append(("location", item.room))
     fields.extend(("attendee", person.name) for person in item.speakers)
     return fields
@@ -105,9 +102,8 @@ class XcalRenderer(ScheduleRenderer):
                 xml.element("iCalendar", nsmap={"xCal": XCAL_NS, "pentabarf": PENTABARF_NS}),
                 xml.element("vcalendar"),
             ):
-                name = clean(schedule.event.name)
                 _write_fields(xml, [("version", "2.0"), ("prodid", PRODID),
-                                    ("x-wr-caldesc", f"Schedule for sessions at {name}"), ("x-wr-calname", name)])  # fmt: skip
+                                    ("x-wr-caldesc", schedule.caption), ("x-wr-calname", schedule.name)])  # fmt: skip
                 for item in sessions:
                     with xml.element("vevent"):
                         _write_fields(xml, conference_fields(schedule, item))

@@ -10,7 +10,7 @@ import icalendar
 from lxml import etree
 
 from chalicelib.exports.ical import PRODID, description, session_uid, timezone_for
-from chalicelib.exports.schedule import Schedule, ScheduleSession, event_url, guid
+from chalicelib.exports.schedule import Schedule, ScheduleSession, guid
 
 NS = "urn:ietf:params:xml:ns:icalendar-2.0"
 
@@ -100,9 +100,8 @@ def vevent_rfc6321(schedule: Schedule, item: ScheduleSession, stamp: datetime) -
         _property(properties, "categories", "text", item.track)
     _property(properties, "class", "text", "PUBLIC")
     _property(properties, "status", "text", "CONFIRMED")
-    url = event_url(event)
-    if url:
-        _property(properties, "url", "uri", url)
+    if schedule.url:
+        _property(properties, "url", "uri", schedule.url)
     if event.latitude is not None and event.longitude is not None:
         geo = _e(properties, "geo")
         _e(geo, "latitude", repr(float(event.latitude)))
