@@ -35,8 +35,8 @@ def migrate(event: dict[str, Any], context: Any) -> dict[str, str | None]:
 # message of the batch back to the queue, including the exports that had already succeeded.
 @app.on_sqs_message(queue="open-event-exports", batch_size=1, name="export_worker")
 def export_worker(event: SQSEvent) -> None:
-    """Render the export each message names into S3 (``chalicelib.exports.worker``)."""
-    from chalicelib.exports.worker import handle_records  # The renderers stay off the HTTP cold start.
+    """Render the export each message names into S3 (``chalicelib.exports.pipeline.worker``)."""
+    from chalicelib.exports.pipeline.worker import handle_records  # The renderers stay off the HTTP cold start.
 
     handle_records(record.to_dict() for record in event)
 
@@ -44,8 +44,8 @@ def export_worker(event: SQSEvent) -> None:
 # Dead letters are quick to handle (one row each), so ten at a time; handling one twice is harmless.
 @app.on_sqs_message(queue="open-event-exports-dlq", batch_size=10, name="export_dead_letters")
 def export_dead_letters(event: SQSEvent) -> None:
-    """Fail the task of each export that ran out of deliveries (``chalicelib.exports.dead_letters``)."""
-    from chalicelib.exports.dead_letters import handle_records
+    """Fail the task of each export that ran out of deliveries (``chalicelib.exports.pipeline.dead_letters``)."""
+    from chalicelib.exports.pipeline.dead_letters import handle_records
 
     handle_records(record.to_dict() for record in event)
 
@@ -54,7 +54,7 @@ def export_dead_letters(event: SQSEvent) -> None:
 # one; every five minutes, the lost ones are sent again and the hopeless ones failed.
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="export_requeue")
 def export_requeue(event: CloudWatchEvent) -> None:
-    """Re-send the messages of lost export requests (``chalicelib.exports.requeue``)."""
-    from chalicelib.exports.requeue import run
+    """Re-send the messages of lost export requests (``chalicelib.exports.pipeline.relay``)."""
+    from chalicelib.exports.pipeline.relay import run
 
     run()

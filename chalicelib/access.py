@@ -51,3 +51,8 @@ def require_admin(user: User) -> None:
 def require_event_staff(session: Session, user: User, event: Event) -> None:
     if not is_event_staff(session, user, event.id):
         raise Forbidden("Minimum Organizer access required")
+
+
+def event_exists(session: Session, identifier: str) -> bool:
+    """Whether an event (deleted or not) already holds this identifier."""
+    return session.scalar(select(Event.id).where(Event.identifier == identifier)) is not None

@@ -1,20 +1,25 @@
 """AWS clients: one lazy, cached getter each.
 
 Endpoints come from boto3's own configuration (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_S3``, ...),
-so moto and LocalStack need no code here.
+so moto and LocalStack need no code here. The region is the one Lambda sets (``AWS_REGION``). This
+module reads no settings: the settings read their secrets from SSM through it.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
-from chalicelib.settings import get_settings
-
 _RETRIES = {"max_attempts": 3, "mode": "standard"}
+
+
+def region() -> str:
+    """Lambda sets ``AWS_REGION``; tools and tests often set only ``AWS_DEFAULT_REGION``."""
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
 
 
 @lru_cache(maxsize=1)
@@ -22,23 +27,23 @@ def s3() -> Any:
     # SigV4: boto3 still presigns with SigV2 by default, which real S3 rejects in new regions
     # and which cannot express a short expiry reliably.
     config = Config(signature_version="s3v4", retries=_RETRIES)
-    return boto3.client("s3", region_name=get_settings().aws_region, config=config)
+    return boto3.client("s3", region_name=region(), config=config)
 
 
 @lru_cache(maxsize=1)
 def sqs() -> Any:
-    return boto3.client("sqs", region_name=get_settings().aws_region, config=Config(retries=_RETRIES))
+    return boto3.client("sqs", region_name=region(), config=Config(retries=_RETRIES))
 
 
 @lru_cache(maxsize=1)
 def kms() -> Any:
-    return boto3.client("kms", region_name=get_settings().aws_region, config=Config(retries=_RETRIES))
+    return boto3.client("kms", region_name=region(), config=Config(retries=_RETRIES))
 
 
 @lru_cache(maxsize=1)
 def ssm() -> Any:
     """Parameter Store, where production keeps the secrets (``chalicelib.settings.Secret``)."""
-    return boto3.client("ssm", region_name=get_settings().aws_region, config=Config(retries=_RETRIES))
+    return boto3.client("ssm", region_name=region(), config=Config(retries=_RETRIES))
 
 
 def reset() -> None:

@@ -64,7 +64,7 @@ def _parameter_value(variable: str, name: str, *, missing_ok: bool) -> str:
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from chalicelib import aws  # aws reads the settings: imported here to keep the modules acyclic
+    from chalicelib import aws  # boto3 only for a deployment that keeps its secrets in SSM
 
     try:
         value: str = aws.ssm().get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
@@ -83,7 +83,6 @@ def _parameter_value(variable: str, name: str, *, missing_ok: bool) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    aws_region: str
     export_bucket: str
     export_queue_url: str
     kms_key_id: str
@@ -145,7 +144,6 @@ def _bool(name: str, default: bool) -> bool:
 def get_settings() -> Settings:
     """The process's settings, validated once."""
     return Settings(
-        aws_region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
         export_bucket=os.environ.get("EXPORT_BUCKET", "open-event-exports"),
         export_queue_url=os.environ.get("EXPORT_QUEUE_URL", ""),
         kms_key_id=os.environ.get("KMS_KEY_ID", "alias/open-event-secrets"),

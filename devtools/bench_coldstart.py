@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from chalicelib.exports.formats import FORMATS
+from chalicelib.exports.formats.registry import FORMATS
 from devtools.coldstart import import_profile, total_us
 from devtools.package import DEFAULT_OUTPUT, build
 
@@ -57,7 +57,9 @@ def run(services: object) -> dict[str, Any]:
         build(DEFAULT_OUTPUT)
     modules = {fmt.renderer_path.partition(":")[0] for fmt in FORMATS.values()}
     renderers = sorted(name for name in modules if importlib.util.find_spec(name))  # formats not built yet
-    worker = "; ".join(["import app", "import chalicelib.exports.worker", *(f"import {name}" for name in renderers)])
+    worker = "; ".join(
+        ["import app", "import chalicelib.exports.pipeline.worker", *(f"import {name}" for name in renderers)]
+    )
     # Lambda cannot write __pycache__ in /var/task: without shipped .pyc files, every cold start compiles.
     read_only = "import sys; sys.dont_write_bytecode = True; import app"
     with tempfile.TemporaryDirectory() as root:

@@ -27,7 +27,7 @@ def _seeded_event(orders: int) -> tuple[int, int]:
 
     from chalicelib.db import transaction
     from chalicelib.models import Event, User, UserEventRole
-    from chalicelib.seed import SeedSpec, seed
+    from devtools.seed import SeedSpec, seed
 
     identifier = f"bench-orders-{orders}"
     with transaction() as session:
@@ -47,8 +47,8 @@ def _seeded_event(orders: int) -> tuple[int, int]:
 
 def _new_task(event_id: int, owner_id: int) -> uuid.UUID:
     from chalicelib.db import transaction
-    from chalicelib.exports import tasks
-    from chalicelib.exports.formats import get_format
+    from chalicelib.exports.formats.registry import get_format
+    from chalicelib.exports.pipeline import tasks
     from chalicelib.models import Event, User
 
     fmt = get_format("orders/csv")
@@ -61,8 +61,8 @@ def _new_task(event_id: int, owner_id: int) -> uuid.UUID:
 def _copy_seconds(event_id: int) -> tuple[float, int]:
     """The export's own query and time zone, run as a bare COPY into a sink: PostgreSQL alone."""
     from chalicelib.db import transaction
-    from chalicelib.exports.formats import EXPORTABLE_ORDER_STATUSES
-    from chalicelib.exports.orders_csv import copy_csv, orders_query, use_event_time_zone
+    from chalicelib.exports.formats.orders_csv import copy_csv, orders_query, use_event_time_zone
+    from chalicelib.exports.formats.registry import EXPORTABLE_ORDER_STATUSES
     from chalicelib.models import Event
 
     sink = CountingSink()
@@ -114,7 +114,7 @@ def run(services: Any) -> dict[str, Any]:
 def _warm_up() -> None:
     """What a reused Lambda container already has: modules imported, clients built, a connection open."""
     from chalicelib import aws, db
-    from chalicelib.exports import orders_csv, worker  # noqa: F401
+    from chalicelib.exports.pipeline import worker  # noqa: F401
 
     aws.s3(), aws.sqs()
     db.get_engine().connect().close()

@@ -33,7 +33,7 @@ def _seeded_event() -> int:
 
     from chalicelib.db import transaction
     from chalicelib.models import Event
-    from chalicelib.seed import SeedSpec, seed
+    from devtools.seed import SeedSpec, seed
 
     with transaction() as session:
         event_id = session.scalar(select(Event.id).where(Event.identifier == IDENTIFIER))
@@ -46,7 +46,7 @@ def _seeded_event() -> int:
 
 def _bare(session: Any, event: Any) -> int:
     """The sessions joined with room, track and type, and their speakers: two queries, all rows."""
-    from chalicelib.exports.schedule import session_rows_query, speaker_rows_query
+    from chalicelib.schedule.queries import session_rows_query, speaker_rows_query
 
     sessions = session.execute(session_rows_query(event.id)).all()
     speakers = session.execute(speaker_rows_query(event.id)).all()
@@ -59,7 +59,7 @@ def _child(mode: str, event_id: int) -> None:
     from sqlalchemy import text
 
     from chalicelib.db import transaction
-    from chalicelib.exports.formats import get_format
+    from chalicelib.exports.formats.registry import get_format
     from chalicelib.models import Event
 
     name, options = FORMATS[mode]

@@ -1,7 +1,7 @@
 """``make run``: the whole local stack in the foreground, stopped cleanly with Ctrl-C.
 
 - PostgreSQL: ``DATABASE_URL`` when set, else an embedded server with its data in ``.local/pgdata``
-  (kept across restarts).
+  (kept across restarts; ``OES_LOCAL_DIR`` moves ``.local``).
 - AWS: ``AWS_ENDPOINT_URL`` when set (LocalStack), else moto in server mode on 127.0.0.1.
   The bucket, the queues and the KMS key are created when missing.
 - Migrations, applied by invoking the app's ``migrate`` Lambda function.
@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-LOCAL = REPO / ".local"
+# The local stack's state (the embedded PostgreSQL's data); another folder with OES_LOCAL_DIR.
+LOCAL = Path(os.environ.get("OES_LOCAL_DIR") or REPO / ".local")
 DEMO_FIXTURE = Path(__file__).resolve().parent / "demo.json"
 DEMO_IDENTIFIER = "fossasia-demo"
 DEV_JWT_SECRET = "local-development-secret-do-not-deploy"
+LOCAL_DATABASE = "open_event"
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,24 @@ def _database_url(database_name: str) -> str:
     return url
 
 
+def use_local_database() -> bool:
+    """Point this process at ``make run``'s database unless ``DATABASE_URL`` names another one.
+
+    The embedded server is started when it is not running already, so the CLI works beside
+    ``make run`` and without it. Returns whether the local database was chosen."""
+    os.environ.setdefault("JWT_SECRET", DEV_JWT_SECRET)
+    if os.environ.get("DATABASE_URL"):
+        return False
+    os.environ["DATABASE_URL"] = _database_url(LOCAL_DATABASE)
+    return True
+
+
 @contextmanager
-def start_backing_services(database_name: str = "open_event", moto_port: int = 0) -> Iterator[Services]:
+def start_backing_services(database_name: str = LOCAL_DATABASE, moto_port: int = 0) -> Iterator[Services]:
     """PostgreSQL and AWS up, resources provisioned, schema migrated, environment set."""
     from chalicelib import aws, db
-    from chalicelib.cli import cmd_migrate
     from chalicelib.settings import get_settings
+    from devtools.cli import cmd_migrate
     from devtools.localaws import provision, start_moto, use_endpoint
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log drowns everything
@@ -86,8 +100,9 @@ def start_backing_services(database_name: str = "open_event", moto_port: int = 0
 
 def load_demo() -> dict[str, object]:
     """Load the demo fixture unless its event exists; returns the fixture's users for the banner."""
+    from chalicelib.access import event_exists
     from chalicelib.db import transaction
-    from chalicelib.fixtures import event_exists, load
+    from devtools.fixtures import load
 
     fixture = json.loads(DEMO_FIXTURE.read_text(encoding="utf-8"))
     with transaction() as session:
@@ -97,7 +112,7 @@ def load_demo() -> dict[str, object]:
 
 
 def _banner(base_url: str, fixture: dict[str, object]) -> str:
-    from chalicelib.cli import cmd_token
+    from devtools.cli import cmd_token
 
     users = fixture["users"]
     assert isinstance(users, list)

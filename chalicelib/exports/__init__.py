@@ -1,2 +1,2 @@
-"""Exports: formats are declared in ``formats`` (light, imported by the HTTP function) and rendered
-by modules of their own (heavy, imported only by the worker). The pipeline knows no format."""
+"""Exports: ``pipeline`` runs them (request, queue, worker, upload), ``formats`` writes the files.
+Adding a format touches ``formats`` only: one module and its entry in ``formats.registry``."""

@@ -6,18 +6,18 @@ from chalice import Blueprint, Response
 
 from chalicelib.auth import current_user
 from chalicelib.db import transaction
-from chalicelib.exports import service
+from chalicelib.exports.pipeline import request
 from chalicelib.http import api_errors, json_response
 
 bp = Blueprint(__name__)
 
 
 def _start(event: str, format_name: str) -> Response:
-    request = bp.current_request
+    http_request = bp.current_request
     with transaction() as session:
-        user = current_user(session, request)
-        task_id = service.request_export(session, user, event, format_name, request.query_params or {})
-    service.enqueue(task_id)  # after the commit: the worker must find the task
+        user = current_user(session, http_request)
+        task_id = request.request_export(session, user, event, format_name, http_request.query_params or {})
+    request.enqueue(task_id)  # after the commit: the worker must find the task
     task_url = f"/v1/tasks/{task_id}"
     return json_response({"task_url": task_url}, 202, {"Location": task_url})
 

@@ -6,7 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.auth import current_user
 from chalicelib.db import transaction
-from chalicelib.exports import task_view
+from chalicelib.exports.pipeline import task_view
 from chalicelib.http import NO_STORE, api_errors, json_response
 
 bp = Blueprint(__name__)

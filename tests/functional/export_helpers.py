@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from app import app
 from chalicelib.db import transaction
-from chalicelib.exports.formats import FORMATS, ExportFormat
-from chalicelib.exports.orders_csv import renderer as orders_renderer
-from chalicelib.exports.s3stream import PART_SIZE
+from chalicelib.exports.formats.orders_csv import renderer as orders_renderer
+from chalicelib.exports.formats.registry import FORMATS, ExportFormat
+from chalicelib.exports.pipeline.s3stream import PART_SIZE
 from chalicelib.models import ExportTask
 from devtools.localaws import QUEUE_NAME
 from devtools.worker import Invoke, deliver, sqs_handler

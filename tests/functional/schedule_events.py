@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib import models
 from chalicelib.db import transaction
-from chalicelib.exports.formats import get_format
+from chalicelib.exports.formats.registry import get_format
 from tests.conftest import VALIDATORS
 from tests.factories import Factory
 

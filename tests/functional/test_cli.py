@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from chalicelib import models
 from chalicelib.auth import user_from_token
-from chalicelib.cli import main
 from chalicelib.db import transaction
+from devtools.cli import main
 from devtools.stack import DEMO_FIXTURE, DEMO_IDENTIFIER
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import literal, select
 
 from chalicelib.db import transaction
-from chalicelib.exports.csv_rows import defuse, defused_sql
+from chalicelib.exports.formats.csv_rows import defuse, defused_sql
 
 CELLS = [
     "=cmd|' /C calc'!A0", "+SUM(A1)", "-2+3", "@evil", "\t=1", "\r=1", "|calc", "%0A", "-1", "+3.50",

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from chalicelib.db import transaction
-from chalicelib.exports import tasks
+from chalicelib.exports.pipeline import tasks
 from devtools.worker import deliver
 from tests.functional.export_helpers import (
     deliver_dead_letters,

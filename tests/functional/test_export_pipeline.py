@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, text
 
 from chalicelib.db import transaction
-from chalicelib.exports import tasks
+from chalicelib.exports.pipeline import tasks
 from chalicelib.models import ExportTask
 from chalicelib.settings import get_settings
 from tests.functional.export_helpers import (

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, text
 
 from chalicelib.db import transaction
-from chalicelib.exports import requeue, service, tasks
+from chalicelib.exports.pipeline import relay, request, tasks
 from chalicelib.models import ExportTask
 from tests.functional.export_helpers import (
     drain,
@@ -140,10 +140,10 @@ def test_overlapping_runs_send_one_message(client, stack, one_order_event):
     age("11 minutes")
 
     with transaction() as session:  # the first run has taken the task and not committed yet
-        first = requeue.take_lost(session)
+        first = relay.take_lost(session)
         run_relay(client)  # the second run
         assert queued_task_ids(stack) == []
-    service.send(first)
+    request.send(first)
     run_relay(client)  # and a third, after the first committed
 
     assert queued_task_ids(stack) == [the_task().id]
@@ -178,6 +178,6 @@ def test_relay_run_reports_what_it_did(client, stack, one_order_event):
     lost_request(client, stack, token, event.identifier)
     age("11 minutes")
 
-    outcome = requeue.run()
+    outcome = relay.run()
 
-    assert outcome == requeue.Outcome(requeued=1, refused=0, expired=0)
+    assert outcome == relay.Outcome(requeued=1, refused=0, expired=0)

@@ -14,8 +14,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from chalicelib.db import get_engine, transaction
-from chalicelib.exports.csv_rows import BOM
-from chalicelib.exports.orders_csv import HEADER, OrdersCsv
+from chalicelib.exports.formats.csv_rows import BOM
+from chalicelib.exports.formats.orders_csv import HEADER, OrdersCsv
 from chalicelib.models import DiscountCode, Event, Order, Ticket
 from tests.functional.export_helpers import (
     export_file,

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from chalicelib.db import transaction
-from chalicelib.fixtures import load
+from devtools.fixtures import load
 from devtools.stack import DEMO_FIXTURE, DEMO_IDENTIFIER
 from tests.functional.schedule_events import assert_valid_schedule, render, validator
 

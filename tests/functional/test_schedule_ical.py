@@ -10,8 +10,8 @@ import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
-from chalicelib.exports.base import ExportFailed
-from chalicelib.exports.text import clean
+from chalicelib.exports.formats.base import ExportFailed
+from chalicelib.schedule.text import clean
 from tests.functional.schedule_events import (
     EXPORTED_TITLES,
     HOSTILE_TEXT,

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from chalicelib import models
-from chalicelib.cli import main
 from chalicelib.db import transaction
-from chalicelib.schedule_import import import_schedule_file
-from chalicelib.schedule_parse import ScheduleImportError
+from chalicelib.schedule.importer import import_schedule_file
+from chalicelib.schedule.parse import ScheduleImportError
+from devtools.cli import main
 from tests.functional.schedule_events import assert_valid_schedule, render, validator
 
 SAMPLES = {"pretalx": ("pretalx-mrmcd2019.schedule.xml", 37), "frab": ("frab-camp2019.schedule.xml", 80)}
@@ -137,7 +137,7 @@ def test_import_refuses_with_a_clear_message(stack, data: bytes, message: str):
 
 
 def test_import_refuses_files_over_the_size_limit(stack, monkeypatch):
-    monkeypatch.setattr("chalicelib.schedule_parse.MAX_BYTES", 1000)
+    monkeypatch.setattr("chalicelib.schedule.parse.MAX_BYTES", 1000)
 
     with pytest.raises(ScheduleImportError, match="larger than"), transaction() as session:
         import_schedule_file(session, sample("pretalx"))

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from lxml import etree
 
-from chalicelib.exports.base import ExportFailed
+from chalicelib.exports.formats.base import ExportFailed
 from tests.functional.schedule_events import (
     EXPORTED_TITLES,
     ZONE_IDS,

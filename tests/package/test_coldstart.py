@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.exports.formats import FORMATS
+from chalicelib.exports.formats.registry import FORMATS
 from devtools.coldstart import import_profile
 
 # The worker's and the migrate function's code, and the libraries only they use.
@@ -15,9 +15,9 @@ WORKER_ONLY = [
     "alembic",
     "requests",  # only the Stripe writes call out over HTTP
     "chalicelib.stripe.client",
-    "chalicelib.exports.worker",
-    "chalicelib.exports.dead_letters",
-    "chalicelib.exports.requeue",
+    "chalicelib.exports.pipeline.worker",
+    "chalicelib.exports.pipeline.dead_letters",
+    "chalicelib.exports.pipeline.relay",
     "chalicelib.migrate",
     *RENDERERS,
 ]

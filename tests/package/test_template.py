@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from app import app
-from chalicelib.exports import requeue
+from chalicelib.exports.pipeline import relay
 from tests.conftest import REPO
 from tests.package.conftest import Package
 
@@ -121,11 +121,11 @@ def test_relay_sends_to_the_export_queue(package: Package) -> None:
 def test_relay_gives_up_when_the_export_queue_drops_messages(package: Package) -> None:
     retention = package.resource("ExportQueue")["Properties"]["MessageRetentionPeriod"]
 
-    assert retention == requeue.QUEUE_RETENTION.total_seconds()
+    assert retention == relay.QUEUE_RETENTION.total_seconds()
 
 
 def test_relay_waits_longer_than_a_request_lives_before_sending_again(package: Package) -> None:
-    assert requeue.LOST_AFTER.total_seconds() > 10 * package.properties("APIHandler")["Timeout"]
+    assert relay.LOST_AFTER.total_seconds() > 10 * package.properties("APIHandler")["Timeout"]
 
 
 def test_bucket_blocks_every_kind_of_public_access(package: Package) -> None:

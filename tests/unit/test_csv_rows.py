@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.exports.csv_rows import BOM, CopyRows, CsvWriter, defuse
+from chalicelib.exports.formats.csv_rows import BOM, CopyRows, CsvWriter, defuse
 
 
 def write(rows, *, bom=False):  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from chalicelib.exports.text import clean, clean_or_none
+from chalicelib.schedule.text import clean, clean_or_none
 
 
 @pytest.mark.parametrize(

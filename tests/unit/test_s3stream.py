@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.exports.s3stream import S3UploadStream
+from chalicelib.exports.pipeline.s3stream import S3UploadStream
 
 
 class RecordingS3:

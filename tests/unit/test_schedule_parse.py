@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.schedule_parse import ScheduleImportError, parse_schedule
+from chalicelib.schedule.parse import ScheduleImportError, parse_schedule
 
 
 def schedule(events: str, conference: str = "") -> bytes:

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.exports.base import ExportFailed
-from chalicelib.exports.ical import fold
-from chalicelib.exports.pentabarf import acronym, ascii_slug, hh_mm, session_slug
-from chalicelib.exports.schedule import GUID_NAMESPACE, guid, schedule_day
-from chalicelib.exports.xcal import iso_duration
-from chalicelib.exports.xcal_rfc6321 import utc_offset
+from chalicelib.exports.formats.base import ExportFailed
+from chalicelib.exports.formats.ical import fold
+from chalicelib.exports.formats.pentabarf import acronym, ascii_slug, hh_mm, session_slug
+from chalicelib.exports.formats.xcal import iso_duration
+from chalicelib.exports.formats.xcal_rfc6321 import utc_offset
+from chalicelib.schedule.days import schedule_day
+from chalicelib.schedule.model import GUID_NAMESPACE, guid
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

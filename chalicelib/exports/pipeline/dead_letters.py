@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from chalicelib.db import transaction
-from chalicelib.exports import tasks
+from chalicelib.exports.pipeline import tasks
 from chalicelib.models import ExportTask
 from chalicelib.settings import get_settings
 

@@ -1,5 +1,8 @@
-"""The export formats, declared. Light on purpose: the HTTP function imports this module, and the
-heavy renderer behind each format (lxml, icalendar) is imported by the worker only."""
+"""The export formats, declared: the only module of ``formats`` the pipeline imports.
+
+Light on purpose: the HTTP function imports this module, and the heavy renderer behind each format
+(lxml, icalendar) is imported by the worker only. To add a format, write its module beside this one
+and add its ``ExportFormat`` to ``FORMATS``."""
 
 from __future__ import annotations
 
@@ -9,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.errors import BadRequest, NotFound
-from chalicelib.exports.base import Renderer
+from chalicelib.exports.formats.base import ExportFailed, Renderer
 from chalicelib.models import ORDER_STATUSES
+
+__all__ = ["FORMATS", "ExportFailed", "ExportFormat", "Renderer", "get_format"]
 
 OptionsParser = Callable[[Mapping[str, str]], dict[str, Any]]
 
@@ -79,7 +84,7 @@ FORMATS: dict[str, ExportFormat] = {
             "csv",
             "text/csv; charset=utf-8",
             "orders",
-            "chalicelib.exports.orders_csv:renderer",
+            "chalicelib.exports.formats.orders_csv:renderer",
             orders_csv_options,
         ),
         ExportFormat(
@@ -87,12 +92,19 @@ FORMATS: dict[str, ExportFormat] = {
             "xml",
             "application/vnd.c3voc.schedule+xml",
             "schedule",
-            "chalicelib.exports.pentabarf:renderer",
+            "chalicelib.exports.formats.pentabarf:renderer",
         ),
         ExportFormat(
-            "xcal", "xcs", "application/calendar+xml", "schedule", "chalicelib.exports.xcal:renderer", xcal_options
+            "xcal",
+            "xcs",
+            "application/calendar+xml",
+            "schedule",
+            "chalicelib.exports.formats.xcal:renderer",
+            xcal_options,
         ),
-        ExportFormat("ical", "ics", "text/calendar; charset=utf-8", "schedule", "chalicelib.exports.ical:renderer"),
+        ExportFormat(
+            "ical", "ics", "text/calendar; charset=utf-8", "schedule", "chalicelib.exports.formats.ical:renderer"
+        ),
     )
 }
 

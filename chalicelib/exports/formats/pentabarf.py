@@ -18,20 +18,11 @@ from typing import Any, BinaryIO
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.base import ExportFailed
-from chalicelib.exports.schedule import (
-    HTTP_URL,
-    Day,
-    Options,
-    Progress,
-    Schedule,
-    ScheduleRenderer,
-    ScheduleSession,
-    TrackInfo,
-    guid,
-    iter_sessions,
-)
+from chalicelib.exports.formats.base import ExportFailed
+from chalicelib.exports.formats.schedule_renderer import Options, Progress, ScheduleRenderer
 from chalicelib.models import Event
+from chalicelib.schedule.loader import HTTP_URL, iter_sessions
+from chalicelib.schedule.model import Day, Schedule, ScheduleSession, TrackInfo, guid
 
 GENERATOR = "open-event-serverless"
 SCHEDULE_VERSION = "1.0"

@@ -9,7 +9,7 @@ Three kinds of failure (as pretix sorts them):
   with a new object key. On the last delivery (``EXPORT_MAX_ATTEMPTS``, the queue's
   ``maxReceiveCount``) the task is marked FAILURE first, then the message goes to the dead-letter queue.
   When no delivery lived to see its end (the Lambda timeout, an out-of-memory kill), the dead-letter
-  queue's consumer fails the task instead (``chalicelib.exports.dead_letters``).
+  queue's consumer fails the task instead (``chalicelib.exports.pipeline.dead_letters``).
 - a duplicate delivery of a task that is finished, or running elsewhere: nothing to do.
 
 A multipart upload is aborted on any failure: no partial object is ever published or served.
@@ -27,10 +27,9 @@ from chalicelib import aws
 from chalicelib.access import is_event_staff
 from chalicelib.db import transaction
 from chalicelib.errors import NotFound
-from chalicelib.exports import tasks
-from chalicelib.exports.base import ExportFailed, Renderer
-from chalicelib.exports.formats import get_format
-from chalicelib.exports.s3stream import S3UploadStream
+from chalicelib.exports.formats.registry import ExportFailed, Renderer, get_format
+from chalicelib.exports.pipeline import tasks
+from chalicelib.exports.pipeline.s3stream import S3UploadStream
 from chalicelib.models import Event, User
 from chalicelib.settings import get_settings
 

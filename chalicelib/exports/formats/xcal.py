@@ -18,16 +18,11 @@ from typing import Any, BinaryIO
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.ical import PRODID, description, session_uid
-from chalicelib.exports.schedule import (
-    Options,
-    Progress,
-    Schedule,
-    ScheduleRenderer,
-    ScheduleSession,
-    iter_sessions,
-)
-from chalicelib.exports.xcal_rfc6321 import calendar_properties, timezone_component, vevent_rfc6321
+from chalicelib.exports.formats.ical import PRODID, description, session_uid
+from chalicelib.exports.formats.schedule_renderer import Options, Progress, ScheduleRenderer
+from chalicelib.exports.formats.xcal_rfc6321 import calendar_properties, timezone_component, vevent_rfc6321
+from chalicelib.schedule.loader import iter_sessions
+from chalicelib.schedule.model import Schedule, ScheduleSession
 
 XCAL_NS = "urn:ietf:params:xml:ns:xcal"
 PENTABARF_NS = "http://pentabarf.org"

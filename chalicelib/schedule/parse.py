@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from chalicelib.exports.schedule import DAY_CHANGE  # import and export must cut days alike
+from chalicelib.schedule.model import DAY_CHANGE  # import and export must cut days alike
 
 MAX_BYTES = 20 * 1024 * 1024
 _DURATION = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{1,2}))?")

@@ -19,8 +19,8 @@ from chalicelib import aws
 from chalicelib.access import find_event, require_event_staff
 from chalicelib.db import transaction
 from chalicelib.errors import ServiceUnavailable
-from chalicelib.exports import tasks
-from chalicelib.exports.formats import get_format
+from chalicelib.exports.formats.registry import get_format
+from chalicelib.exports.pipeline import tasks
 from chalicelib.models import User
 from chalicelib.settings import get_settings
 

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
 from sqlalchemy.orm import Session
 
 from chalicelib.db import transaction
-from chalicelib.exports import service, tasks
+from chalicelib.exports.pipeline import request, tasks
 from chalicelib.models import ExportTask
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def run() -> Outcome:
         lost = take_lost(session)
     # A task whose message is refused, or not sent because this run dies, was already marked: the
     # run after LOST_AFTER sends it again.
-    refused = service.send(lost) if lost else []
+    refused = request.send(lost) if lost else []
     for task_id in expired:
         log.warning("task %s waited longer than the queue keeps messages: marked FAILURE", task_id)
     if lost:

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import func, or_, update
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats import ExportFormat
+from chalicelib.exports.formats.registry import ExportFormat
 from chalicelib.models import Event, ExportTask, User
 
 # A STARTED task whose worker has written nothing for this long is abandoned (a killed process,

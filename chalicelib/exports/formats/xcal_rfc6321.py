@@ -9,8 +9,8 @@ from typing import Any
 import icalendar
 from lxml import etree
 
-from chalicelib.exports.ical import PRODID, description, session_uid, timezone_for
-from chalicelib.exports.schedule import Schedule, ScheduleSession, guid
+from chalicelib.exports.formats.ical import PRODID, description, session_uid, timezone_for
+from chalicelib.schedule.model import Schedule, ScheduleSession, guid
 
 NS = "urn:ietf:params:xml:ns:icalendar-2.0"
 

@@ -1,6 +1,8 @@
-"""Command line: ``python -m chalicelib.cli {migrate,load,seed,token,import-schedule}``.
+"""Command line: ``python -m devtools.cli {migrate,load,seed,token,import-schedule}``.
 
 Commands print JSON (or, for ``token``, the bare token) on stdout so that scripts can chain them.
+Without ``DATABASE_URL`` they use ``make run``'s embedded database (migrated first), and ``make
+run``'s development JWT secret: nothing to set by hand beside the local stack.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def cmd_migrate(args: argparse.Namespace) -> Any:
 
 
 def cmd_load(args: argparse.Namespace) -> Any:
-    from chalicelib.fixtures import load
+    from devtools.fixtures import load
 
     fixture = json.loads(Path(args.file).read_text(encoding="utf-8"))
     with transaction() as session:
@@ -46,7 +48,7 @@ def cmd_load(args: argparse.Namespace) -> Any:
 
 
 def cmd_seed(args: argparse.Namespace) -> Any:
-    from chalicelib.seed import SeedSpec, seed
+    from devtools.seed import SeedSpec, seed
 
     spec = SeedSpec(
         identifier=args.identifier,
@@ -74,8 +76,8 @@ def cmd_token(args: argparse.Namespace) -> Any:
 
 
 def cmd_import_schedule(args: argparse.Namespace) -> Any:
-    from chalicelib.schedule_import import import_schedule_file
-    from chalicelib.schedule_parse import MAX_BYTES, ScheduleImportError
+    from chalicelib.schedule.importer import import_schedule_file
+    from chalicelib.schedule.parse import MAX_BYTES, ScheduleImportError
 
     try:
         with open(args.file, "rb") as file, transaction() as session:
@@ -86,7 +88,7 @@ def cmd_import_schedule(args: argparse.Namespace) -> Any:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__)
+    root = argparse.ArgumentParser(prog="python -m devtools.cli", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
 
     migrate = commands.add_parser("migrate", help="apply migrations through the migrate function")
@@ -122,7 +124,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from devtools.stack import use_local_database
+
     args = parser().parse_args(argv)
+    if use_local_database() and args.run is not cmd_migrate:
+        cmd_migrate(argparse.Namespace(action="upgrade", revision="head"))  # idempotent: a no-op when current
     result = args.run(args)
     print(result if isinstance(result, str) else json.dumps(result, indent=2, default=str))
     return 0

@@ -20,9 +20,9 @@ from sqlalchemy import Numeric, Select, cast, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.base import ExportFailed, ProgressCallback
-from chalicelib.exports.csv_rows import CopyRows, CsvWriter, defused_sql
-from chalicelib.exports.formats import EXPORTABLE_ORDER_STATUSES
+from chalicelib.exports.formats.base import ExportFailed, ProgressCallback
+from chalicelib.exports.formats.csv_rows import CopyRows, CsvWriter, defused_sql
+from chalicelib.exports.formats.registry import EXPORTABLE_ORDER_STATUSES
 from chalicelib.models import DiscountCode, Event, Order, OrderTicket, User
 
 HEADER = (

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from chalicelib import models
-from chalicelib.exports.schedule import NO_ROOM
-from chalicelib.fixtures import event_exists
-from chalicelib.schedule_parse import ImportedSchedule, ScheduleImportError, parse_schedule
+from chalicelib.access import event_exists
+from chalicelib.schedule.model import NO_ROOM
+from chalicelib.schedule.parse import ImportedSchedule, ScheduleImportError, parse_schedule
 
 
 def _identifier(parsed: ImportedSchedule, identifier: str | None) -> str:

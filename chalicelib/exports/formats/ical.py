@@ -23,17 +23,10 @@ from typing import Any, BinaryIO
 import icalendar
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.schedule import (
-    Options,
-    Person,
-    Progress,
-    Schedule,
-    ScheduleRenderer,
-    ScheduleSession,
-    guid,
-    iter_sessions,
-)
+from chalicelib.exports.formats.schedule_renderer import Options, Progress, ScheduleRenderer
 from chalicelib.models import Event
+from chalicelib.schedule.loader import iter_sessions
+from chalicelib.schedule.model import Person, Schedule, ScheduleSession, guid
 
 PRODID = "-//FOSSASIA//open-event-serverless//EN"
 UID_DOMAIN = "open-event-serverless"

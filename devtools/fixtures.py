@@ -209,7 +209,3 @@ def load(session: Session, fixture: dict[str, Any]) -> dict[str, Any]:
     except (KeyError, TypeError) as error:
         raise FixtureError(f"malformed fixture: {error!r}") from None
     return {"events": events, "users": sorted(users), "pages": len(fixture.get("pages", []))}
-
-
-def event_exists(session: Session, identifier: str) -> bool:
-    return session.scalar(select(models.Event.id).where(models.Event.identifier == identifier)) is not None

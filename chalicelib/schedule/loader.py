@@ -1,0 +1,109 @@
+"""The one loader behind every schedule format (schedule.xml, xCal, iCalendar, frab JSON).
+
+Queries (``queries``) and days (``days``) are its own modules; this one puts them together into the
+model (``model``), cleaning text once for every format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chalicelib.exports.formats.base import ExportFailed
+from chalicelib.models import Event, Track
+from chalicelib.schedule.days import load_days, schedule_day
+from chalicelib.schedule.model import NO_ROOM, Person, Schedule, ScheduleSession, TrackInfo
+from chalicelib.schedule.queries import session_rows_query, speaker_rows_query
+from chalicelib.schedule.text import clean, clean_or_none
+
+HTTP_URL = re.compile(r"https?://\S+")
+
+Order = Literal["time", "room"]
+
+
+def _event_url(event: Event) -> str | None:
+    """The event's public page, when it is an absolute http(s) URL (formats reject anything else)."""
+    url = event.external_event_url
+    return url if url and HTTP_URL.fullmatch(url) else None
+
+
+def event_zone(event: Event) -> ZoneInfo:
+    try:
+        return ZoneInfo(event.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ExportFailed(f"The event's time zone {event.timezone!r} is not an IANA time zone name.") from None
+
+
+def _tracks(session: Session, event: Event) -> tuple[TrackInfo, ...]:
+    rows = session.execute(
+        select(Track.id, Track.name, Track.color)
+        .where(Track.event_id == event.id, Track.deleted_at.is_(None))
+        .order_by(Track.name, Track.id)
+    ).all()
+    return tuple(TrackInfo(row[0], clean(row[1]), row[2]) for row in rows)
+
+
+def load_schedule(session: Session, event: Event) -> Schedule:
+    """Everything but the sessions themselves: zone, days and tracks (two small queries)."""
+    zone = event_zone(event)
+    return Schedule(
+        event=event,
+        zone=zone,
+        days=load_days(session, event, zone),
+        tracks=_tracks(session, event),
+        name=clean(event.name),
+        url=_event_url(event),
+    )
+
+
+def _speakers(session: Session, event_id: int) -> dict[int, tuple[Person, ...]]:
+    grouped: dict[int, list[Person]] = {}
+    for session_id, speaker_id, name in session.execute(speaker_rows_query(event_id)):
+        grouped.setdefault(session_id, []).append(Person(speaker_id, clean(name)))
+    return {session_id: tuple(people) for session_id, people in grouped.items()}
+
+
+def _room_order(item: tuple[ScheduleSession, int | None]) -> tuple[Any, ...]:
+    """Inside each day: rooms by position, then id, the NO_ROOM placeholder last; then time order."""
+    session, position = item
+    return (session.day, session.room_id is None, position or 0, session.room_id or 0)
+
+
+def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -> Iterator[ScheduleSession]:
+    """The schedule's sessions, ``time`` ordered (start, id) or ``room`` ordered (day, room, start).
+
+    Two queries whatever the size of the event (pg8000 buffers a result anyway); the sessions are
+    held as small immutable rows, a few megabytes for 10,000 sessions.
+    """
+    speakers = _speakers(session, schedule.event.id)
+    zone = schedule.zone
+    loaded = []
+    for row in session.execute(session_rows_query(schedule.event.id)):
+        start = row[7].astimezone(zone)
+        item = ScheduleSession(
+            id=row[0],
+            title=clean(row[1]),
+            subtitle=clean_or_none(row[2]),
+            abstract=clean_or_none(row[3]),
+            description=clean_or_none(row[4]),
+            language=clean_or_none(row[5]),
+            slides_url=clean_or_none(row[6]),
+            start=start,
+            end=row[8].astimezone(zone),
+            day=schedule_day(start),
+            room_id=row[9],
+            room=NO_ROOM if row[9] is None else clean(row[10]),
+            track=clean_or_none(row[12]),
+            type=clean_or_none(row[13]),
+            speakers=speakers.get(row[0], ()),
+        )
+        loaded.append((item, row[11]))
+    if order == "room":
+        loaded.sort(key=_room_order)  # stable: time order is kept inside each room
+    for item, _ in loaded:
+        yield item
