@@ -87,6 +87,7 @@ class Settings:
     export_queue_url: str
     kms_key_id: str
     jwt_ttl_seconds: int
+    jwt_refresh_ttl_seconds: int
     presign_expiry_seconds: int
     export_max_attempts: int
     stripe_connect_base_url: str
@@ -148,6 +149,9 @@ def get_settings() -> Settings:
         export_queue_url=os.environ.get("EXPORT_QUEUE_URL", ""),
         kms_key_id=os.environ.get("KMS_KEY_ID", "alias/open-event-secrets"),
         jwt_ttl_seconds=_number("JWT_TTL_SECONDS", 24 * 3600, low=60, high=30 * 24 * 3600),
+        # "Remember me" on the frontend's login. Open Event Server gives a year; nothing can revoke one
+        # here before it expires (deleting the user can), so the default is a month.
+        jwt_refresh_ttl_seconds=_number("JWT_REFRESH_TTL_SECONDS", 30 * 24 * 3600, low=60, high=365 * 24 * 3600),
         # The contract: download links expire within 15 minutes.
         presign_expiry_seconds=_number("PRESIGN_EXPIRY_SECONDS", 600, low=1, high=900),
         export_max_attempts=_number("EXPORT_MAX_ATTEMPTS", 3, low=1, high=100),
