@@ -431,6 +431,15 @@ def stripe_document(event_id: str, code: str, authorization_id: str | None = Non
     return {"data": data}
 
 
+def connect(client: Any, headers: dict[str, str], event: Any) -> dict[str, Any]:
+    """The first save of the record ``connectStripe`` made (its original id for the event)."""
+    body = json.dumps(stripe_document(str(event.id), "ac_1"))
+    response = client.http.post("/v1/stripe-authorizations", headers=headers, body=body)
+    assert response.status_code == 201, response.body
+    created: dict[str, Any] = body_of(response)
+    return created
+
+
 @pytest.fixture
 def wizard(factory):
     event = factory.event(identifier="fossasia-summit")
@@ -462,11 +471,7 @@ def test_connect_stripe_as_the_wizard_does_answers_a_linkage_to_the_same_event(c
 
 def test_the_wizards_resave_with_the_code_it_sent_is_a_no_op(client, stripe, wizard):
     event, headers = wizard
-    created = body_of(
-        client.http.post(
-            "/v1/stripe-authorizations", headers=headers, body=json.dumps(stripe_document(str(event.id), "ac_1"))
-        )
-    )
+    created = connect(client, headers, event)
     authorization_id = created["data"]["id"]
     before = stored_authorization()
 
@@ -487,11 +492,7 @@ def test_the_wizards_resave_with_the_code_it_sent_is_a_no_op(client, stripe, wiz
 
 def test_a_patch_with_another_spent_code_is_still_422_at_the_code(client, stripe, wizard):
     event, headers = wizard
-    created = body_of(
-        client.http.post(
-            "/v1/stripe-authorizations", headers=headers, body=json.dumps(stripe_document(str(event.id), "ac_1"))
-        )
-    )
+    created = connect(client, headers, event)
     authorization_id = created["data"]["id"]
     stripe.script(TOKEN, oauth_error("invalid_grant", "Authorization code already used: ac_0"))
 
@@ -507,11 +508,7 @@ def test_a_patch_with_another_spent_code_is_still_422_at_the_code(client, stripe
 
 def test_disconnect_stripe_as_the_wizard_does(client, stripe, wizard):
     event, headers = wizard
-    created = body_of(
-        client.http.post(
-            "/v1/stripe-authorizations", headers=headers, body=json.dumps(stripe_document(str(event.id), "ac_1"))
-        )
-    )
+    created = connect(client, headers, event)
 
     # disconnectStripe: stripeAuthorization.destroyRecord(), a DELETE with the adapter's headers.
     response = client.http.delete(f"/v1/stripe-authorizations/{created['data']['id']}", headers=headers)
