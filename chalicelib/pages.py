@@ -13,11 +13,12 @@ from chalicelib.errors import BadRequest, ValidationError
 from chalicelib.jsonapi import Attribute, ListQuery, ResourceInput, ResourceType, fetch_page, find
 from chalicelib.models import PAGE_PLACES, Page
 
-# The Open Event frontend's footer asks ``GET /v1/pages?cache=true&public=true``. Neither flag means
-# anything to Open Event Server: ``public`` makes the frontend leave out its token, ``cache`` comes
-# from its local-storage cache. Here too every page is public and every list is fresh, so both are
-# accepted as true/false flags and change nothing.
-FRONTEND_FLAGS = ("cache", "public")
+# The Open Event frontend's footer asks ``GET /v1/pages?cache=true&public=true``, and its adapter adds
+# ``nocache=true`` to every GET when it is built with ``NO_CACHE=true``. No flag means anything to
+# Open Event Server: ``public`` makes the frontend leave out its token, ``cache`` comes from its
+# local-storage cache. Here too every page is public and every list is fresh, so they are accepted
+# as true/false flags and change nothing.
+FRONTEND_FLAGS = ("cache", "nocache", "public")
 
 # Limits follow the ``pages`` columns; ``description`` is TEXT, bounded so one page stays a page.
 PAGE = ResourceType(

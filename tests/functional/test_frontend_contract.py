@@ -566,6 +566,13 @@ def test_the_footer_lists_its_pages_and_links_them_as_the_frontend_does(client, 
     assert [page["attributes"]["name"] for page in about] == ["About"]
 
 
+def test_the_adapters_nocache_flag_is_accepted(client):
+    # app/adapters/application.js ajaxOptions: request.data.nocache = true when ENV.noCache is 'true'.
+    response = client.http.get("/v1/pages?nocache=true", headers=adapter_headers())
+
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("query", ["cache=maybe", "public=1&public=0"])
 def test_the_footers_flags_must_be_true_or_false(client, query):
     response = client.http.get(f"/v1/pages?{query}", headers=adapter_headers())
