@@ -13,7 +13,8 @@ app = Chalice(app_name="open-event-serverless")
 # token in a header, never a cookie, so a foreign page cannot act with a visitor's credentials.
 app.api.cors = CORSConfig(
     allow_origin="*",
-    allow_headers=["Authorization", "Content-Type", "Accept"],
+    # X-CSRF-Token: the frontend sends it with a token refresh (Open Event's cookie defence); unread here.
+    allow_headers=["Authorization", "Content-Type", "Accept", "X-CSRF-Token"],
     expose_headers=["Location"],
     max_age=600,
 )

@@ -1,7 +1,14 @@
 """Who is calling: password hashing, access tokens, and the current user of a request.
 
-Passwords are hashed with scrypt (standard library, memory-hard, slow on purpose). Tokens are
-HS256 JWTs signed with the configured secret, carrying the user id and an expiry.
+Passwords are hashed with scrypt (standard library, memory-hard, slow on purpose). Tokens are HS256
+JWTs signed with the configured secret, shaped as Open Event Server's flask-jwt-extended (3.x) signs
+them, so that a token of either service works at the other when both share the secret:
+
+    {"identity": 42, "type": "access", "fresh": true, "jti": "<uuid4>", "iat": ..., "nbf": ..., "exp": ...}
+
+The user id is ``identity`` (the frontend decodes the token and reads it); ``type`` is ``access``
+(the default when absent, as flask-jwt-extended reads it) or ``refresh``, and each kind is accepted
+only where it belongs. ``fresh`` is carried but not required: no route here asks for a fresh login.
 """
 
 from __future__ import annotations
@@ -10,7 +17,9 @@ import base64
 import hashlib
 import hmac
 import os
+import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 import jwt
 from chalice.app import Request
@@ -48,41 +57,76 @@ def verify_password(password: str, stored: str) -> bool:
 _DUMMY_HASH = "scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
 
-def issue_token(user: User, *, now: datetime | None = None) -> str:
-    settings = get_settings()
+TokenType = Literal["access", "refresh"]
+# Open Event Server and this service sign on different clocks: a few seconds of skew are no error.
+_LEEWAY = timedelta(seconds=10)
+# Ids are PostgreSQL integers: a larger identity names nobody (and must not reach the database).
+_MAX_USER_ID = 2**31 - 1
+
+
+def _token(user: User, kind: TokenType, lifetime: int, *, now: datetime | None, fresh: bool) -> str:
     issued = now or datetime.now(UTC)
-    claims = {
-        "sub": str(user.id),
+    claims: dict[str, Any] = {
+        "identity": user.id,
+        "type": kind,
+        "jti": str(uuid.uuid4()),
         "iat": int(issued.timestamp()),
-        "exp": int((issued + timedelta(seconds=settings.jwt_ttl_seconds)).timestamp()),
+        "nbf": int(issued.timestamp()),
+        "exp": int((issued + timedelta(seconds=lifetime)).timestamp()),
     }
-    return jwt.encode(claims, settings.jwt_secret, algorithm=_ALGORITHM)
+    if kind == "access":
+        claims["fresh"] = fresh
+    return jwt.encode(claims, get_settings().jwt_secret, algorithm=_ALGORITHM)
 
 
-def login(session: Session, email: str, password: str) -> str:
-    """A token for the user with these credentials."""
+def issue_token(user: User, *, now: datetime | None = None, fresh: bool = True) -> str:
+    """An access token; ``fresh`` when it comes from a password, not from a refresh token."""
+    return _token(user, "access", get_settings().jwt_ttl_seconds, now=now, fresh=fresh)
+
+
+def issue_refresh_token(user: User, *, now: datetime | None = None) -> str:
+    """A refresh token ("remember me"): it buys new access tokens, and is refused as one."""
+    return _token(user, "refresh", get_settings().jwt_refresh_ttl_seconds, now=now, fresh=False)
+
+
+def login(session: Session, email: str, password: str, *, remember: bool = False) -> dict[str, str]:
+    """Open Event's login answer for these credentials: ``access_token``, and ``refresh_token`` when
+    asked to remember the user; ``Unauthorized`` for wrong credentials."""
     user = session.scalars(select(User).where(User.email == email.strip().lower(), User.deleted_at.is_(None))).first()
     if not verify_password(password, user.password_hash if user else _DUMMY_HASH) or user is None:
         raise Unauthorized("The email or the password is wrong")
-    return issue_token(user)
+    tokens = {"access_token": issue_token(user)}
+    if remember:
+        tokens["refresh_token"] = issue_refresh_token(user)
+    return tokens
 
 
-def user_from_token(session: Session, token: str) -> User:
+def user_from_token(session: Session, token: str, kind: TokenType = "access") -> User:
+    """The live user a valid token of this ``kind`` names; ``Unauthorized`` for any other token."""
     try:
         claims = jwt.decode(
-            token, get_settings().jwt_secret, algorithms=[_ALGORITHM], options={"require": ["exp", "sub"]}
+            token, get_settings().jwt_secret, algorithms=[_ALGORITHM], leeway=_LEEWAY, options={"require": ["exp"]}
         )
     except jwt.ExpiredSignatureError:
-        raise Unauthorized("The access token has expired") from None
+        raise Unauthorized(f"The {kind} token has expired") from None
     except jwt.InvalidTokenError:
-        raise Unauthorized("The access token is not valid") from None
-    try:
-        user = session.get(User, int(claims["sub"]))
-    except (TypeError, ValueError):
-        user = None
+        raise Unauthorized(f"The {kind} token is not valid") from None
+    if claims.get("type", "access") != kind:
+        raise Unauthorized(f"This token's type is {claims.get('type')!r}; this route takes {kind} tokens only")
+    identity = claims.get("identity")
+    if isinstance(identity, str) and identity.isascii() and identity.isdigit() and len(identity) < 12:
+        identity = int(identity)  # flask-jwt-extended takes any JSON identity; Open Event's is the id
+    user = None
+    if isinstance(identity, int) and not isinstance(identity, bool) and 0 < identity <= _MAX_USER_ID:
+        user = session.get(User, identity)
     if user is None or user.deleted_at is not None:
-        raise Unauthorized("The access token's user no longer exists")
+        raise Unauthorized(f"The {kind} token's user no longer exists")
     return user
+
+
+def refresh(session: Session, refresh_token: str) -> str:
+    """A new access token (not fresh) for the user of a refresh token."""
+    return issue_token(user_from_token(session, refresh_token, "refresh"), fresh=False)
 
 
 def current_user(session: Session, request: Request) -> User:

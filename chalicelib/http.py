@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 JSONAPI_MEDIA_TYPE = "application/vnd.api+json"
 JSON_HEADERS = {"Content-Type": "application/json"}
-# Routes accept any media type and check it themselves: Chalice's own 415 is not a JSON:API document.
+# Every route declares this, so that Chalice never checks a Content-Type itself: it would check GETs too
+# (ember-data sends ``Content-Type: application/vnd.api+json`` on every request, bodies or not), and its
+# 415 is no JSON:API document. Routes with a body check the media type themselves (``jsonapi.view``).
 ANY_CONTENT_TYPE = ["*/*"]
 JSONAPI_HEADERS = {"Content-Type": JSONAPI_MEDIA_TYPE}
 

@@ -29,7 +29,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -286,8 +286,12 @@ class StripeAuthorization(Base):
     livemode: Mapped[bool] = mapped_column(Boolean, server_default="false")
     encrypted_data_key: Mapped[bytes] = mapped_column(LargeBinary)
     encrypted_tokens: Mapped[bytes] = mapped_column(LargeBinary)
+    # HMAC-SHA256 (hex) of the code the keys came from, never the code: a save that repeats it is a no-op.
+    code_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+    # Documents show the event by its identifier; loaded with the row, in the same query.
+    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
 
 
 class ExportTask(Base):

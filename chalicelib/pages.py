@@ -5,12 +5,20 @@ Services receive a session and never commit; the route opens the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy.orm import Session
 
+from chalicelib.errors import BadRequest, ValidationError
 from chalicelib.jsonapi import Attribute, ListQuery, ResourceInput, ResourceType, fetch_page, find
 from chalicelib.models import PAGE_PLACES, Page
+
+# The Open Event frontend's footer asks ``GET /v1/pages?cache=true&public=true``, and its adapter adds
+# ``nocache=true`` to every GET when it is built with ``NO_CACHE=true``. No flag means anything to
+# Open Event Server: ``public`` makes the frontend leave out its token, ``cache`` comes from its
+# local-storage cache. Here too every page is public and every list is fresh, so they are accepted
+# as true/false flags and change nothing.
+FRONTEND_FLAGS = ("cache", "nocache", "public")
 
 # Limits follow the ``pages`` columns; ``description`` is TEXT, bounded so one page stays a page.
 PAGE = ResourceType(
@@ -28,6 +36,26 @@ PAGE = ResourceType(
 )
 
 
+def without_frontend_flags(params: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str]]:
+    """The list parameters other than ``FRONTEND_FLAGS``, once each flag is checked to be true or false."""
+    for flag in FRONTEND_FLAGS:
+        if flag in params and [value.lower() for value in params[flag]] not in (["true"], ["false"]):
+            raise BadRequest(f"'{flag}' must be given once, as true or false", parameter=flag)
+    return {name: values for name, values in params.items() if name not in FRONTEND_FLAGS}
+
+
+def _path(values: ResourceInput) -> ResourceInput:
+    """Page URLs are stored as Open Event stores them, a path without its leading slash (``about``):
+    the frontend links to ``/`` + url and finds a page by ``url == "about"``. A leading slash sent is
+    dropped, so that an older client's ``/about`` works the same."""
+    url = values.attributes.get("url")
+    if url is not None:
+        if not url.lstrip("/").strip():
+            raise ValidationError("'url' must be a path such as 'about'", pointer="/data/attributes/url")
+        values.attributes["url"] = url.lstrip("/")
+    return values
+
+
 def list_pages(session: Session, query: ListQuery) -> tuple[Sequence[Page], int]:
     return fetch_page(session, Page, query)
 
@@ -38,7 +66,7 @@ def get_page(session: Session, page_id: str) -> Page:
 
 
 def create_page(session: Session, values: ResourceInput) -> Page:
-    page = Page(**values.attributes)
+    page = Page(**_path(values).attributes)
     session.add(page)
     session.flush()  # assigns the id the response and its Location need
     return page
@@ -47,7 +75,7 @@ def create_page(session: Session, values: ResourceInput) -> Page:
 def update_page(session: Session, page_id: str, values: ResourceInput) -> Page:
     """Change only the attributes that were sent."""
     page = get_page(session, page_id)
-    for field, value in values.attributes.items():
+    for field, value in _path(values).attributes.items():
         setattr(page, field, value)
     session.flush()
     return page

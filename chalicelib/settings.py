@@ -87,6 +87,7 @@ class Settings:
     export_queue_url: str
     kms_key_id: str
     jwt_ttl_seconds: int
+    jwt_refresh_ttl_seconds: int
     presign_expiry_seconds: int
     export_max_attempts: int
     stripe_connect_base_url: str
@@ -148,13 +149,18 @@ def get_settings() -> Settings:
         export_queue_url=os.environ.get("EXPORT_QUEUE_URL", ""),
         kms_key_id=os.environ.get("KMS_KEY_ID", "alias/open-event-secrets"),
         jwt_ttl_seconds=_number("JWT_TTL_SECONDS", 24 * 3600, low=60, high=30 * 24 * 3600),
+        # "Remember me" on the frontend's login. Open Event Server gives a year; nothing can revoke one
+        # here before it expires (deleting the user can), so the default is a month.
+        jwt_refresh_ttl_seconds=_number("JWT_REFRESH_TTL_SECONDS", 30 * 24 * 3600, low=60, high=365 * 24 * 3600),
         # The contract: download links expire within 15 minutes.
         presign_expiry_seconds=_number("PRESIGN_EXPIRY_SECONDS", 600, low=1, high=900),
         export_max_attempts=_number("EXPORT_MAX_ATTEMPTS", 3, low=1, high=100),
         stripe_connect_base_url=os.environ.get("STRIPE_CONNECT_BASE_URL", "https://connect.stripe.com").rstrip("/"),
         stripe_client_id=os.environ.get("STRIPE_CLIENT_ID", ""),
         stripe_redirect_uri=os.environ.get("STRIPE_REDIRECT_URI", ""),
-        stripe_require_state=_bool("STRIPE_REQUIRE_STATE", True),
+        # Off by default: the Open Event frontend's OAuth library (torii) makes and checks its own state
+        # in the browser and cannot send ours. A state that is sent is checked either way.
+        stripe_require_state=_bool("STRIPE_REQUIRE_STATE", False),
         # Stripe's read timeout; with the client's retries the worst case stays under API Gateway's 29 s.
         stripe_timeout_seconds=_number("STRIPE_TIMEOUT_SECONDS", 7.0, low=0.1, high=20.0),
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),

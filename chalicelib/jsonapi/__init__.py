@@ -6,7 +6,7 @@
     query        parse_list_query: sort, filter, page[size]/page[number], fields[type]
     filters      the JSON filter language, parsed into a tree (no SQL)
     sql          fetch_page: a ListQuery applied to a SQLAlchemy select, values bound; find (404)
-    documents    resource_response, collection_response, deleted_response, links, meta.count
+    documents    resource_response, collection_response, relationship_response, deleted_response, links
 
 A route reads like this::
 
@@ -24,6 +24,7 @@ from chalicelib.jsonapi.documents import (
     deleted_response,
     meta_response,
     pagination_links,
+    relationship_response,
     resource_response,
     response,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "parse_resource",
     "query_params",
     "read_resource",
+    "relationship_response",
     "resource_response",
     "response",
     "view",

@@ -44,6 +44,13 @@ def collection_response(resource: ResourceType, rows: Sequence[Any], count: int,
     return response(document)
 
 
+def relationship_response(resource: ResourceType, obj: Any, name: str) -> Response:
+    """A relationship's own document (what its ``self`` link answers): its linkage and links."""
+    relationship = resource.relationship(name)
+    assert relationship is not None, name
+    return response({**resource.relationship_object(obj, relationship), "jsonapi": JSONAPI_VERSION})
+
+
 def meta_response(meta: dict[str, Any]) -> Response:
     """A document with only ``meta``: for answers that are not resources (a deletion, a URL)."""
     return response({"meta": meta, "jsonapi": JSONAPI_VERSION})

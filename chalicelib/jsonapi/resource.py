@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Literal
 
 Kind = Literal["string", "integer", "boolean"]
@@ -79,12 +80,23 @@ ID = Attribute("id", kind="integer", nullable=False, writable=False)
 
 @dataclass(frozen=True)
 class Relationship:
-    """A to-one relationship, identified in documents by ``{"type": ..., "id": ...}``."""
+    """A to-one relationship, identified in documents by ``{"type": ..., "id": ...}``.
+
+    ``field`` is the foreign key a request writes. ``key`` is the attribute (a dotted path) whose
+    value a document shows as the related id, when clients know the related type by another key
+    than our foreign key (the Open Event frontend keys events by identifier); ``field`` when empty.
+    ``related`` is the related resource's URL, ``{id}`` standing for that value.
+    """
 
     name: str
     type: str
     field: str
     required: bool = False
+    key: str = ""
+    related: str = ""
+
+    def related_id(self, obj: Any) -> object:
+        return attrgetter(self.key or self.field)(obj)
 
 
 @dataclass(frozen=True)
@@ -128,7 +140,7 @@ class ResourceType:
         }
         resource: dict[str, Any] = {"type": self.type, "id": str(obj.id), "attributes": attributes}
         linkage = {
-            relationship.name: {"data": _identifier(relationship.type, getattr(obj, relationship.field))}
+            relationship.name: self.relationship_object(obj, relationship)
             for relationship in self.relationships
             if fields is None or relationship.name in fields
         }
@@ -136,6 +148,14 @@ class ResourceType:
             resource["relationships"] = linkage
         resource["links"] = {"self": self.self_link(obj.id)}
         return resource
+
+    def relationship_object(self, obj: Any, relationship: Relationship) -> dict[str, Any]:
+        """``data`` (the linkage) and ``links``: ``self`` (the relationship) and, when declared, ``related``."""
+        related_id = relationship.related_id(obj)
+        links = {"self": f"{self.self_link(obj.id)}/relationships/{relationship.name}"}
+        if relationship.related and related_id is not None:
+            links["related"] = relationship.related.format(id=related_id)
+        return {"data": _identifier(relationship.type, related_id), "links": links}
 
 
 def _identifier(type_name: str, related_id: object) -> dict[str, str] | None:

@@ -1,29 +1,65 @@
-"""``POST /v1/auth/login``: email and password in, an access token out."""
+"""Login and token refresh, as Open Event Server answers them.
+
+``POST /auth/session`` (where the Open Event frontend logs in) and ``POST /v1/auth/login`` take
+``{"email" or "username", "password", "remember-me", "include-in-response"}`` and answer
+``{"access_token"}``, plus ``refresh_token`` when both flags are true. ``POST /v1/auth/token/refresh``
+takes the refresh token in the Authorization header and answers a new ``{"access_token"}``.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from chalice import Blueprint, Response
 
 from chalicelib import auth
 from chalicelib.db import transaction
-from chalicelib.errors import ValidationError
-from chalicelib.http import ANY_CONTENT_TYPE, NO_STORE, api_errors, json_body, json_response
+from chalicelib.errors import Unauthorized, ValidationError
+from chalicelib.http import ANY_CONTENT_TYPE, NO_STORE, api_errors, bearer_token, json_body, json_response
 
 bp = Blueprint(__name__)
+
+
+def _credential(body: dict[str, Any], field: str) -> str:
+    value = body.get(field)
+    if not isinstance(value, str) or not value:
+        raise ValidationError(f"{field} is required", pointer=f"/{field}")
+    return value
+
+
+def _login() -> Response:
+    body = json_body(bp.current_request)
+    if not isinstance(body, dict):
+        raise ValidationError("The body must be a JSON object with email and password", pointer="")
+    # Open Event Server reads ``email``, else ``username`` (which its frontend sends).
+    email = _credential(body, "email" if "email" in body else "username")
+    password = _credential(body, "password")
+    # Open Event sets the refresh token as a cookie unless it is asked for in the response; this
+    # service sets no cookies, so a refresh token is given only when it can be returned.
+    remember = body.get("remember-me") is True and body.get("include-in-response") is True
+    with transaction() as session:
+        tokens = auth.login(session, email, password, remember=remember)
+    return json_response(tokens, headers=NO_STORE)
+
+
+@bp.route("/auth/session", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@api_errors
+def session_login() -> Response:
+    return _login()
 
 
 @bp.route("/v1/auth/login", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
 def login() -> Response:
-    body = json_body(bp.current_request)
-    if not isinstance(body, dict):
-        raise ValidationError("The body must be a JSON object with email and password", pointer="")
-    credentials = {}
-    for field in ("email", "password"):
-        value = body.get(field)
-        if not isinstance(value, str) or not value:
-            raise ValidationError(f"{field} is required", pointer=f"/{field}")
-        credentials[field] = value
+    return _login()
+
+
+@bp.route("/v1/auth/token/refresh", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@api_errors
+def refresh_token() -> Response:
+    token = bearer_token(bp.current_request)
+    if not token:
+        raise Unauthorized("Send the refresh token as 'Authorization: JWT <refresh token>'")
     with transaction() as session:
-        token = auth.login(session, credentials["email"], credentials["password"])
-    return json_response({"access_token": token}, headers=NO_STORE)
+        access_token = auth.refresh(session, token)
+    return json_response({"access_token": access_token}, headers=NO_STORE)

@@ -1,4 +1,8 @@
-"""``GET /v1/events/{event}/export/orders/csv`` and ``.../export/{format}``: start an export, answer 202."""
+"""``GET /v1/events/{event}/export/{format}`` (``orders/csv``, ``pentabarf``, ...): start an export, answer 202.
+
+A format has one segment (``pentabarf``) or two (``orders/csv``); a format the registry does not know,
+such as a frontend button for an export this service does not have yet, is a 404 error document.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth import current_user
 from chalicelib.db import transaction
 from chalicelib.exports.pipeline import request
-from chalicelib.http import api_errors, json_response
+from chalicelib.http import ANY_CONTENT_TYPE, api_errors, json_response
 
 bp = Blueprint(__name__)
 
@@ -22,13 +26,13 @@ def _start(event: str, format_name: str) -> Response:
     return json_response({"task_url": task_url}, 202, {"Location": task_url})
 
 
-@bp.route("/v1/events/{event}/export/orders/csv", methods=["GET"])
+@bp.route("/v1/events/{event}/export/{kind}/{variant}", methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @api_errors
-def export_orders_csv(event: str) -> Response:
-    return _start(event, "orders/csv")
+def export_kind_variant(event: str, kind: str, variant: str) -> Response:
+    return _start(event, f"{kind}/{variant}")
 
 
-@bp.route("/v1/events/{event}/export/{format_name}", methods=["GET"])
+@bp.route("/v1/events/{event}/export/{format_name}", methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @api_errors
 def export_format(event: str, format_name: str) -> Response:
     return _start(event, format_name)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib import health
-from chalicelib.http import api_errors, json_response
+from chalicelib.http import ANY_CONTENT_TYPE, api_errors, json_response
 
 bp = Blueprint(__name__)
 
 
-@bp.route("/v1/health", methods=["GET"])
+@bp.route("/v1/health", methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @api_errors
 def get_health() -> Response:
     report = health.check()

@@ -29,7 +29,8 @@ def _as_admin() -> Iterator[Session]:
 @bp.route("/v1/pages", methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
 def list_pages() -> Response:
-    query = jsonapi.parse_list_query(jsonapi.query_params(bp.current_request), PAGE)
+    params = pages.without_frontend_flags(jsonapi.query_params(bp.current_request))
+    query = jsonapi.parse_list_query(params, PAGE)
     with transaction() as session:
         rows, count = pages.list_pages(session, query)
     return jsonapi.collection_response(PAGE, rows, count, query)

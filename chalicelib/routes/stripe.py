@@ -36,6 +36,14 @@ def get_stripe_authorization(authorization_id: str) -> Response:
         return jsonapi.resource_response(STRIPE_AUTHORIZATION, authorization)
 
 
+@bp.route(f"{ITEM}/relationships/event", methods=["GET"], content_types=ANY_CONTENT_TYPE)
+@jsonapi.view(bp)
+def get_stripe_authorization_event(authorization_id: str) -> Response:
+    with transaction() as session:
+        authorization = service.get(session, current_user(session, bp.current_request), authorization_id)
+        return jsonapi.relationship_response(STRIPE_AUTHORIZATION, authorization, "event")
+
+
 @bp.route(ITEM, methods=["PATCH"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
 def update_stripe_authorization(authorization_id: str) -> Response:

@@ -7,12 +7,12 @@ from chalice import Blueprint, Response
 from chalicelib.auth import current_user
 from chalicelib.db import transaction
 from chalicelib.exports.pipeline import task_view
-from chalicelib.http import NO_STORE, api_errors, json_response
+from chalicelib.http import ANY_CONTENT_TYPE, NO_STORE, api_errors, json_response
 
 bp = Blueprint(__name__)
 
 
-@bp.route("/v1/tasks/{task_id}", methods=["GET"])
+@bp.route("/v1/tasks/{task_id}", methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @api_errors
 def get_task(task_id: str) -> Response:
     with transaction() as session:

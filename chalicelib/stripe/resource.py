@@ -24,7 +24,13 @@ STRIPE_AUTHORIZATION = ResourceType(
         Attribute("stripe-auth-code", readable=False, max_length=512),
         Attribute("state", readable=False, max_length=2048),
     ),
-    relationships=(Relationship("event", type="event", field="event_id", required=True),),
+    # The frontend keys events by identifier (its event serializer's primary key): a linkage by our
+    # numeric id would make it a second, phantom event. It may send either as the id; both are read.
+    relationships=(
+        Relationship(
+            "event", type="event", field="event_id", required=True, key="event.identifier", related="/v1/events/{id}"
+        ),
+    ),
 )
 
 

@@ -22,7 +22,7 @@ from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unauthori
 from chalicelib.jsonapi import find
 from chalicelib.models import Event, StripeAuthorization, User
 from chalicelib.settings import get_settings
-from chalicelib.stripe import crypto, platform, state
+from chalicelib.stripe import codes, crypto, platform, state
 from chalicelib.stripe.crypto import Sealed, Tokens
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def create(session: Session, user: User, event_reference: str, grant: Grant) -> 
     _check_state(grant, user, event)
     key = crypto.new_data_key(event.id)
     authorization = StripeAuthorization(event_id=event.id)
-    _store(authorization, client.exchange_code(grant.code), key)
+    _store(authorization, grant, client.exchange_code(grant.code), key)
     session.add(authorization)
     try:
         session.flush()
@@ -90,12 +90,14 @@ def get_for_event(session: Session, user: User | None, event_reference: str) -> 
 def update(
     session: Session, user: User, authorization_id: str, grant: Grant | None, event_reference: str | None = None
 ) -> StripeAuthorization:
-    """Exchange a new code and replace the keys; without a code, nothing changes. The event is fixed."""
+    """Exchange a new code and replace the keys. Without a code, or with the code this authorization
+    came from (the frontend's wizard saves the record again as it was), nothing changes and Stripe
+    is not called. The event is fixed."""
     authorization = get(session, user, authorization_id)
     event = _event_of(session, authorization)
     if event_reference is not None and find_event(session, event_reference).id != event.id:
         raise ValidationError("An authorization cannot move to another event", pointer=EVENT_POINTER)
-    if grant is None:
+    if grant is None or codes.is_repeat(grant.code, authorization.code_hash):
         return authorization
     client = platform.connect_client()
     _check_state(grant, user, event)
@@ -103,7 +105,7 @@ def update(
     session.refresh(authorization)  # as the previous writer left it
     key = crypto.new_data_key(event.id)
     previous_account = authorization.stripe_user_id
-    _store(authorization, client.exchange_code(grant.code), key)
+    _store(authorization, grant, client.exchange_code(grant.code), key)
     session.flush()
     if previous_account != authorization.stripe_user_id:
         try:  # the new keys are in place either way; an account left connected is only logged
@@ -137,13 +139,16 @@ def tokens_of(authorization: StripeAuthorization) -> Tokens:
 
 def _check_state(grant: Grant, user: User, event: Event) -> None:
     if grant.state is None and not get_settings().stripe_require_state:
-        return  # the operator accepts old clients that cannot send a state
+        return  # the default: the Open Event frontend (torii) checks its own state in the browser
     state.verify(grant.state, user_id=user.id, event_id=event.id)
 
 
-def _store(authorization: StripeAuthorization, credentials: StripeCredentials, key: crypto.DataKey) -> None:
+def _store(
+    authorization: StripeAuthorization, grant: Grant, credentials: StripeCredentials, key: crypto.DataKey
+) -> None:
     tokens = Tokens(access_token=credentials.access_token, refresh_token=credentials.refresh_token)
     sealed = crypto.seal(tokens, key)
+    authorization.code_hash = codes.fingerprint(grant.code)
     authorization.stripe_user_id = credentials.stripe_user_id
     authorization.stripe_publishable_key = credentials.stripe_publishable_key
     authorization.livemode = credentials.livemode

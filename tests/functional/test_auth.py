@@ -68,3 +68,18 @@ def test_token_issued_long_ago_has_expired(factory):
 
     with transaction() as session, pytest.raises(Unauthorized, match="expired"):
         user_from_token(session, token)
+
+
+@pytest.mark.parametrize(
+    "flags,refresh",
+    [({}, False), ({"remember-me": True}, False), ({"remember-me": True, "include-in-response": True}, True)],
+    ids=["plain", "remember-me-only", "remember-me-in-response"],
+)
+def test_login_gives_a_refresh_token_only_when_remembered_in_the_response(client, factory, flags, refresh):
+    factory.user(email="ada@example.com")
+    body = {"username": "ada@example.com", "password": PASSWORD, **flags}
+
+    response = client.http.post("/v1/auth/login", headers={"Content-Type": "application/json"}, body=json.dumps(body))
+
+    assert response.status_code == 200
+    assert ("refresh_token" in body_of(response)) is refresh  # Open Event would set a cookie instead: we set none

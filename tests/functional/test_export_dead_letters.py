@@ -54,7 +54,8 @@ def test_task_whose_every_delivery_was_killed_fails_once_its_message_is_dead_let
     task_url = task_url_of(start_export(client, token, event.identifier))
     while deliver(sqs_client(), stack.queue_url, killed_delivery, retry_visibility=0):
         pass
-    assert (read_task(client, token, task_url)["state"], the_task().attempts) == ("STARTED", 3)
+    task = the_task()
+    assert (read_task(client, token, task_url)["state"], task.state, task.attempts) == ("WAITING", "STARTED", 3)
 
     assert deliver_dead_letters(client, stack) == 1
 

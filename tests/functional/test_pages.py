@@ -17,7 +17,7 @@ JSONAPI = {"version": "1.0"}
 HOW_IT_WORKS = {
     "name": "How it works",
     "title": "How it works",
-    "url": "/how-it-works",
+    "url": "how-it-works",
     "description": "How it works",
     "place": "footer",
     "language": "English",
@@ -27,7 +27,7 @@ HOW_IT_WORKS = {
 
 def add_pages(*pages: dict[str, Any]) -> list[int]:
     with transaction() as session:
-        rows = [Page(**{"url": f"/{page['name'].lower()}", **page}) for page in pages]
+        rows = [Page(**{"url": page["name"].lower(), **page}) for page in pages]
         session.add_all(rows)
         session.flush()
         return [row.id for row in rows]
@@ -107,7 +107,7 @@ def test_list_with_a_bad_sort_is_400(client, sort):
         ({"name": "index", "op": "ge", "val": 2}, ["Privacy", "Venue"]),
         ({"name": "name", "op": "in_", "val": ["Venue", "Terms"]}, ["Terms", "Venue"]),
         ({"name": "name", "op": "notin_", "val": ["Venue", "Terms"]}, ["Privacy", "Draft"]),
-        ({"name": "url", "op": "like", "val": "/p%"}, ["Privacy"]),
+        ({"name": "url", "op": "like", "val": "p%"}, ["Privacy"]),
         ({"name": "name", "op": "ilike", "val": "%E%"}, ["Terms", "Venue"]),
         ({"name": "place", "op": "is_", "val": None}, ["Draft"]),
         ({"name": "place", "op": "isnot", "val": None}, ["Terms", "Privacy", "Venue"]),
@@ -118,10 +118,10 @@ def test_list_with_a_bad_sort_is_400(client, sort):
 )
 def test_list_filters_with_every_operator(client, condition, expected):
     add_pages(
-        {"name": "Terms", "place": "footer", "index": 1, "url": "/terms"},
-        {"name": "Privacy", "place": "footer", "index": 2, "url": "/privacy"},
-        {"name": "Venue", "place": "event", "index": 3, "url": "/venue"},
-        {"name": "Draft", "place": None, "index": 0, "url": "/draft"},
+        {"name": "Terms", "place": "footer", "index": 1, "url": "terms"},
+        {"name": "Privacy", "place": "footer", "index": 2, "url": "privacy"},
+        {"name": "Venue", "place": "event", "index": 3, "url": "venue"},
+        {"name": "Draft", "place": None, "index": 0, "url": "draft"},
     )
 
     response = get(client, "/v1/pages", filter=json.dumps([condition]), sort="id")
@@ -240,7 +240,7 @@ def test_sparse_fieldsets_limit_attributes_in_lists_and_details(client):
     listed = body_of(get(client, "/v1/pages", **{"fields[page]": "name,url"}))
     detail = body_of(get(client, f"/v1/pages/{page_id}", **{"fields[page]": "index"}))
 
-    assert listed["data"][0]["attributes"] == {"name": "How it works", "url": "/how-it-works"}
+    assert listed["data"][0]["attributes"] == {"name": "How it works", "url": "how-it-works"}
     assert detail["data"]["attributes"] == {"index": 0}
 
 
@@ -287,7 +287,7 @@ def test_detail_of_an_unknown_page_is_404(client, page_id):
 
 
 def test_create_answers_201_with_location(client, admin):
-    response = client.http.post("/v1/pages", headers=admin, body=page_document({"name": "Terms", "url": "/terms"}))
+    response = client.http.post("/v1/pages", headers=admin, body=page_document({"name": "Terms", "url": "terms"}))
 
     assert response.status_code == 201
     document = body_of(response)
@@ -296,7 +296,7 @@ def test_create_answers_201_with_location(client, admin):
     assert document["data"]["attributes"] == {
         "name": "Terms",
         "title": None,
-        "url": "/terms",
+        "url": "terms",
         "description": None,
         "place": None,
         "language": None,
@@ -308,14 +308,14 @@ def test_create_answers_201_with_location(client, admin):
 @pytest.mark.parametrize(
     "attributes,pointer",
     [
-        ({"url": "/terms"}, "/data/attributes/name"),
-        ({"name": "", "url": "/terms"}, "/data/attributes/name"),
+        ({"url": "terms"}, "/data/attributes/name"),
+        ({"name": "", "url": "terms"}, "/data/attributes/name"),
         ({"name": "Terms"}, "/data/attributes/url"),
-        ({"name": "Terms", "url": "/terms", "place": "header"}, "/data/attributes/place"),
-        ({"name": "Terms", "url": "/terms", "index": "first"}, "/data/attributes/index"),
-        ({"name": "T" * 256, "url": "/terms"}, "/data/attributes/name"),
-        ({"name": "Terms", "url": "/terms", "language": "x" * 65}, "/data/attributes/language"),
-        ({"name": "Terms", "url": "/terms", "colour": "red"}, "/data/attributes/colour"),
+        ({"name": "Terms", "url": "terms", "place": "header"}, "/data/attributes/place"),
+        ({"name": "Terms", "url": "terms", "index": "first"}, "/data/attributes/index"),
+        ({"name": "T" * 256, "url": "terms"}, "/data/attributes/name"),
+        ({"name": "Terms", "url": "terms", "language": "x" * 65}, "/data/attributes/language"),
+        ({"name": "Terms", "url": "terms", "colour": "red"}, "/data/attributes/colour"),
     ],
     ids=[
         "no-name",
@@ -338,11 +338,11 @@ def test_create_with_a_bad_attribute_is_422_with_pointer(client, admin, attribut
 @pytest.mark.parametrize(
     "body,status",
     [
-        (json.dumps({"data": {"type": "pages", "attributes": {"name": "T", "url": "/t"}}}), 409),
-        (page_document({"name": "T", "url": "/t"}, id="5"), 403),
+        (json.dumps({"data": {"type": "pages", "attributes": {"name": "T", "url": "t"}}}), 409),
+        (page_document({"name": "T", "url": "t"}, id="5"), 403),
         ("{not json", 400),
         ("", 400),
-        (json.dumps({"name": "T", "url": "/t"}), 400),
+        (json.dumps({"name": "T", "url": "t"}), 400),
     ],
     ids=["wrong-type", "client-generated-id", "malformed-json", "empty-body", "not-a-document"],
 )
@@ -363,7 +363,7 @@ def test_write_in_another_media_type_is_415(client, admin, content_type):
     (page_id,) = add_pages(HOW_IT_WORKS)
     headers = {**admin, "Content-Type": content_type}
 
-    created = client.http.post("/v1/pages", headers=headers, body=page_document({"name": "T", "url": "/t"}))
+    created = client.http.post("/v1/pages", headers=headers, body=page_document({"name": "T", "url": "t"}))
     updated = client.http.patch(f"/v1/pages/{page_id}", headers=headers, body=page_document({}, id=str(page_id)))
 
     assert (created.status_code, updated.status_code) == (415, 415)
@@ -375,7 +375,7 @@ def test_write_in_another_media_type_is_415(client, admin, content_type):
 def test_unacceptable_accept_is_406_on_reads_and_writes(client, admin, accept):
     read = client.http.get("/v1/pages", headers={"Accept": accept})
     write = client.http.post(
-        "/v1/pages", headers={**admin, "Accept": accept}, body=page_document({"name": "T", "url": "/t"})
+        "/v1/pages", headers={**admin, "Accept": accept}, body=page_document({"name": "T", "url": "t"})
     )
 
     assert (read.status_code, write.status_code) == (406, 406)
@@ -435,7 +435,7 @@ def test_delete_answers_the_open_event_message(client, admin):
 
 
 WRITES = [
-    ("post", "/v1/pages", page_document({"name": "T", "url": "/t"})),
+    ("post", "/v1/pages", page_document({"name": "T", "url": "t"})),
     ("patch", "/v1/pages/{id}", page_document({"title": "x"}, id="{id}")),
     ("delete", "/v1/pages/{id}", None),
 ]

@@ -158,7 +158,7 @@ def test_create_exchanges_the_code_and_returns_only_the_publishable_key(client, 
     data = body_of(response)["data"]
     assert data["type"] == "stripe-authorization"
     assert data["attributes"] == {"stripe-publishable-key": "pk_test_publishableA"}
-    assert data["relationships"]["event"] == {"data": {"type": "event", "id": str(event.id)}}
+    assert data["relationships"]["event"]["data"] == {"type": "event", "id": event.identifier}
     assert response.headers["Location"] == f"{COLLECTION}/{data['id']}"
     assert stripe.calls(TOKEN)[0].form == {
         "client_secret": "sk_test_platform",
@@ -303,7 +303,6 @@ def _forged(user, event) -> str:
 
 
 STATE_CASES = {
-    "missing": lambda factory, user, event: None,
     "forged": lambda factory, user, event: _forged(user, event),
     "expired": lambda factory, user, event: issued_state(user, event, now=datetime.now(UTC) - timedelta(hours=2)),
     "someone-elses": lambda factory, user, event: issued_state(factory.staff(event), event),
@@ -323,25 +322,21 @@ def test_create_with_a_bad_state_is_422_and_never_reaches_stripe(client, factory
     assert stripe.calls(TOKEN) == []
 
 
-def test_create_without_state_is_accepted_when_the_operator_allows_old_clients(
-    client, factory, stripe, event, monkeypatch
-):
-    monkeypatch.setenv("STRIPE_REQUIRE_STATE", "false")
-    get_settings.cache_clear()
-
+def test_create_without_state_is_accepted_by_default(client, factory, stripe, event):
     response = create(client, factory, factory.staff(event), event, state_value=None)
 
     assert response.status_code == 201
 
 
-def test_a_state_sent_is_still_checked_when_old_clients_are_allowed(client, factory, stripe, event, monkeypatch):
-    monkeypatch.setenv("STRIPE_REQUIRE_STATE", "false")
+def test_create_without_state_is_422_when_the_operator_requires_one(client, factory, stripe, event, monkeypatch):
+    monkeypatch.setenv("STRIPE_REQUIRE_STATE", "true")
     get_settings.cache_clear()
-    organizer = factory.staff(event)
 
-    response = create(client, factory, organizer, event, state_value=_forged(organizer, event))
+    response = create(client, factory, factory.staff(event), event, state_value=None)
 
     assert response.status_code == 422
+    assert body_of(response)["errors"][0]["source"] == {"pointer": "/data/attributes/state"}
+    assert stripe.calls(TOKEN) == []
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -451,7 +446,9 @@ def test_patch_by_someone_not_staff_is_refused(client, factory, stripe, event, r
 def test_patch_with_a_state_of_another_event_is_422(client, factory, stripe, event):
     owner, authorization_id = connected(client, factory, event)
 
-    response = patch(client, factory, owner, event, authorization_id, state_value=issued_state(owner, factory.event()))
+    other_event_state = issued_state(owner, factory.event())
+
+    response = patch(client, factory, owner, event, authorization_id, code="ac_new", state_value=other_event_state)
 
     assert response.status_code == 422
     assert len(stripe.calls(TOKEN)) == 1

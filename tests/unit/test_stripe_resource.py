@@ -56,13 +56,22 @@ def test_change_without_a_code_is_no_grant():
     assert optional_grant(document) is None
 
 
-def test_serialization_shows_only_the_publishable_key():
-    row = SimpleNamespace(id=3, event_id=1, stripe_publishable_key="pk_test_1", stripe_user_id="acct_1")
+def test_serialization_shows_only_the_publishable_key_and_the_event_by_identifier():
+    event = SimpleNamespace(id=1, identifier="fossasia-summit")
+    row = SimpleNamespace(id=3, event_id=1, event=event, stripe_publishable_key="pk_test_1", stripe_user_id="acct_1")
 
     resource = STRIPE_AUTHORIZATION.serialize(row)
 
     assert resource["attributes"] == {"stripe-publishable-key": "pk_test_1"}
-    assert resource["relationships"] == {"event": {"data": {"type": "event", "id": "1"}}}
+    assert resource["relationships"] == {
+        "event": {
+            "data": {"type": "event", "id": "fossasia-summit"},  # the frontend's key for events
+            "links": {
+                "self": "/v1/stripe-authorizations/3/relationships/event",
+                "related": "/v1/events/fossasia-summit",
+            },
+        }
+    }
 
 
 @pytest.fixture

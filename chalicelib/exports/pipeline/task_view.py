@@ -54,22 +54,27 @@ def _download(task: ExportTask) -> dict[str, Any]:
     }
 
 
+# Open Event's frontend polls again only while the state is WAITING and reports any other unfinished
+# state as a failed export, so a running task reads WAITING too; ``started_at``, ``progress`` and
+# ``attempts`` tell richer clients that it runs.
+_SHOWN_STATE = {"WAITING": "WAITING", "STARTED": "WAITING", "SUCCESS": "SUCCESS", "FAILURE": "FAILURE"}
+
+
 def view(session: Session, user: User, task_id: str) -> dict[str, Any]:
     """The task as the contract shows it; the download link is minted now, for this reader."""
     task = _visible_task(session, user, task_id)
     document: dict[str, Any] = {
         "id": str(task.id),
-        "state": task.state,
+        "state": _SHOWN_STATE[task.state],
         "format": task.format,
         "event_id": task.event_id,
         "attempts": task.attempts,
+        "progress": task.progress,
         "created_at": _iso(task.created_at),
         "started_at": _iso(task.started_at),
         "finished_at": _iso(task.finished_at),
     }
-    if task.state == "STARTED":
-        document["progress"] = task.progress
-    elif task.state == "SUCCESS":
+    if task.state == "SUCCESS":
         document["result"] = _download(task)
     elif task.state == "FAILURE":
         document["result"] = {"error": task.error}

@@ -1,0 +1,28 @@
+"""Remember which code a Stripe authorization came from, as a keyed hash (never the code itself).
+
+The Open Event frontend's event wizard saves an authorization again with the code it was created
+from; that code is spent at Stripe, and the hash lets such a save be a no-op. Rows made before this
+revision have no hash: a re-save of their code is exchanged (and refused by Stripe) as before.
+
+Revision ID: 0007_stripe_code_hash
+Revises: 0003_export_tasks_waiting_index
+Create Date: 2026-12-01
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007_stripe_code_hash"
+down_revision: str | None = "0003_export_tasks_waiting_index"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("stripe_authorizations", sa.Column("code_hash", sa.String(length=64), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("stripe_authorizations", "code_hash")
