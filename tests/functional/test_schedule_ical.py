@@ -4,6 +4,7 @@ escaping rules that no Python parser checks hold line by line."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -24,6 +25,7 @@ from tests.functional.schedule_events import (
     long_session_event,
     render,
 )
+from tests.libical import LibicalZone
 
 
 def assert_wire_format(data: bytes) -> None:
@@ -74,6 +76,30 @@ def test_ical_has_a_real_vtimezone_for_the_event_zone(factory, zone: Zone):
         assert timezone.walk("DAYLIGHT")
     for vevent in calendar.walk("VEVENT"):
         assert vevent["DTSTART"].params["TZID"] == zone.name
+
+
+def offsets_around_changes(zone: Zone) -> list[datetime]:
+    """Every minute from an hour before to an hour after each change of the event's year, in UTC."""
+    info = ZoneInfo(zone.name)
+    hours = [datetime(zone.dst_day.year, 1, 1, tzinfo=UTC) + timedelta(hours=n) for n in range(366 * 24)]
+    changes = [
+        h for h in hours if h.astimezone(info).utcoffset() != (h + timedelta(hours=1)).astimezone(info).utcoffset()
+    ]
+    return [change + timedelta(minutes=m) for change in changes for m in range(-60, 121)]
+
+
+@pytest.mark.parametrize("zone", ZONES, ids=ZONE_IDS)
+def test_ical_vtimezone_alone_gives_the_zone_offsets_to_libical_and_vobject(factory, zone: Zone):
+    """libical and vobject read the block, not their own database: each onset must be the local
+    time before the change (icalendar's ``from_tzinfo`` put every DAYLIGHT onset an hour late)."""
+    event = hostile_event(factory, zone)
+    data = render("ical", event)
+
+    libical, vobject_zone = LibicalZone(data), vobject.readOne(data.decode()).vtimezone.gettzinfo()
+
+    expected = {i: i.astimezone(ZoneInfo(zone.name)).utcoffset() for i in offsets_around_changes(zone)}
+    assert {i: libical.utc_offset(i) for i in expected} == expected
+    assert {i: i.astimezone(vobject_zone).utcoffset() for i in expected} == expected
 
 
 def test_ical_times_are_exact_across_dst(factory):

@@ -134,6 +134,17 @@ def test_xcal_rfc6321_passes_the_relax_ng_schema(factory, zone: Zone):
         assert start_tzid == zone.name
 
 
+def test_xcal_rfc6321_summer_time_starts_at_the_local_time_before_the_change(factory):
+    event = hostile_event(factory, ZONES[0])
+
+    document = rfc6321(event)
+
+    daylight = document.xpath("//x:vtimezone/x:components/x:daylight/x:properties", namespaces=RFC)
+    onsets = {p.xpath("string(x:dtstart/x:date-time)", namespaces=RFC) for p in daylight}
+    assert "2026-03-29T02:00:00" in onsets
+    assert {p.xpath("string(x:tzoffsetfrom/x:utc-offset)", namespaces=RFC) for p in daylight} == {"+01:00"}
+
+
 def test_xcal_rfc6321_empty_and_long_events_pass_the_schema(factory):
     empty, long = factory.event(identifier="empty-event", timezone="America/St_Johns"), long_session_event(factory)
 

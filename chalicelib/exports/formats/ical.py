@@ -6,7 +6,8 @@ lines (escaping TEXT and parameters), which ``fold`` puts on the wire: 75-octet 
 library's own folder walks every character in Python and took a third of the export time.
 
 - ``DTSTART``/``DTEND`` carry ``TZID=<the event's IANA zone>``, defined by a real VTIMEZONE whose
-  transitions cover the schedule's days (Thunderbird treats a TZID without one as floating time).
+  transitions cover the schedule's days (Thunderbird treats a TZID without one as floating time),
+  built by ``vtimezone`` from the zone's real transitions.
 - ``UID`` is ``<session id>-<event identifier>@open-event-serverless``: stable across exports and
   deployments. ``DTSTAMP`` is the export time.
 - ``LOCATION`` is always there (Giggity drops events without one): the room, or ``NO_ROOM``.
@@ -16,7 +17,7 @@ library's own folder walks every character in Python and took a third of the exp
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, BinaryIO
 
@@ -24,6 +25,7 @@ import icalendar
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.schedule_renderer import Options, Progress, ScheduleRenderer
+from chalicelib.exports.formats.vtimezone import schedule_observances, vtimezone
 from chalicelib.models import Event
 from chalicelib.schedule.loader import iter_sessions
 from chalicelib.schedule.model import Person, Schedule, ScheduleSession, guid
@@ -43,15 +45,6 @@ def description(item: ScheduleSession) -> str | None:
     return "\n\n".join(parts) or None
 
 
-def timezone_for(schedule: Schedule) -> icalendar.Timezone:
-    """The event zone's VTIMEZONE, its transitions from a year before the first day to a year after
-    the last: every session is covered, and the file stays small."""
-    first, last = schedule.days[0].date, schedule.days[-1].date
-    return icalendar.Timezone.from_tzinfo(
-        schedule.zone, schedule.zone.key, first_date=first - timedelta(days=366), last_date=last + timedelta(days=366)
-    )
-
-
 def _calendar_head(schedule: Schedule) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -61,7 +54,7 @@ def _calendar_head(schedule: Schedule) -> bytes:
     calendar.add("x-wr-calname", schedule.name)
     calendar.add("x-wr-caldesc", schedule.caption)
     calendar.add("x-wr-timezone", schedule.zone.key)
-    calendar.add_component(timezone_for(schedule))
+    calendar.add_component(vtimezone(schedule.zone, schedule_observances(schedule)))
     serialized: bytes = calendar.to_ical()
     assert serialized.endswith(_END)
     return serialized[: -len(_END)]

@@ -1,15 +1,14 @@
 """The elements of the RFC 6321 xCal form (``xcal`` writes them): typed values, parameters in
-``<parameters>``, and the VTIMEZONE that ``icalendar`` builds, translated property by property."""
+``<parameters>``, and the same VTIMEZONE observances as the ``.ics`` (``vtimezone``)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-import icalendar
 from lxml import etree
 
-from chalicelib.exports.formats.ical import PRODID, description, session_uid, timezone_for
+from chalicelib.exports.formats.ical import PRODID, description, session_uid
+from chalicelib.exports.formats.vtimezone import Observance, schedule_observances
 from chalicelib.schedule.model import Schedule, ScheduleSession, guid
 
 NS = "urn:ietf:params:xml:ns:icalendar-2.0"
@@ -56,29 +55,20 @@ def calendar_properties() -> etree._Element:
     return properties
 
 
-def _observance(parent: etree._Element, observance: icalendar.cal.Component) -> None:
-    """One STANDARD or DAYLIGHT block; ``icalendar`` writes them with DTSTART, RDATEs, offsets, names."""
-    properties = _e(_e(parent, str(observance.name).lower()), "properties")
-    values: dict[str, Any] = dict(observance.items())
-    _property(properties, "dtstart", "date-time", local_date_time(values["DTSTART"].dt))
-    _property(properties, "tzoffsetfrom", "utc-offset", utc_offset(values["TZOFFSETFROM"].td))
-    _property(properties, "tzoffsetto", "utc-offset", utc_offset(values["TZOFFSETTO"].td))
-    rdates = values.get("RDATE", [])
-    for rdate in rdates if isinstance(rdates, list) else [rdates]:
-        _property(properties, "rdate", "date-time", *(local_date_time(item.dt) for item in rdate.dts))
-    if "TZNAME" in values:
-        _property(properties, "tzname", "text", str(values["TZNAME"]))
-    unknown = set(values) - {"DTSTART", "TZOFFSETFROM", "TZOFFSETTO", "RDATE", "TZNAME", "COMMENT"}
-    if unknown:
-        raise ValueError(f"unexpected VTIMEZONE properties from icalendar: {sorted(unknown)}")
+def _observance(parent: etree._Element, observance: Observance) -> None:
+    properties = _e(_e(parent, "daylight" if observance.daylight else "standard"), "properties")
+    _property(properties, "dtstart", "date-time", local_date_time(observance.onset))
+    _property(properties, "tzoffsetfrom", "utc-offset", utc_offset(observance.offset_from))
+    _property(properties, "tzoffsetto", "utc-offset", utc_offset(observance.offset_to))
+    if observance.name:
+        _property(properties, "tzname", "text", observance.name)
 
 
 def timezone_component(schedule: Schedule) -> etree._Element:
-    zone = timezone_for(schedule)
     vtimezone = _e(None, "vtimezone")
     _property(_e(vtimezone, "properties"), "tzid", "text", schedule.zone.key)
     components = _e(vtimezone, "components")
-    for observance in zone.subcomponents:
+    for observance in schedule_observances(schedule):
         _observance(components, observance)
     return vtimezone
 
