@@ -25,7 +25,7 @@ from tests.functional.schedule_events import (
     long_session_event,
     render,
 )
-from tests.libical import LibicalZone
+from tests.libical import LibicalZone, itip_errors
 
 
 def assert_wire_format(data: bytes) -> None:
@@ -129,15 +129,42 @@ def test_ical_text_is_clean_escaped_and_round_trips(factory):
     assert clean(HOSTILE_TEXT) in by_title
 
 
-def test_ical_speakers_are_attendees_without_email(factory):
+def test_ical_is_a_valid_publish_with_one_organizer_and_speakers_in_the_description(factory):
+    """RFC 5546 §3.2.1: a PUBLISH has exactly one ORGANIZER and no ATTENDEE (libical's check)."""
     event = hostile_event(factory, ZONES[0])
+    data = render("ical", event)
 
-    calendar = parse_everywhere(render("ical", event))
+    calendar = parse_everywhere(data)
 
+    assert itip_errors(data) == []
     [opening] = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]).startswith("Opening")]
-    attendees = opening["ATTENDEE"]
-    assert sorted(a.params["CN"] for a in attendees) == ["Ada 🎉 Lovelace", "Grace <Hopper> & co"]
-    assert all(str(a).startswith("urn:uuid:") for a in attendees)
+    assert "ATTENDEE" not in opening and b"ATTENDEE" not in data and b"mailto:" not in data
+    assert str(opening["ORGANIZER"]).startswith("urn:uuid:") and opening["ORGANIZER"].params["CN"] == clean(event.name)
+    assert str(opening["DESCRIPTION"]).startswith("Speakers: Ada 🎉 Lovelace, Grace <Hopper> & co\n\n")
+
+
+def test_ical_parameter_values_led_by_a_tab_are_quoted_and_read_back_whole(factory):
+    event = factory.event(identifier="tabbed", name="\tTabbed conference", timezone="Europe/Berlin")
+    factory.session(event, title="Talk", starts_at=event.starts_at, ends_at=event.starts_at + timedelta(hours=1))
+
+    data = render("ical", event)
+
+    assert b'ORGANIZER;CN="\tTabbed conference":urn:uuid:' in data
+    [session] = parse_everywhere(data).walk("VEVENT")
+    assert session["ORGANIZER"].params["CN"] == "\tTabbed conference"
+
+
+def test_ical_utc_event_times_are_utc_without_tzid_or_vtimezone(factory):
+    """What docs/schedule.md says: a zone equal to UTC is written ``...Z``, no TZID, no VTIMEZONE."""
+    event = factory.event(identifier="utc-event", timezone="UTC")
+    factory.session(event, title="Talk", starts_at=event.starts_at, ends_at=event.starts_at + timedelta(hours=1))
+
+    data = render("ical", event)
+
+    [session] = parse_everywhere(data).walk("VEVENT")
+    assert f"DTSTART:{event.starts_at.astimezone(UTC):%Y%m%dT%H%M%S}Z".encode() in data
+    assert b"TZID" not in data and b"VTIMEZONE" not in data
+    assert session["DTSTART"].dt == event.starts_at
 
 
 def test_ical_missing_room_track_abstract_and_coordinates_do_not_crash(factory):

@@ -4,6 +4,7 @@ against the errata-fixed RELAX NG schema."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, timedelta
 
 import pytest
 from lxml import etree
@@ -153,11 +154,24 @@ def test_xcal_rfc6321_empty_and_long_events_pass_the_schema(factory):
     assert [len(d.findall("x:vcalendar/x:components/x:vevent", RFC)) for d in documents] == [0, 1]
 
 
-def test_xcal_rfc6321_speakers_have_no_email(factory):
+def test_xcal_rfc6321_has_the_organizer_and_no_attendees_like_the_ics(factory):
     event = hostile_event(factory, ZONES[0])
 
     data = render("xcal", event, form="rfc6321")
 
-    addresses = etree.fromstring(data).xpath("//x:attendee/x:cal-address/text()", namespaces=RFC)
-    assert addresses and all(a.startswith("urn:uuid:") for a in addresses)
+    document = etree.fromstring(data)
+    addresses = document.xpath("//x:organizer/x:cal-address/text()", namespaces=RFC)
+    assert len(addresses) == EXPORTED_TITLES and all(a.startswith("urn:uuid:") for a in addresses)
+    assert document.xpath("//x:attendee", namespaces=RFC) == []
     assert b"mailto:" not in data and b"None" not in data
+
+
+def test_xcal_rfc6321_utc_event_has_utc_times_and_no_vtimezone(factory):
+    event = factory.event(identifier="utc-event", timezone="UTC")
+    factory.session(event, title="Talk", starts_at=event.starts_at, ends_at=event.starts_at + timedelta(hours=1))
+
+    document = rfc6321(event)
+
+    assert document.xpath("//x:vtimezone | //x:tzid", namespaces=RFC) == []
+    [start] = document.xpath("//x:vevent/x:properties/x:dtstart/x:date-time/text()", namespaces=RFC)
+    assert start == f"{event.starts_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z"

@@ -4,8 +4,9 @@
   KCalendarCore read, element by element as in formats.md: floating local times of the event's
   zone, real ``PT..`` durations, the numeric ``pentabarf:event-id`` filled in.
 - ``rfc6321``: RFC 6321 (namespace ``urn:ietf:params:xml:ns:icalendar-2.0``), every value typed,
-  local times with a ``tzid`` parameter defined by the VTIMEZONE the ``icalendar`` library builds
-  (translated by ``xcal_timezone``). It has no ``x-`` properties: the schema forbids them.
+  local times with a ``tzid`` parameter defined by the same VTIMEZONE observances as the ``.ics``
+  (``vtimezone``; UTC times for a zone equal to UTC), organizer and speakers as in the ``.ics``.
+  It has no ``x-`` properties: the schema forbids them.
 
 Both carry the same sessions, UIDs, locations and speakers as the ``.ics`` export.
 """
@@ -87,7 +88,8 @@ class XcalRenderer(ScheduleRenderer):
                 ):
                     xml.write(calendar_properties())
                     with xml.element(f"{{{ICALENDAR_NS}}}components"):
-                        xml.write(timezone_component(schedule))
+                        if (zone := timezone_component(schedule)) is not None:
+                            xml.write(zone)
                         for item in sessions:
                             xml.write(vevent_rfc6321(schedule, item, stamp))
                             written += 1

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from lxml import etree
 
-from chalicelib.exports.formats.ical import PRODID, description, session_uid
-from chalicelib.exports.formats.vtimezone import Observance, schedule_observances
-from chalicelib.schedule.model import Schedule, ScheduleSession, guid
+from chalicelib.exports.formats.ical import PRODID, description, organizer_address, session_uid
+from chalicelib.exports.formats.vtimezone import Observance, schedule_observances, writes_utc
+from chalicelib.schedule.model import Schedule, ScheduleSession
 
 NS = "urn:ietf:params:xml:ns:icalendar-2.0"
 
@@ -40,8 +40,12 @@ def utc_offset(offset: timedelta) -> str:
     return f"{sign}{hours:02d}:{minutes:02d}"
 
 
-def _zoned(parent: etree._Element, name: str, moment: datetime, tzid: str) -> None:
+def _zoned(parent: etree._Element, name: str, moment: datetime, tzid: str | None) -> None:
+    """Local time with a ``tzid`` parameter, or UTC (``...Z``) when ``tzid`` is None (as the .ics)."""
     element = _e(parent, name)
+    if tzid is None:
+        _e(element, "date-time", f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}")
+        return
     _property(_e(element, "parameters"), "tzid", "text", tzid)
     _e(element, "date-time", local_date_time(moment))
 
@@ -64,7 +68,10 @@ def _observance(parent: etree._Element, observance: Observance) -> None:
         _property(properties, "tzname", "text", observance.name)
 
 
-def timezone_component(schedule: Schedule) -> etree._Element:
+def timezone_component(schedule: Schedule) -> etree._Element | None:
+    """The VTIMEZONE, or None for a zone written in UTC (``vtimezone.writes_utc``)."""
+    if writes_utc(schedule.zone):
+        return None
     vtimezone = _e(None, "vtimezone")
     _property(_e(vtimezone, "properties"), "tzid", "text", schedule.zone.key)
     components = _e(vtimezone, "components")
@@ -74,7 +81,7 @@ def timezone_component(schedule: Schedule) -> etree._Element:
 
 
 def vevent_rfc6321(schedule: Schedule, item: ScheduleSession, stamp: datetime) -> etree._Element:
-    event, tzid = schedule.event, schedule.zone.key
+    event, tzid = schedule.event, None if writes_utc(schedule.zone) else schedule.zone.key
     vevent = _e(None, "vevent")
     properties = _e(vevent, "properties")
     _property(properties, "dtstamp", "date-time", f"{stamp:%Y-%m-%dT%H:%M:%SZ}")
@@ -82,7 +89,7 @@ def vevent_rfc6321(schedule: Schedule, item: ScheduleSession, stamp: datetime) -
     _zoned(properties, "dtend", item.end, tzid)
     _property(properties, "uid", "text", session_uid(event, item))
     _property(properties, "summary", "text", item.title)
-    text = description(item)
+    text = description(item, speakers=True)
     if text:
         _property(properties, "description", "text", text)
     _property(properties, "location", "text", item.room)
@@ -96,9 +103,7 @@ def vevent_rfc6321(schedule: Schedule, item: ScheduleSession, stamp: datetime) -
         geo = _e(properties, "geo")
         _e(geo, "latitude", repr(float(event.latitude)))
         _e(geo, "longitude", repr(float(event.longitude)))
-    for person in item.speakers:
-        attendee = _e(properties, "attendee")
-        parameters = _e(attendee, "parameters")
-        _property(parameters, "cn", "text", person.name)
-        _e(attendee, "cal-address", f"urn:uuid:{guid('speaker', person.id)}")
+    organizer = _e(properties, "organizer")
+    _property(_e(organizer, "parameters"), "cn", "text", schedule.name)
+    _e(organizer, "cal-address", organizer_address(schedule))
     return vevent
