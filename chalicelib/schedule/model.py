@@ -53,6 +53,11 @@ class ScheduleSession:
         # In UTC: Python subtracts wall-clock times when both share a tzinfo, wrong across DST.
         return self.end.astimezone(UTC) - self.start.astimezone(UTC)
 
+    @property
+    def wall_clock_duration(self) -> timedelta:
+        """End minus start as the local wall clock reads them (what floating times imply)."""
+        return self.end.replace(tzinfo=None) - self.start.replace(tzinfo=None)
+
 
 @dataclass(frozen=True, slots=True)
 class Day:

@@ -4,7 +4,8 @@ against the errata-fixed RELAX NG schema."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import etree
@@ -92,11 +93,24 @@ def test_xcal_conference_form_is_ordered_by_start_with_floating_local_times(fact
     starts = [v.findtext("dtstart") for v in vevents]
     assert starts == sorted(starts)
     [dst] = [v for v in vevents if v.findtext("summary") == "Across the DST change"]
+    # Floating times: the duration is what lies between them on the wall clock (90 minutes elapsed).
     assert (dst.findtext("dtstart"), dst.findtext("dtend"), dst.findtext("duration")) == (
         f"{zone.dst_day:%Y%m%d}T013000",
         f"{zone.dst_day:%Y%m%d}T040000",
-        "PT1H30M",
+        "PT2H30M",
     )
+
+
+def test_xcal_conference_duration_added_to_the_start_gives_the_end_across_the_autumn_change(factory):
+    zone = ZoneInfo("Europe/Berlin")
+    start, end = datetime(2026, 10, 24, 9, tzinfo=zone), datetime(2026, 10, 25, 10, tzinfo=zone)
+    event = factory.event(identifier="autumn", timezone=zone.key, starts_at=start, ends_at=end)
+    factory.session(event, title="Overnight", starts_at=start, ends_at=end)
+
+    [vevent] = conference(event).iterfind("vcalendar/vevent")
+
+    assert (vevent.findtext("dtstart"), vevent.findtext("dtend")) == ("20261024T090000", "20261025T100000")
+    assert vevent.findtext("duration") == "PT25H"  # 26 hours elapsed
 
 
 def test_xcal_conference_form_lists_speakers_and_placeholder_room(factory):

@@ -4,6 +4,9 @@ Written incrementally with ``lxml.etree.xmlfile``: one ``<event>`` element at a 
 never exists as a whole tree. Sessions of 24 hours or more cannot be written as an ``HH:MM``
 duration that every app reads the same way (voc/schedule#129, giggity#521): the export fails with
 a message that names the session, rather than split it into parts the organizer never created.
+
+The ``pentabarf`` form (``?form=pentabarf``) adds the classic ``venue``, ``day_change`` and
+``city`` to ``<conference>``: the schema refuses them, parsers of Pentabarf's family need them.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from chalicelib.exports.formats.base import ExportFailed
 from chalicelib.exports.formats.schedule_renderer import Options, Progress, ScheduleRenderer
 from chalicelib.models import Event
 from chalicelib.schedule.loader import HTTP_URL, iter_sessions
-from chalicelib.schedule.model import Day, Schedule, ScheduleSession, TrackInfo, guid
+from chalicelib.schedule.model import DAY_CHANGE, Day, Schedule, ScheduleSession, TrackInfo, guid
+from chalicelib.schedule.text import clean
 
 GENERATOR = "open-event-serverless"
 SCHEDULE_VERSION = "1.0"
@@ -60,14 +64,23 @@ def track_slugs(tracks: tuple[TrackInfo, ...]) -> dict[int, str]:
     return slugs
 
 
-def hh_mm(duration: timedelta, item: ScheduleSession) -> str:
+def _clock(duration: timedelta) -> str:
     minutes = int(duration.total_seconds()) // 60
-    if minutes >= 24 * 60:
-        raise ExportFailed(
-            f"Session {item.id} ({item.title!r}) lasts {minutes // 60}:{minutes % 60:02d} hours; schedule.xml "
-            "cannot represent sessions of 24 hours or more. Shorten or split it, then export again."
-        )
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def hh_mm(duration: timedelta, item: ScheduleSession) -> str:
+    """``<duration>`` is elapsed time, since ``<date>`` carries the offset (consumers add it to
+    the start); the 24-hour limit is on the same measure, and the message says so."""
+    if duration >= timedelta(hours=24):
+        wall = item.wall_clock_duration
+        across = f" ({_clock(wall)} on the wall clock: it spans a change of UTC offset)" if wall != duration else ""
+        raise ExportFailed(
+            f"Session {item.id} ({item.title!r}) lasts {_clock(duration)} hours of elapsed time{across}; "
+            "schedule.xml's <duration> counts elapsed time and cannot represent sessions of 24 hours or more. "
+            "Shorten or split it, then export again."
+        )
+    return _clock(duration)
 
 
 def schedule_version(event: Event) -> str:
@@ -82,15 +95,23 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes
     return child
 
 
-def _conference(schedule: Schedule) -> etree._Element:
+def _conference(schedule: Schedule, classic: bool) -> etree._Element:
+    """``classic``: Pentabarf's own ``venue``, ``day_change`` and ``city`` as well (OES wrote them;
+    python-pentabarf-xml cannot read a file without them; the C3VOC schema refuses them)."""
     event = schedule.event
     conference = etree.Element("conference")
     _sub(conference, "title", schedule.name)
     _sub(conference, "acronym", acronym(event))
     _sub(conference, "start", schedule.days[0].date.isoformat())
     _sub(conference, "end", schedule.days[-1].date.isoformat())
+    if classic:
+        _sub(conference, "venue", clean(event.location_name))
     _sub(conference, "days", str(len(schedule.days)))
+    if classic:
+        _sub(conference, "day_change", f"{DAY_CHANGE:%H:%M}")
     _sub(conference, "timeslot_duration", "00:05")
+    if classic:
+        _sub(conference, "city", "")  # no city is stored apart from the venue
     _sub(conference, "time_zone_name", schedule.zone.key)
     if schedule.url:
         _sub(conference, "url", schedule.url)
@@ -148,7 +169,7 @@ class PentabarfRenderer(ScheduleRenderer):
             with xml.element("schedule"):
                 xml.write(etree.Element("generator", name=GENERATOR, version=SCHEDULE_VERSION))
                 _sub_write(xml, "version", schedule_version(event))
-                xml.write(_conference(schedule))
+                xml.write(_conference(schedule, classic=options.get("form") == "pentabarf"))
                 for day in schedule.days:
                     with xml.element("day", _day_attributes(day)):
                         while pending is not None and pending[0][0] == day.date:

@@ -2,7 +2,9 @@
 
 - ``conference`` (default): the pre-standard form Pentabarf, frab and pretalx emit and Giggity and
   KCalendarCore read, element by element as in formats.md: floating local times of the event's
-  zone, real ``PT..`` durations, the numeric ``pentabarf:event-id`` filled in.
+  zone, ``PT..`` durations between those floating times (so start + duration = end for the
+  consumer: across an autumn change a 25-hour wall-clock span is ``PT25H``, not the 26 elapsed
+  hours), the numeric ``pentabarf:event-id`` filled in.
 - ``rfc6321``: RFC 6321 (namespace ``urn:ietf:params:xml:ns:icalendar-2.0``), every value typed,
   local times with a ``tzid`` parameter defined by the same VTIMEZONE observances as the ``.ics``
   (``vtimezone``; UTC times for a zone equal to UTC), organizer and speakers as in the ``.ics``.
@@ -52,7 +54,7 @@ def conference_fields(schedule: Schedule, item: ScheduleSession) -> list[tuple[s
         (EVENT_ID, str(item.id)),
         ("dtstart", floating(item.start)),
         ("dtend", floating(item.end)),
-        ("duration", iso_duration(item.duration)),
+        ("duration", iso_duration(item.wall_clock_duration)),
         ("summary", item.title),
         ("description", description(item) or ""),
         ("class", "PUBLIC"),
