@@ -26,8 +26,15 @@ GUID_NAMESPACE = uuid.UUID("6f1e3c5a-1d0e-5b4e-9a53-0e7a3c2f4b10")
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    id: int
+    id: int  # as exported: the imported file's person id when there was one, else ours
+    guid: str
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    href: str
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +45,6 @@ class ScheduleSession:
     abstract: str | None
     description: str | None
     language: str | None
-    slides_url: str | None
     start: datetime  # aware, in the event's zone
     end: datetime
     day: date  # the local date that owns it (day-change hour applied)
@@ -47,6 +53,13 @@ class ScheduleSession:
     track: str | None
     type: str | None
     speakers: tuple[Person, ...]
+    guid: str  # the imported file's, else derived (``guid``)
+    room_guid: str | None  # likewise; None for the NO_ROOM placeholder
+    url: str | None  # the session's own page (an absolute http(s) URL)
+    links: tuple[Link, ...]  # the slides (``Slides``) first, then the imported file's links
+    attachments: tuple[Link, ...]
+    recording_optout: bool
+    recording_license: str | None
 
     @property
     def duration(self) -> timedelta:

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from chalicelib.exports.formats.base import ExportFailed
 from chalicelib.exports.formats.schedule_renderer import Options, Progress, ScheduleRenderer
 from chalicelib.models import Event
-from chalicelib.schedule.loader import HTTP_URL, iter_sessions
-from chalicelib.schedule.model import DAY_CHANGE, Day, Schedule, ScheduleSession, TrackInfo, guid
+from chalicelib.schedule.loader import iter_sessions
+from chalicelib.schedule.model import DAY_CHANGE, Day, Link, Schedule, ScheduleSession, TrackInfo
 from chalicelib.schedule.text import clean
 
 GENERATOR = "open-event-serverless"
@@ -125,7 +125,7 @@ def _conference(schedule: Schedule, classic: bool) -> etree._Element:
 
 
 def _event(item: ScheduleSession, prefix: str) -> etree._Element:
-    element = etree.Element("event", id=str(item.id), guid=guid("session", item.id))
+    element = etree.Element("event", id=str(item.id), guid=item.guid)
     fields = [
         ("room", item.room),
         ("title", item.title),
@@ -139,22 +139,33 @@ def _event(item: ScheduleSession, prefix: str) -> etree._Element:
         ("slug", session_slug(prefix, item)),
         ("track", item.track or ""),
         ("language", item.language),
+        ("url", item.url),
     ]
     for tag, text in fields:
         if text is not None:
             etree.SubElement(element, tag).text = text
     persons = etree.SubElement(element, "persons")
     for person in item.speakers:
-        etree.SubElement(persons, "person", id=str(person.id), guid=guid("speaker", person.id)).text = person.name
-    links = etree.SubElement(element, "links")
-    if item.slides_url and HTTP_URL.fullmatch(item.slides_url):
-        etree.SubElement(links, "link", href=item.slides_url).text = "Slides"
+        etree.SubElement(persons, "person", id=str(person.id), guid=person.guid).text = person.name
+    if item.recording_optout or item.recording_license:  # else unknown: claim nothing
+        recording = etree.SubElement(element, "recording")
+        etree.SubElement(recording, "license").text = item.recording_license or ""
+        etree.SubElement(recording, "optout").text = "true" if item.recording_optout else "false"
+    _references(element, "links", "link", item.links)
+    if item.attachments:
+        _references(element, "attachments", "attachment", item.attachments)
     return element
+
+
+def _references(element: etree._Element, tag: str, child: str, references: tuple[Link, ...]) -> None:
+    parent = etree.SubElement(element, tag)
+    for reference in references:
+        etree.SubElement(parent, child, href=reference.href).text = reference.title
 
 
 def _by_day_and_room(sessions: Iterator[ScheduleSession]) -> Iterator[tuple[Any, Iterator[ScheduleSession]]]:
     """Group room-ordered sessions by (day, room), lazily."""
-    return itertools.groupby(sessions, key=lambda item: (item.day, item.room_id, item.room))
+    return itertools.groupby(sessions, key=lambda item: (item.day, item.room_id, item.room, item.room_guid))
 
 
 class PentabarfRenderer(ScheduleRenderer):
@@ -173,10 +184,10 @@ class PentabarfRenderer(ScheduleRenderer):
                 for day in schedule.days:
                     with xml.element("day", _day_attributes(day)):
                         while pending is not None and pending[0][0] == day.date:
-                            (_, room_id, room_name), items = pending
+                            (_, _, room_name, room_guid), items = pending
                             room_attributes = {"name": room_name}
-                            if room_id is not None:
-                                room_attributes["guid"] = guid("room", room_id)
+                            if room_guid is not None:
+                                room_attributes["guid"] = room_guid
                             with xml.element("room", room_attributes):
                                 for item in items:
                                     xml.write(_event(item, prefix))
