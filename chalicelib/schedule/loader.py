@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from chalicelib.exports.formats.base import ExportFailed
 from chalicelib.models import Event, Track
 from chalicelib.schedule.days import load_days, schedule_day
-from chalicelib.schedule.model import NO_ROOM, Link, Person, Schedule, ScheduleSession, TrackInfo, guid
+from chalicelib.schedule.model import NO_ROOM, NO_ROOM_ID, Link, Person, Schedule, ScheduleSession, TrackInfo, guid
 from chalicelib.schedule.queries import session_rows_query, speaker_rows_query
 from chalicelib.schedule.text import clean, clean_or_none
 
@@ -116,7 +116,7 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
             type=clean_or_none(row[13]),
             speakers=speakers.get(row[0], ()),
             guid=row[14] or guid("session", row[0]),
-            room_guid=None if row[9] is None else row[20] or guid("room", row[9]),
+            room_guid=row[20] or guid("room", row[9] or NO_ROOM_ID),
             url=_http_url(row[15]),
             links=_links([{"href": row[6], "title": "Slides"}, *(row[16] or ())]),
             attachments=_links(row[17]),

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.models import Event
 
 NO_ROOM = "Room to be announced"
+NO_ROOM_ID = 0  # the placeholder's guid is ``guid("room", 0)``: no row has id 0
 # Import and export cut days alike: a session belongs to the day of its start minus this hour.
 DAY_CHANGE = time(4, 0)
 # guids are UUID5s of this namespace and a row's id: the same session keeps its guid forever.
@@ -54,7 +55,7 @@ class ScheduleSession:
     type: str | None
     speakers: tuple[Person, ...]
     guid: str  # the imported file's, else derived (``guid``)
-    room_guid: str | None  # likewise; None for the NO_ROOM placeholder
+    room_guid: str  # likewise (the NO_ROOM placeholder's: ``NO_ROOM_ID``)
     url: str | None  # the session's own page (an absolute http(s) URL)
     links: tuple[Link, ...]  # the slides (``Slides``) first, then the imported file's links
     attachments: tuple[Link, ...]

@@ -3,6 +3,8 @@ download, one test per format, and the 25-hour session as a task failure a perso
 
 from __future__ import annotations
 
+import json
+
 import icalendar
 import pytest
 from lxml import etree
@@ -86,6 +88,15 @@ def test_ical_export_downloads_a_calendar(client, stack, organizer_event):
 
     calendar = icalendar.Calendar.from_ical(data)
     assert len(calendar.walk("VEVENT")) == EXPORTED_TITLES and calendar.walk("VTIMEZONE")
+
+
+def test_json_schedule_export_downloads_frab_json(client, stack, organizer_event):
+    event, token = organizer_event
+
+    data = export_file(client, stack, token, event.identifier, "json-schedule")
+
+    days = json.loads(data)["schedule"]["conference"]["days"]
+    assert sum(len(events) for day in days for events in day["rooms"].values()) == EXPORTED_TITLES
 
 
 def test_pentabarf_export_of_a_25_hour_session_fails_with_the_reason(client, stack, factory):

@@ -214,7 +214,7 @@ def test_ical_empty_event_is_a_valid_calendar(factory):
     assert calendar.walk("VEVENT") == [] and calendar["X-WR-CALNAME"] == event.name
 
 
-@pytest.mark.parametrize("format_name", ["pentabarf", "xcal", "ical"])
+@pytest.mark.parametrize("format_name", ["pentabarf", "xcal", "ical", "json-schedule"])
 def test_schedule_export_of_a_session_ending_before_it_starts_fails_with_the_reason(factory, format_name: str):
     zone = ZONES[2]
     event = factory.event(timezone=zone.name, starts_at=local(zone, 0, 9), ends_at=local(zone, 1, 9))

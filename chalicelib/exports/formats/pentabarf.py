@@ -185,10 +185,7 @@ class PentabarfRenderer(ScheduleRenderer):
                     with xml.element("day", _day_attributes(day)):
                         while pending is not None and pending[0][0] == day.date:
                             (_, _, room_name, room_guid), items = pending
-                            room_attributes = {"name": room_name}
-                            if room_guid is not None:
-                                room_attributes["guid"] = room_guid
-                            with xml.element("room", room_attributes):
+                            with xml.element("room", {"name": room_name, "guid": room_guid}):
                                 for item in items:
                                     xml.write(_event(item, prefix))
                                     written += 1

@@ -117,6 +117,9 @@ FORMATS: dict[str, ExportFormat] = {
         ExportFormat(
             "ical", "ics", "text/calendar; charset=utf-8", "schedule", "chalicelib.exports.formats.ical:renderer"
         ),
+        ExportFormat(
+            "json-schedule", "json", "application/json", "schedule", "chalicelib.exports.formats.frab_json:renderer"
+        ),
     )
 }
 
