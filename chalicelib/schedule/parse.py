@@ -39,7 +39,8 @@ _DURATION = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{1,2}))?")
 T = TypeVar("T")
 _START = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
 _UUID = re.compile(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
-_HTTP_URL = re.compile(r"https?://\S+")
+_HTTP_URL = re.compile(r"https?://\S{1,2040}")  # sessions.url holds 2048 characters
+_PERSON_ID = re.compile(r"[0-9]{1,18}")  # speaker.source_id is a BIGINT
 
 
 class ScheduleImportError(ValueError):
@@ -186,7 +187,7 @@ def _persons(event: Element) -> tuple[ImportedPerson, ...]:
     for person in event.iterfind("persons/person"):
         name, raw_id = _text(person), (person.get("id") or "").strip()
         if name:
-            number = int(raw_id) if raw_id.isascii() and raw_id.isdigit() else None
+            number = int(raw_id) if _PERSON_ID.fullmatch(raw_id) else None
             persons.append(ImportedPerson(raw_id or name, name, number, _guid(person.get("guid"))))
     return tuple(persons)
 

@@ -129,7 +129,8 @@ def test_parse_keeps_what_the_file_says_about_identity_links_and_recording():
         schedule(
             "<event id='1' guid='0A0A0FCF-B7FB-46E3-84B6-97A5406016B4'><title>T</title>"
             "<date>2026-03-28T10:00:00+01:00</date><duration>00:45</duration><url>https://example.com/t/1</url>"
-            "<persons><person id='7' guid='c9edea6f-1da1-4772-a0a9-6dd4e33f11bb'>Ada</person></persons>"
+            "<persons><person id='7' guid='c9edea6f-1da1-4772-a0a9-6dd4e33f11bb'>Ada</person>"
+            "<person id='99999999999999999999'>Huge</person></persons>"
             "<recording><license>CC BY 4.0</license><optout>true</optout></recording>"
             "<links><link href='https://example.com/v'>Video</link><link href='javascript:x'>Bad</link></links>"
             "<attachments><attachment href='https://example.com/a.pdf'>Paper</attachment></attachments></event>"
@@ -137,7 +138,10 @@ def test_parse_keeps_what_the_file_says_about_identity_links_and_recording():
     ).sessions
 
     assert item.guid == "0a0a0fcf-b7fb-46e3-84b6-97a5406016b4" and item.url == "https://example.com/t/1"
-    assert item.speakers == (("7", "Ada", 7, "c9edea6f-1da1-4772-a0a9-6dd4e33f11bb"),)
+    assert item.speakers == (
+        ("7", "Ada", 7, "c9edea6f-1da1-4772-a0a9-6dd4e33f11bb"),
+        ("99999999999999999999", "Huge", None, None),  # no number our column can hold: ours is used
+    )
     assert (item.recording_optout, item.recording_license) == (True, "CC BY 4.0")
     assert item.links == (("https://example.com/v", "Video"),)
     assert item.attachments == (("https://example.com/a.pdf", "Paper"),)
