@@ -133,6 +133,7 @@ class Microlocation(Base):
     position: Mapped[int] = mapped_column(server_default="0")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    guid: Mapped[str | None] = mapped_column(UUID(as_uuid=False))  # an imported file's room guid
     deleted_at: Mapped[datetime | None]
 
 
@@ -167,6 +168,13 @@ class EventSession(Base):
     )
     session_type_id: Mapped[int | None] = mapped_column(ForeignKey("session_types.id", ondelete="SET NULL"), index=True)
     slides_url: Mapped[str | None] = mapped_column(String(2048))
+    # What an imported schedule.xml said (0005): kept so that a re-export is the same schedule.
+    guid: Mapped[str | None] = mapped_column(UUID(as_uuid=False))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    links: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)  # [{"href": ..., "title": ...}]
+    attachments: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)
+    recording_optout: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    recording_license: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created_at()
     deleted_at: Mapped[datetime | None]
 
@@ -183,6 +191,8 @@ class Speaker(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     organisation: Mapped[str | None] = mapped_column(Text)
     short_biography: Mapped[str | None] = mapped_column(Text)
+    guid: Mapped[str | None] = mapped_column(UUID(as_uuid=False))  # an imported file's person guid
+    source_id: Mapped[int | None] = mapped_column(BigInteger)  # and person id
     deleted_at: Mapped[datetime | None]
 
 

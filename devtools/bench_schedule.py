@@ -4,8 +4,8 @@ Each format in its own child process (so that its peak RSS is its own, bare quer
 which alternates the bare query that fetches the schedule's sessions with their rooms, tracks and
 types plus their speakers (the loader's two queries, rows into Python, nothing else) and the
 format rendered by the registered renderer, the code the worker runs, into a stream that discards
-the bytes. Times are the best of ``REPEATS`` runs each, after a warm-up connection. Targets: Pentabarf and xCal within 2.5x of the bare
-query, iCal within 6x, peak RSS under 256 MB.
+the bytes. Times are the best of ``REPEATS`` runs each, after a warm-up connection. Targets:
+Pentabarf, xCal and frab JSON within 2.5x of the bare query, iCal within 6x, peak RSS under 256 MB.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ FORMATS = {
     "xcal": ("xcal", {"form": "conference"}),
     "xcal_rfc6321": ("xcal", {"form": "rfc6321"}),
     "ical": ("ical", {}),
+    "json_schedule": ("json-schedule", {}),
 }
-TARGETS = {"pentabarf": 2.5, "xcal": 2.5, "ical": 6.0}  # the RFC 6321 form has none
+TARGETS = {"pentabarf": 2.5, "xcal": 2.5, "ical": 6.0, "json_schedule": 2.5}  # the RFC 6321 form has none
 
 
 def _seeded_event() -> int:

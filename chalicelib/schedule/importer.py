@@ -1,6 +1,7 @@
 """Import a parsed ``schedule.xml`` (``schedule_parse``) into a new event, all in the caller's
 transaction: rooms, tracks and session types by name, speakers by the file's person id (else by
-name, so a speaker of several sessions is one row), sessions as ``confirmed``.
+name, so a speaker of several sessions is one row), sessions as ``confirmed``, with the file's
+guids, person ids, urls, links, attachments and recording opt-out and licence.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from chalicelib import models
 from chalicelib.access import event_exists
 from chalicelib.schedule.model import NO_ROOM
-from chalicelib.schedule.parse import ImportedSchedule, ScheduleImportError, parse_schedule
+from chalicelib.schedule.parse import ImportedSchedule, ImportedSession, ScheduleImportError, parse_schedule
 
 
 def _identifier(parsed: ImportedSchedule, identifier: str | None) -> str:
@@ -31,7 +32,12 @@ def _event(session: Session, parsed: ImportedSchedule, identifier: str) -> model
     if not starts:
         raise ScheduleImportError("The schedule has no sessions: nothing to import.")
     event = models.Event(
-        identifier=identifier, name=parsed.title, timezone=parsed.timezone, starts_at=min(starts), ends_at=max(ends)
+        identifier=identifier,
+        name=parsed.title,
+        timezone=parsed.timezone,
+        starts_at=min(starts),
+        ends_at=max(ends),
+        external_event_url=parsed.url,
     )
     session.add(event)
     session.flush()
@@ -53,13 +59,26 @@ def _named(session: Session, names: list[str | None], make: Any) -> dict[str, An
     return rows
 
 
+def _unique_guids(items: list[ImportedSession]) -> list[str | None]:
+    """Each session's guid from the file, but a repeated one only the first time (the others get
+    ours): consumers key on guids."""
+    seen: set[str] = set()
+    guids: list[str | None] = []
+    for item in items:
+        guids.append(item.guid if item.guid and item.guid not in seen else None)
+        seen.add(item.guid or "")
+    return guids
+
+
 def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str | None = None) -> dict[str, Any]:
     event = _event(session, parsed, _identifier(parsed, identifier))
     items = parsed.sessions
     rooms = _named(
         session,
         [_room(item.room) for item in items],
-        lambda name, n: models.Microlocation(event_id=event.id, name=name, position=n),
+        lambda name, n: models.Microlocation(
+            event_id=event.id, name=name, position=n, guid=parsed.room_guids.get(name)
+        ),
     )
     tracks = _named(
         session,
@@ -70,8 +89,10 @@ def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str 
         session, [item.type for item in items], lambda name, n: models.SessionType(event_id=event.id, name=name)
     )
     speakers: dict[str, models.Speaker] = {}
-    for key, name in (person for item in items for person in item.speakers):
-        speakers.setdefault(key, models.Speaker(event_id=event.id, name=name))
+    for person in (person for item in items for person in item.speakers):
+        speakers.setdefault(
+            person.key, models.Speaker(event_id=event.id, name=person.name, source_id=person.id, guid=person.guid)
+        )
     session.add_all(speakers.values())
     session.flush()
     rows = [
@@ -88,15 +109,21 @@ def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str 
             microlocation_id=rooms[room].id if (room := _room(item.room)) else None,
             track_id=tracks[item.track].id if item.track else None,
             session_type_id=types[item.type].id if item.type else None,
+            guid=guid,
+            url=item.url,
+            links=[{"href": href, "title": title} for href, title in item.links] or None,
+            attachments=[{"href": href, "title": title} for href, title in item.attachments] or None,
+            recording_optout=item.recording_optout,
+            recording_license=item.recording_license,
         )
-        for item in items
+        for item, guid in zip(items, _unique_guids(items), strict=True)
     ]
     session.add_all(rows)
     session.flush()
     session.add_all(
         models.SpeakerSession(speaker_id=speakers[key].id, session_id=row.id)
         for item, row in zip(items, rows, strict=True)
-        for key in dict.fromkeys(key for key, _ in item.speakers)
+        for key in dict.fromkeys(person.key for person in item.speakers)
     )
     return {
         "identifier": event.identifier,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from chalicelib.exports.formats.base import ExportFailed
 from chalicelib.models import Event, Track
 from chalicelib.schedule.days import load_days, schedule_day
-from chalicelib.schedule.model import NO_ROOM, Person, Schedule, ScheduleSession, TrackInfo
+from chalicelib.schedule.model import NO_ROOM, NO_ROOM_ID, Link, Person, Schedule, ScheduleSession, TrackInfo, guid
 from chalicelib.schedule.queries import session_rows_query, speaker_rows_query
 from chalicelib.schedule.text import clean, clean_or_none
 
@@ -26,10 +26,24 @@ HTTP_URL = re.compile(r"https?://\S+")
 Order = Literal["time", "room"]
 
 
-def _event_url(event: Event) -> str | None:
-    """The event's public page, when it is an absolute http(s) URL (formats reject anything else)."""
-    url = event.external_event_url
+def _http_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL (the formats reject anything else)."""
     return url if url and HTTP_URL.fullmatch(url) else None
+
+
+def _event_url(event: Event) -> str | None:
+    """The event's public page."""
+    return _http_url(event.external_event_url)
+
+
+def _links(stored: list[dict[str, str]] | None) -> tuple[Link, ...]:
+    """Stored links or attachments, each address once; those without an http(s) one are left out."""
+    links: dict[str, Link] = {}
+    for item in stored or ():
+        href = _http_url(clean(item.get("href")))
+        if href and href not in links:
+            links[href] = Link(href, clean(item.get("title")) or href)
+    return tuple(links.values())
 
 
 def event_zone(event: Event) -> ZoneInfo:
@@ -63,8 +77,9 @@ def load_schedule(session: Session, event: Event) -> Schedule:
 
 def _speakers(session: Session, event_id: int) -> dict[int, tuple[Person, ...]]:
     grouped: dict[int, list[Person]] = {}
-    for session_id, speaker_id, name in session.execute(speaker_rows_query(event_id)):
-        grouped.setdefault(session_id, []).append(Person(speaker_id, clean(name)))
+    for session_id, speaker_id, name, stored_guid, source_id in session.execute(speaker_rows_query(event_id)):
+        person = Person(source_id or speaker_id, stored_guid or guid("speaker", speaker_id), clean(name))
+        grouped.setdefault(session_id, []).append(person)
     return {session_id: tuple(people) for session_id, people in grouped.items()}
 
 
@@ -92,7 +107,6 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
             abstract=clean_or_none(row[3]),
             description=clean_or_none(row[4]),
             language=clean_or_none(row[5]),
-            slides_url=clean_or_none(row[6]),
             start=start,
             end=row[8].astimezone(zone),
             day=schedule_day(start),
@@ -101,6 +115,13 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
             track=clean_or_none(row[12]),
             type=clean_or_none(row[13]),
             speakers=speakers.get(row[0], ()),
+            guid=row[14] or guid("session", row[0]),
+            room_guid=row[20] or guid("room", row[9] or NO_ROOM_ID),
+            url=_http_url(row[15]),
+            links=_links([{"href": row[6], "title": "Slides"}, *(row[16] or ())]),
+            attachments=_links(row[17]),
+            recording_optout=row[18],
+            recording_license=clean_or_none(row[19]),
         )
         loaded.append((item, row[11]))
     if order == "room":

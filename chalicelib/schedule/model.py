@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.models import Event
 
 NO_ROOM = "Room to be announced"
+NO_ROOM_ID = 0  # the placeholder's guid is ``guid("room", 0)``: no row has id 0
 # Import and export cut days alike: a session belongs to the day of its start minus this hour.
 DAY_CHANGE = time(4, 0)
 # guids are UUID5s of this namespace and a row's id: the same session keeps its guid forever.
@@ -26,8 +27,15 @@ GUID_NAMESPACE = uuid.UUID("6f1e3c5a-1d0e-5b4e-9a53-0e7a3c2f4b10")
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    id: int
+    id: int  # as exported: the imported file's person id when there was one, else ours
+    guid: str
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    href: str
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +46,6 @@ class ScheduleSession:
     abstract: str | None
     description: str | None
     language: str | None
-    slides_url: str | None
     start: datetime  # aware, in the event's zone
     end: datetime
     day: date  # the local date that owns it (day-change hour applied)
@@ -47,11 +54,23 @@ class ScheduleSession:
     track: str | None
     type: str | None
     speakers: tuple[Person, ...]
+    guid: str  # the imported file's, else derived (``guid``)
+    room_guid: str  # likewise (the NO_ROOM placeholder's: ``NO_ROOM_ID``)
+    url: str | None  # the session's own page (an absolute http(s) URL)
+    links: tuple[Link, ...]  # the slides (``Slides``) first, then the imported file's links
+    attachments: tuple[Link, ...]
+    recording_optout: bool
+    recording_license: str | None
 
     @property
     def duration(self) -> timedelta:
         # In UTC: Python subtracts wall-clock times when both share a tzinfo, wrong across DST.
         return self.end.astimezone(UTC) - self.start.astimezone(UTC)
+
+    @property
+    def wall_clock_duration(self) -> timedelta:
+        """End minus start as the local wall clock reads them (what floating times imply)."""
+        return self.end.replace(tzinfo=None) - self.start.replace(tzinfo=None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,13 @@ Tolerant where producers differ: empty ``<track>``, ``<subtitle>`` or ``<descrip
 upper-case acronyms and relative logos are accepted; ``<date>`` may be a full dateTime (used as is)
 or missing (then the day's date and ``<start>`` in the file's zone, after the day-change hour);
 durations are ``H:MM`` or ``HH:MM:SS``. The file's zone is ``time_zone_name``, else the caller's
-choice, else the fixed offset of the first session (``Etc/GMT-2`` for ``+02:00``).
+choice, else the fixed offset of the first session (``Etc/GMT-2`` for ``+02:00``; UTC for an offset
+no such zone has, the times staying exact). A file with none of these (FOSDEM's) is refused: its
+times would be read an hour or more off without a word.
+
+Lossless where our tables can hold it: guids (session, room, person), person ids, ``<url>``,
+links, attachments, and ``<recording>`` (opt-out, licence): a re-export is the same schedule to
+the apps that follow it, and a talk whose speakers refused recording stays refused.
 
 Strict where data would be lost: an event without a title or a start, an unreadable date, start or
 duration, or an unknown time zone stops the import with a message that names the event.
@@ -19,7 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 from xml.etree.ElementTree import Element, ParseError
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,10 +38,20 @@ MAX_BYTES = 20 * 1024 * 1024
 _DURATION = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{1,2}))?")
 T = TypeVar("T")
 _START = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
+_UUID = re.compile(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
+_HTTP_URL = re.compile(r"https?://\S{1,2040}")  # sessions.url holds 2048 characters
+_PERSON_ID = re.compile(r"[0-9]{1,18}")  # speaker.source_id is a BIGINT
 
 
 class ScheduleImportError(ValueError):
     """The file cannot be imported as it is; the message says why, for a person."""
+
+
+class ImportedPerson(NamedTuple):
+    key: str  # the person's id, else the name: one speaker row per key
+    name: str
+    id: int | None
+    guid: str | None
 
 
 @dataclass(frozen=True)
@@ -50,7 +66,13 @@ class ImportedSession:
     abstract: str | None = None
     description: str | None = None
     language: str | None = None
-    speakers: tuple[tuple[str, str], ...] = ()  # (key, name): key is the person's id, else the name
+    speakers: tuple[ImportedPerson, ...] = ()
+    guid: str | None = None
+    url: str | None = None
+    links: tuple[tuple[str, str], ...] = ()  # (href, title)
+    attachments: tuple[tuple[str, str], ...] = ()
+    recording_optout: bool = False
+    recording_license: str | None = None
 
 
 @dataclass
@@ -58,7 +80,9 @@ class ImportedSchedule:
     title: str
     acronym: str | None
     timezone: str
+    url: str | None = None
     track_colors: dict[str, str] = field(default_factory=dict)
+    room_guids: dict[str, str] = field(default_factory=dict)
     sessions: list[ImportedSession] = field(default_factory=list)
 
 
@@ -93,7 +117,9 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _offset_zone_name(root: Element) -> str:
-    """A fixed-offset IANA zone from the first session's ``<date>``; UTC when none has an offset."""
+    """A fixed-offset IANA zone from the first session's ``<date>`` that has an offset."""
+    if root.find("day/room/event") is None:
+        return "UTC"  # no session to place
     for element in root.iterfind("day/room/event/date"):
         try:
             offset = datetime.fromisoformat((element.text or "").strip()).utcoffset()
@@ -102,7 +128,12 @@ def _offset_zone_name(root: Element) -> str:
         if offset is not None and offset % timedelta(hours=1) == timedelta(0):
             hours = int(offset / timedelta(hours=1))
             return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"  # POSIX signs: Etc/GMT-2 is UTC+2
-    return "UTC"
+        if offset is not None:
+            return "UTC"  # no fixed-offset zone for it; each date keeps its own offset
+    raise ScheduleImportError(
+        "The file names no time zone (<time_zone_name>) and its dates carry no UTC offset, so its times "
+        "cannot be placed: pass the event's zone with --timezone (for example --timezone Europe/Brussels)."
+    )
 
 
 def _duration(raw: str | None, where: str) -> timedelta:
@@ -141,13 +172,31 @@ def _start(event: Element, day: date | None, zone: ZoneInfo, where: str) -> date
     return datetime.combine(base, clock, tzinfo=zone)
 
 
-def _persons(event: Element) -> tuple[tuple[str, str], ...]:
+def _guid(raw: str | None) -> str | None:
+    value = (raw or "").strip().lower()
+    return value if _UUID.fullmatch(value) else None
+
+
+def _http(raw: str | None) -> str | None:
+    value = (raw or "").strip()
+    return value if _HTTP_URL.fullmatch(value) else None
+
+
+def _persons(event: Element) -> tuple[ImportedPerson, ...]:
     persons = []
     for person in event.iterfind("persons/person"):
-        name = _text(person)
+        name, raw_id = _text(person), (person.get("id") or "").strip()
         if name:
-            persons.append((person.get("id") or name, name))
+            number = int(raw_id) if _PERSON_ID.fullmatch(raw_id) else None
+            persons.append(ImportedPerson(raw_id or name, name, number, _guid(person.get("guid"))))
     return tuple(persons)
+
+
+def _references(event: Element, path: str) -> tuple[tuple[str, str], ...]:
+    """``<links><link href=..>title</link>`` and the like: (href, title), http(s) addresses only."""
+    return tuple(
+        (href, _text(element) or href) for element in event.iterfind(path) if (href := _http(element.get("href")))
+    )
 
 
 def _session(event: Element, room_name: str, day: date | None, zone: ZoneInfo) -> ImportedSession:
@@ -167,6 +216,12 @@ def _session(event: Element, room_name: str, day: date | None, zone: ZoneInfo) -
         description=_text(event.find("description")),
         language=_text(event.find("language")),
         speakers=_persons(event),
+        guid=_guid(event.get("guid")),
+        url=_http(_text(event.find("url"))),
+        links=_references(event, "links/link"),
+        attachments=_references(event, "attachments/attachment"),
+        recording_optout=(_text(event.find("recording/optout")) or "").lower() in {"true", "1"},
+        recording_license=_text(event.find("recording/license")),
     )
 
 
@@ -180,7 +235,12 @@ def parse_schedule(data: bytes, timezone: str | None = None) -> ImportedSchedule
         raise ScheduleImportError("The <conference> has no <title>.")
     zone_name = _text(conference.find("time_zone_name")) or timezone or _offset_zone_name(root)
     zone = _zone(zone_name)
-    parsed = ImportedSchedule(title=title, acronym=_text(conference.find("acronym")), timezone=zone.key)
+    parsed = ImportedSchedule(
+        title=title,
+        acronym=_text(conference.find("acronym")),
+        timezone=zone.key,
+        url=_http(_text(conference.find("url"))),
+    )
     for track in conference.iterfind("track"):
         if track.get("name") and track.get("color"):
             parsed.track_colors[track.get("name", "")] = track.get("color", "")
@@ -188,6 +248,8 @@ def parse_schedule(data: bytes, timezone: str | None = None) -> ImportedSchedule
         raw_day = day.get("date")
         day_date = _read(date.fromisoformat, raw_day, "date", f"day index={day.get('index', '?')}") if raw_day else None
         for room in day.iterfind("room"):
+            if (room_guid := _guid(room.get("guid"))) and room.get("name"):
+                parsed.room_guids.setdefault(room.get("name", ""), room_guid)
             for event in room.iterfind("event"):
                 parsed.sessions.append(_session(event, room.get("name") or "", day_date, zone))
     return parsed

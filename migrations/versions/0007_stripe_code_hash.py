@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_stripe_code_hash"
-down_revision: str | None = "0003_export_tasks_waiting_index"
+down_revision: str | None = "0005_schedule_source_fields"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,6 +3,8 @@ download, one test per format, and the 25-hour session as a task failure a perso
 
 from __future__ import annotations
 
+import json
+
 import icalendar
 import pytest
 from lxml import etree
@@ -40,6 +42,28 @@ def test_pentabarf_export_downloads_a_valid_schedule_xml(client, stack, organize
     assert len(assert_valid_schedule(data).findall("day/room/event")) == EXPORTED_TITLES
 
 
+def test_pentabarf_classic_form_is_read_by_python_pentabarf_xml(client, stack, organizer_event):
+    from pentabarf.PentabarfParser import PentabarfParser
+
+    event, token = organizer_event
+
+    data = export_file(client, stack, token, event.identifier, "pentabarf", "form=pentabarf")
+
+    conference = PentabarfParser.parse(data)
+    events = [e for day in conference.day_objects for room in day.room_objects for e in room.event_objects]
+    assert len(events) == EXPORTED_TITLES and conference.day_change == "04:00"
+    assert conference.title == etree.fromstring(data).findtext("conference/title")
+
+
+def test_pentabarf_export_refuses_an_unknown_form(client, organizer_event):
+    event, token = organizer_event
+
+    response = start_export(client, token, event.identifier, "pentabarf", "form=frab")
+
+    assert response.status_code == 400
+    assert "c3voc or pentabarf" in response.body.decode()
+
+
 def test_xcal_export_downloads_the_conference_form(client, stack, organizer_event):
     event, token = organizer_event
 
@@ -64,6 +88,15 @@ def test_ical_export_downloads_a_calendar(client, stack, organizer_event):
 
     calendar = icalendar.Calendar.from_ical(data)
     assert len(calendar.walk("VEVENT")) == EXPORTED_TITLES and calendar.walk("VTIMEZONE")
+
+
+def test_json_schedule_export_downloads_frab_json(client, stack, organizer_event):
+    event, token = organizer_event
+
+    data = export_file(client, stack, token, event.identifier, "json-schedule")
+
+    days = json.loads(data)["schedule"]["conference"]["days"]
+    assert sum(len(events) for day in days for events in day["rooms"].values()) == EXPORTED_TITLES
 
 
 def test_pentabarf_export_of_a_25_hour_session_fails_with_the_reason(client, stack, factory):

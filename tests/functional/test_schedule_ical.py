@@ -4,6 +4,7 @@ escaping rules that no Python parser checks hold line by line."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -24,6 +25,7 @@ from tests.functional.schedule_events import (
     long_session_event,
     render,
 )
+from tests.libical import LibicalZone, itip_errors
 
 
 def assert_wire_format(data: bytes) -> None:
@@ -76,6 +78,30 @@ def test_ical_has_a_real_vtimezone_for_the_event_zone(factory, zone: Zone):
         assert vevent["DTSTART"].params["TZID"] == zone.name
 
 
+def offsets_around_changes(zone: Zone) -> list[datetime]:
+    """Every minute from an hour before to an hour after each change of the event's year, in UTC."""
+    info = ZoneInfo(zone.name)
+    hours = [datetime(zone.dst_day.year, 1, 1, tzinfo=UTC) + timedelta(hours=n) for n in range(366 * 24)]
+    changes = [
+        h for h in hours if h.astimezone(info).utcoffset() != (h + timedelta(hours=1)).astimezone(info).utcoffset()
+    ]
+    return [change + timedelta(minutes=m) for change in changes for m in range(-60, 121)]
+
+
+@pytest.mark.parametrize("zone", ZONES, ids=ZONE_IDS)
+def test_ical_vtimezone_alone_gives_the_zone_offsets_to_libical_and_vobject(factory, zone: Zone):
+    """libical and vobject read the block, not their own database: each onset must be the local
+    time before the change (icalendar's ``from_tzinfo`` put every DAYLIGHT onset an hour late)."""
+    event = hostile_event(factory, zone)
+    data = render("ical", event)
+
+    libical, vobject_zone = LibicalZone(data), vobject.readOne(data.decode()).vtimezone.gettzinfo()
+
+    expected = {i: i.astimezone(ZoneInfo(zone.name)).utcoffset() for i in offsets_around_changes(zone)}
+    assert {i: libical.utc_offset(i) for i in expected} == expected
+    assert {i: i.astimezone(vobject_zone).utcoffset() for i in expected} == expected
+
+
 def test_ical_times_are_exact_across_dst(factory):
     zone = ZONES[0]
     event = hostile_event(factory, zone)
@@ -103,15 +129,42 @@ def test_ical_text_is_clean_escaped_and_round_trips(factory):
     assert clean(HOSTILE_TEXT) in by_title
 
 
-def test_ical_speakers_are_attendees_without_email(factory):
+def test_ical_is_a_valid_publish_with_one_organizer_and_speakers_in_the_description(factory):
+    """RFC 5546 §3.2.1: a PUBLISH has exactly one ORGANIZER and no ATTENDEE (libical's check)."""
     event = hostile_event(factory, ZONES[0])
+    data = render("ical", event)
 
-    calendar = parse_everywhere(render("ical", event))
+    calendar = parse_everywhere(data)
 
+    assert itip_errors(data) == []
     [opening] = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]).startswith("Opening")]
-    attendees = opening["ATTENDEE"]
-    assert sorted(a.params["CN"] for a in attendees) == ["Ada 🎉 Lovelace", "Grace <Hopper> & co"]
-    assert all(str(a).startswith("urn:uuid:") for a in attendees)
+    assert "ATTENDEE" not in opening and b"ATTENDEE" not in data and b"mailto:" not in data
+    assert str(opening["ORGANIZER"]).startswith("urn:uuid:") and opening["ORGANIZER"].params["CN"] == clean(event.name)
+    assert str(opening["DESCRIPTION"]).startswith("Speakers: Ada 🎉 Lovelace, Grace <Hopper> & co\n\n")
+
+
+def test_ical_parameter_values_led_by_a_tab_are_quoted_and_read_back_whole(factory):
+    event = factory.event(identifier="tabbed", name="\tTabbed conference", timezone="Europe/Berlin")
+    factory.session(event, title="Talk", starts_at=event.starts_at, ends_at=event.starts_at + timedelta(hours=1))
+
+    data = render("ical", event)
+
+    assert b'ORGANIZER;CN="\tTabbed conference":urn:uuid:' in data
+    [session] = parse_everywhere(data).walk("VEVENT")
+    assert session["ORGANIZER"].params["CN"] == "\tTabbed conference"
+
+
+def test_ical_utc_event_times_are_utc_without_tzid_or_vtimezone(factory):
+    """What docs/schedule.md says: a zone equal to UTC is written ``...Z``, no TZID, no VTIMEZONE."""
+    event = factory.event(identifier="utc-event", timezone="UTC")
+    factory.session(event, title="Talk", starts_at=event.starts_at, ends_at=event.starts_at + timedelta(hours=1))
+
+    data = render("ical", event)
+
+    [session] = parse_everywhere(data).walk("VEVENT")
+    assert f"DTSTART:{event.starts_at.astimezone(UTC):%Y%m%dT%H%M%S}Z".encode() in data
+    assert b"TZID" not in data and b"VTIMEZONE" not in data
+    assert session["DTSTART"].dt == event.starts_at
 
 
 def test_ical_missing_room_track_abstract_and_coordinates_do_not_crash(factory):
@@ -161,7 +214,7 @@ def test_ical_empty_event_is_a_valid_calendar(factory):
     assert calendar.walk("VEVENT") == [] and calendar["X-WR-CALNAME"] == event.name
 
 
-@pytest.mark.parametrize("format_name", ["pentabarf", "xcal", "ical"])
+@pytest.mark.parametrize("format_name", ["pentabarf", "xcal", "ical", "json-schedule"])
 def test_schedule_export_of_a_session_ending_before_it_starts_fails_with_the_reason(factory, format_name: str):
     zone = ZONES[2]
     event = factory.event(timezone=zone.name, starts_at=local(zone, 0, 9), ends_at=local(zone, 1, 9))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from chalicelib import models
 from chalicelib.db import transaction
 from chalicelib.schedule.importer import import_schedule_file
-from chalicelib.schedule.parse import ScheduleImportError
+from chalicelib.schedule.parse import ScheduleImportError, parse_schedule
 from devtools.cli import main
 from tests.functional.schedule_events import assert_valid_schedule, render, validator
 
@@ -91,6 +91,75 @@ def test_import_export_import_round_trip_keeps_the_sessions(stack, name: str):
         import_schedule_file(session, exported, identifier=f"second-{name}")
 
     assert imported_sessions(f"second-{name}") == imported_sessions(f"first-{name}")
+
+
+FULL = b"""<schedule><version>1</version><conference><title>Full</title><acronym>full</acronym>
+<time_zone_name>Europe/Berlin</time_zone_name><url>https://example.com/full</url></conference>
+<day index='1' date='2026-03-28'><room name='Hall' guid='11111111-2222-4333-8444-555555555555'>
+<event id='41' guid='a0a0fcfe-b7fb-46e3-84b6-97a5406016b4'><title>Private talk</title>
+<date>2026-03-28T10:00:00+01:00</date><duration>00:45</duration><url>https://example.com/full/41</url>
+<persons><person id='7797' guid='c9edea6f-1da1-4772-a0a9-6dd4e33f11bb'>jinxx</person><person id='4827'>smtw</person></persons>
+<recording><license>CC BY 4.0</license><optout>true</optout></recording>
+<links><link href='https://example.com/video'>Video</link></links>
+<attachments><attachment href='https://example.com/paper.pdf'>Paper</attachment></attachments>
+</event></room></day></schedule>"""
+
+
+def kept(data: bytes) -> list[tuple[object, ...]]:
+    """Every field our tables hold, per session, as the parser reads a file."""
+    parsed = parse_schedule(data)
+    return sorted(
+        (
+            item.guid,
+            item.title,
+            item.start.isoformat(),
+            item.duration,
+            item.room,
+            parsed.room_guids.get(item.room),
+            item.url,
+            item.links,
+            item.attachments,
+            item.recording_optout,
+            item.recording_license,
+            tuple((person.id, person.guid, person.name) for person in item.speakers),
+        )
+        for item in parsed.sessions
+    )
+
+
+def import_and_export(data: bytes, identifier: str) -> bytes:
+    with transaction() as session:
+        import_schedule_file(session, data, identifier=identifier)
+        event = session.scalars(select(models.Event).where(models.Event.identifier == identifier)).one()
+    return render("pentabarf", event)
+
+
+def test_import_export_import_keeps_guids_urls_links_person_ids_and_recording(stack):
+    exported = import_and_export(FULL, "full-once")
+    again = import_and_export(exported, "full-twice")
+
+    assert_valid_schedule(exported)
+    [(*fields, persons)], [(*original, original_persons)] = kept(exported), kept(FULL)
+    assert fields == original  # guid, times, room and its guid, url, links, attachments, opt-out, licence
+    assert persons[0] == original_persons[0] and persons[1][::2] == original_persons[1][::2] == (4827, "smtw")
+    assert kept(again) == kept(exported)  # the guid made for smtw stays too
+
+
+@pytest.mark.parametrize("name", SAMPLES, ids=list(SAMPLES))
+def test_import_export_keeps_the_real_files_guids_and_urls(stack, name: str):
+    exported = import_and_export(sample(name), f"guids-{name}")
+
+    assert {row[0] for row in kept(exported)} == {row[0] for row in kept(sample(name))}
+    assert {row[6] for row in kept(exported)} == {row[6] for row in kept(sample(name))}
+
+
+def test_import_refuses_a_file_without_zone_or_offsets(stack):
+    fosdem = b"""<schedule><conference><title>FOSDEM 2019</title></conference><day index='1' date='2019-02-02'>
+    <room name='Janson'><event id='1'><title>Welcome</title><start>09:30</start><duration>00:25</duration>
+    </event></room></day></schedule>"""
+
+    with pytest.raises(ScheduleImportError, match="--timezone"), transaction() as session:
+        import_schedule_file(session, fosdem)
 
 
 def test_round_trip_keeps_a_session_without_room_without_room(factory):

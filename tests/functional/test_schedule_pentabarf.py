@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import etree
@@ -123,6 +124,34 @@ def test_pentabarf_empty_event_is_valid_with_its_days(factory):
     assert document.findall("day/room/event") == []
     assert len(document.findall("day")) == 3
     assert document.findtext("conference/acronym") == "ab__"
+
+
+def test_pentabarf_default_form_has_no_classic_conference_elements(factory):
+    event = hostile_event(factory, ZONES[0], location_name="Hall & <Venue>")
+
+    default, classic = render("pentabarf", event), render("pentabarf", event, form="pentabarf")
+
+    conference = assert_valid_schedule(default).find("conference")
+    assert [conference.find(tag) for tag in ("day_change", "venue", "city")] == [None, None, None]
+    classic_conference = etree.fromstring(classic).find("conference")
+    assert classic_conference.findtext("venue") == "Hall & <Venue>"
+    assert classic_conference.findtext("day_change") == "04:00" and classic_conference.find("city") is not None
+
+
+def test_pentabarf_24_hour_limit_is_on_elapsed_time_and_the_message_says_so(factory):
+    """St. John's, autumn change: 23 hours on the wall clock are 24 elapsed; <duration> is elapsed
+    time (consumers add it to the offset-carrying <date>), so the limit counts the same way."""
+    zone = ZoneInfo("America/St_Johns")
+    start, end = datetime(2026, 10, 31, 12, tzinfo=zone), datetime(2026, 11, 1, 11, tzinfo=zone)
+    event = factory.event(identifier="stjohns", timezone=zone.key, starts_at=start, ends_at=end)
+    factory.session(event, title="Long haul", starts_at=start, ends_at=end)
+
+    with pytest.raises(ExportFailed) as failure:
+        render("pentabarf", event)
+
+    message = str(failure.value)
+    assert "24:00 hours of elapsed time (23:00 on the wall clock" in message
+    assert "<duration> counts elapsed time" in message
 
 
 def test_pentabarf_rejects_sessions_of_24_hours_or_more(factory):

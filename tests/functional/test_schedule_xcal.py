@@ -4,6 +4,8 @@ against the errata-fixed RELAX NG schema."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import etree
@@ -91,11 +93,24 @@ def test_xcal_conference_form_is_ordered_by_start_with_floating_local_times(fact
     starts = [v.findtext("dtstart") for v in vevents]
     assert starts == sorted(starts)
     [dst] = [v for v in vevents if v.findtext("summary") == "Across the DST change"]
+    # Floating times: the duration is what lies between them on the wall clock (90 minutes elapsed).
     assert (dst.findtext("dtstart"), dst.findtext("dtend"), dst.findtext("duration")) == (
         f"{zone.dst_day:%Y%m%d}T013000",
         f"{zone.dst_day:%Y%m%d}T040000",
-        "PT1H30M",
+        "PT2H30M",
     )
+
+
+def test_xcal_conference_duration_added_to_the_start_gives_the_end_across_the_autumn_change(factory):
+    zone = ZoneInfo("Europe/Berlin")
+    start, end = datetime(2026, 10, 24, 9, tzinfo=zone), datetime(2026, 10, 25, 10, tzinfo=zone)
+    event = factory.event(identifier="autumn", timezone=zone.key, starts_at=start, ends_at=end)
+    factory.session(event, title="Overnight", starts_at=start, ends_at=end)
+
+    [vevent] = conference(event).iterfind("vcalendar/vevent")
+
+    assert (vevent.findtext("dtstart"), vevent.findtext("dtend")) == ("20261024T090000", "20261025T100000")
+    assert vevent.findtext("duration") == "PT25H"  # 26 hours elapsed
 
 
 def test_xcal_conference_form_lists_speakers_and_placeholder_room(factory):
@@ -134,6 +149,17 @@ def test_xcal_rfc6321_passes_the_relax_ng_schema(factory, zone: Zone):
         assert start_tzid == zone.name
 
 
+def test_xcal_rfc6321_summer_time_starts_at_the_local_time_before_the_change(factory):
+    event = hostile_event(factory, ZONES[0])
+
+    document = rfc6321(event)
+
+    daylight = document.xpath("//x:vtimezone/x:components/x:daylight/x:properties", namespaces=RFC)
+    onsets = {p.xpath("string(x:dtstart/x:date-time)", namespaces=RFC) for p in daylight}
+    assert "2026-03-29T02:00:00" in onsets
+    assert {p.xpath("string(x:tzoffsetfrom/x:utc-offset)", namespaces=RFC) for p in daylight} == {"+01:00"}
+
+
 def test_xcal_rfc6321_empty_and_long_events_pass_the_schema(factory):
     empty, long = factory.event(identifier="empty-event", timezone="America/St_Johns"), long_session_event(factory)
 
@@ -142,11 +168,24 @@ def test_xcal_rfc6321_empty_and_long_events_pass_the_schema(factory):
     assert [len(d.findall("x:vcalendar/x:components/x:vevent", RFC)) for d in documents] == [0, 1]
 
 
-def test_xcal_rfc6321_speakers_have_no_email(factory):
+def test_xcal_rfc6321_has_the_organizer_and_no_attendees_like_the_ics(factory):
     event = hostile_event(factory, ZONES[0])
 
     data = render("xcal", event, form="rfc6321")
 
-    addresses = etree.fromstring(data).xpath("//x:attendee/x:cal-address/text()", namespaces=RFC)
-    assert addresses and all(a.startswith("urn:uuid:") for a in addresses)
+    document = etree.fromstring(data)
+    addresses = document.xpath("//x:organizer/x:cal-address/text()", namespaces=RFC)
+    assert len(addresses) == EXPORTED_TITLES and all(a.startswith("urn:uuid:") for a in addresses)
+    assert document.xpath("//x:attendee", namespaces=RFC) == []
     assert b"mailto:" not in data and b"None" not in data
+
+
+def test_xcal_rfc6321_utc_event_has_utc_times_and_no_vtimezone(factory):
+    event = factory.event(identifier="utc-event", timezone="UTC")
+    factory.session(event, title="Talk", starts_at=event.starts_at, ends_at=event.starts_at + timedelta(hours=1))
+
+    document = rfc6321(event)
+
+    assert document.xpath("//x:vtimezone | //x:tzid", namespaces=RFC) == []
+    [start] = document.xpath("//x:vevent/x:properties/x:dtstart/x:date-time/text()", namespaces=RFC)
+    assert start == f"{event.starts_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z"

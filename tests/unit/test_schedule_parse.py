@@ -58,7 +58,7 @@ def test_parse_takes_speakers_by_id_and_skips_empty_names():
         )
     ).sessions
 
-    assert item.speakers == (("9", "Ada"), ("Grace", "Grace"))
+    assert item.speakers == (("9", "Ada", 9, None), ("Grace", "Grace", None, None))
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,8 @@ def test_parse_without_start_or_date_names_the_event():
     with pytest.raises(ScheduleImportError, match="event id=3: no readable"):
         parse_schedule(
             b"<schedule><conference><title>C</title></conference><day><room name='R'><event id='3'>"
-            b"<title>T</title><duration>00:30</duration></event></room></day></schedule>"
+            b"<title>T</title><duration>00:30</duration></event></room></day></schedule>",
+            timezone="UTC",
         )
 
 
@@ -109,4 +110,38 @@ def test_parse_without_start_or_date_names_the_event():
 )
 def test_parse_refuses_impossible_dates_with_a_message(data, message):
     with pytest.raises(ScheduleImportError, match=message):
+        parse_schedule(data, timezone="UTC")
+
+
+def test_parse_refuses_a_file_without_zone_or_offsets_asking_for_the_timezone():
+    """FOSDEM 2019: neither <time_zone_name> nor offsets; read as UTC, 775 talks were an hour off."""
+    data = schedule("<event id='1'><title>T</title><date>2019-02-02T10:30:00</date><duration>00:25</duration></event>")
+
+    with pytest.raises(ScheduleImportError, match="pass the event's zone with --timezone"):
         parse_schedule(data)
+
+    [item] = parse_schedule(data, timezone="Europe/Brussels").sessions
+    assert item.start == datetime(2019, 2, 2, 10, 30, tzinfo=ZoneInfo("Europe/Brussels"))
+
+
+def test_parse_keeps_what_the_file_says_about_identity_links_and_recording():
+    [item] = parse_schedule(
+        schedule(
+            "<event id='1' guid='0A0A0FCF-B7FB-46E3-84B6-97A5406016B4'><title>T</title>"
+            "<date>2026-03-28T10:00:00+01:00</date><duration>00:45</duration><url>https://example.com/t/1</url>"
+            "<persons><person id='7' guid='c9edea6f-1da1-4772-a0a9-6dd4e33f11bb'>Ada</person>"
+            "<person id='99999999999999999999'>Huge</person></persons>"
+            "<recording><license>CC BY 4.0</license><optout>true</optout></recording>"
+            "<links><link href='https://example.com/v'>Video</link><link href='javascript:x'>Bad</link></links>"
+            "<attachments><attachment href='https://example.com/a.pdf'>Paper</attachment></attachments></event>"
+        )
+    ).sessions
+
+    assert item.guid == "0a0a0fcf-b7fb-46e3-84b6-97a5406016b4" and item.url == "https://example.com/t/1"
+    assert item.speakers == (
+        ("7", "Ada", 7, "c9edea6f-1da1-4772-a0a9-6dd4e33f11bb"),
+        ("99999999999999999999", "Huge", None, None),  # no number our column can hold: ours is used
+    )
+    assert (item.recording_optout, item.recording_license) == (True, "CC BY 4.0")
+    assert item.links == (("https://example.com/v", "Video"),)
+    assert item.attachments == (("https://example.com/a.pdf", "Paper"),)

@@ -40,7 +40,7 @@ def test_hh_mm_durations(minutes: int, expected: str):
 
 def test_hh_mm_rejects_a_day_or_more():
     with pytest.raises(ExportFailed, match="24 hours"):
-        hh_mm(timedelta(hours=24), SimpleNamespace(id=1, title="t"))
+        hh_mm(timedelta(hours=24), SimpleNamespace(id=1, title="t", wall_clock_duration=timedelta(hours=24)))
 
 
 @pytest.mark.parametrize(

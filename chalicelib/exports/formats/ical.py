@@ -5,18 +5,23 @@ is serialized by the library; each VEVENT is built by the library and turned by 
 lines (escaping TEXT and parameters), which ``fold`` puts on the wire: 75-octet lines, CRLF. The
 library's own folder walks every character in Python and took a third of the export time.
 
+- ``METHOD:PUBLISH`` as RFC 5546 §3.2.1 wants it: one ``ORGANIZER`` (the event, ``CN`` = its
+  name, a ``urn:uuid:`` address) and no ``ATTENDEE`` (RFC 5545 §3.8.4.1 forbids attendees in a
+  published calendar). Speakers are a ``Speakers: A, B`` paragraph heading the ``DESCRIPTION``
+  (pretalx puts them in the ``SUMMARY``; the title stays the title in every format here).
 - ``DTSTART``/``DTEND`` carry ``TZID=<the event's IANA zone>``, defined by a real VTIMEZONE whose
-  transitions cover the schedule's days (Thunderbird treats a TZID without one as floating time).
+  transitions cover the schedule's days (Thunderbird treats a TZID without one as floating time),
+  built by ``vtimezone`` from the zone's real transitions. A zone equal to UTC is written in UTC
+  (``...Z``) with no VTIMEZONE: RFC 5545 forbids a ``TZID`` on UTC times.
 - ``UID`` is ``<session id>-<event identifier>@open-event-serverless``: stable across exports and
   deployments. ``DTSTAMP`` is the export time.
 - ``LOCATION`` is always there (Giggity drops events without one): the room, or ``NO_ROOM``.
-- Speakers are ``ATTENDEE;CN=<name>`` with a ``urn:uuid:`` address: their emails are never shown.
 - ``GEO`` only when the event has both coordinates; ``URL`` is the event's public page when known.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, BinaryIO
 
@@ -24,9 +29,10 @@ import icalendar
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.schedule_renderer import Options, Progress, ScheduleRenderer
+from chalicelib.exports.formats.vtimezone import schedule_observances, vtimezone, writes_utc
 from chalicelib.models import Event
 from chalicelib.schedule.loader import iter_sessions
-from chalicelib.schedule.model import Person, Schedule, ScheduleSession, guid
+from chalicelib.schedule.model import Schedule, ScheduleSession, guid
 
 PRODID = "-//FOSSASIA//open-event-serverless//EN"
 UID_DOMAIN = "open-event-serverless"
@@ -37,19 +43,25 @@ def session_uid(event: Event, item: ScheduleSession) -> str:
     return f"{item.id}-{event.identifier}@{UID_DOMAIN}"
 
 
-def description(item: ScheduleSession) -> str | None:
-    """Abstract and description, blank-line separated; None when there is no text at all."""
-    parts = [part for part in (item.abstract, item.description) if part]
+def description(item: ScheduleSession, speakers: bool = False) -> str | None:
+    """Abstract and description, blank-line separated, after a ``Speakers:`` line when asked for;
+    None when there is no text at all."""
+    names = ", ".join(person.name for person in item.speakers) if speakers else ""
+    parts = [part for part in (f"Speakers: {names}" if names else None, item.abstract, item.description) if part]
     return "\n\n".join(parts) or None
 
 
-def timezone_for(schedule: Schedule) -> icalendar.Timezone:
-    """The event zone's VTIMEZONE, its transitions from a year before the first day to a year after
-    the last: every session is covered, and the file stays small."""
-    first, last = schedule.days[0].date, schedule.days[-1].date
-    return icalendar.Timezone.from_tzinfo(
-        schedule.zone, schedule.zone.key, first_date=first - timedelta(days=366), last_date=last + timedelta(days=366)
-    )
+def organizer_address(schedule: Schedule) -> str:
+    """The event as the calendar's ORGANIZER: a stable URN, never an email address."""
+    return f"urn:uuid:{guid('event', schedule.event.id)}"
+
+
+class _QuotedParameters(icalendar.Parameters):
+    """``CN`` always quoted (RFC 5545 §3.2 allows it everywhere): the library quotes it only for a
+    space or an apostrophe, so a name led by a TAB went out bare, and readers (the library itself)
+    strip it."""
+
+    always_quoted = (*icalendar.Parameters.always_quoted, "CN")  # type: ignore[assignment]
 
 
 def _calendar_head(schedule: Schedule) -> bytes:
@@ -61,7 +73,8 @@ def _calendar_head(schedule: Schedule) -> bytes:
     calendar.add("x-wr-calname", schedule.name)
     calendar.add("x-wr-caldesc", schedule.caption)
     calendar.add("x-wr-timezone", schedule.zone.key)
-    calendar.add_component(timezone_for(schedule))
+    if not writes_utc(schedule.zone):
+        calendar.add_component(vtimezone(schedule.zone, schedule_observances(schedule)))
     serialized: bytes = calendar.to_ical()
     assert serialized.endswith(_END)
     return serialized[: -len(_END)]
@@ -70,8 +83,11 @@ def _calendar_head(schedule: Schedule) -> bytes:
 def shared_properties(schedule: Schedule, stamp: datetime) -> list[tuple[str, Any]]:
     """Properties every VEVENT carries with the same value, encoded once per export."""
     event = schedule.event
+    organizer = icalendar.vCalAddress(organizer_address(schedule))
+    organizer.params = _QuotedParameters(CN=schedule.name)
     shared: list[tuple[str, Any]] = [
         ("dtstamp", icalendar.vDDDTypes(stamp)),
+        ("organizer", organizer),
         ("class", icalendar.vText("PUBLIC")),
         ("status", icalendar.vText("CONFIRMED")),
     ]
@@ -82,15 +98,9 @@ def shared_properties(schedule: Schedule, stamp: datetime) -> list[tuple[str, An
     return shared
 
 
-def _attendee(person: Person) -> icalendar.vCalAddress:
-    address = icalendar.vCalAddress(f"urn:uuid:{guid('speaker', person.id)}")
-    address.params["CN"] = person.name
-    return address
-
-
 class _Encoded:
     """Encoded property values of one export, the same object for the same value: sessions share
-    start times, rooms, tracks and speakers, and encoding is most of the library's cost after
+    start times, rooms and tracks, and encoding is most of the library's cost after
     folding. Per export, never per process: datetimes of different zones at the same instant are
     equal, so a process-wide cache would hand one event's TZID to the next event's export."""
 
@@ -98,7 +108,6 @@ class _Encoded:
         self.moment = cache(icalendar.vDDDTypes)  # DATE-TIME with TZID=<the zone's key>
         self.text = cache(icalendar.vText)
         self.category = cache(lambda value: icalendar.vCategory([value]))
-        self.attendee = cache(_attendee)
 
 
 def vevent(
@@ -109,7 +118,7 @@ def vevent(
     component.add("dtstart", encoded.moment(item.start))
     component.add("dtend", encoded.moment(item.end))
     component.add("summary", item.title)
-    text = description(item)
+    text = description(item, speakers=True)
     if text:
         component.add("description", text)
     component.add("location", encoded.text(item.room))
@@ -117,8 +126,6 @@ def vevent(
         component.add("categories", encoded.category(item.track))
     for name, value in shared:
         component.add(name, value)
-    for person in item.speakers:
-        component.add("attendee", encoded.attendee(person))
     return component
 
 
@@ -143,7 +150,7 @@ def fold(line: str) -> bytes:
 # Properties whose values come from ``_Encoded`` (or ``shared_properties``): the same object
 # for the same value, so their content lines can be serialized once per export.
 _REPEATED = frozenset(
-    {"DTSTART", "DTEND", "LOCATION", "CATEGORIES", "ATTENDEE", "DTSTAMP", "CLASS", "STATUS", "URL", "GEO"}
+    {"DTSTART", "DTEND", "LOCATION", "CATEGORIES", "DTSTAMP", "ORGANIZER", "CLASS", "STATUS", "URL", "GEO"}
 )
 
 

@@ -4,6 +4,9 @@ Written incrementally with ``lxml.etree.xmlfile``: one ``<event>`` element at a 
 never exists as a whole tree. Sessions of 24 hours or more cannot be written as an ``HH:MM``
 duration that every app reads the same way (voc/schedule#129, giggity#521): the export fails with
 a message that names the session, rather than split it into parts the organizer never created.
+
+The ``pentabarf`` form (``?form=pentabarf``) adds the classic ``venue``, ``day_change`` and
+``city`` to ``<conference>``: the schema refuses them, parsers of Pentabarf's family need them.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from sqlalchemy.orm import Session
 from chalicelib.exports.formats.base import ExportFailed
 from chalicelib.exports.formats.schedule_renderer import Options, Progress, ScheduleRenderer
 from chalicelib.models import Event
-from chalicelib.schedule.loader import HTTP_URL, iter_sessions
-from chalicelib.schedule.model import Day, Schedule, ScheduleSession, TrackInfo, guid
+from chalicelib.schedule.loader import iter_sessions
+from chalicelib.schedule.model import DAY_CHANGE, Day, Link, Schedule, ScheduleSession, TrackInfo
+from chalicelib.schedule.text import clean
 
 GENERATOR = "open-event-serverless"
 SCHEDULE_VERSION = "1.0"
@@ -60,14 +64,23 @@ def track_slugs(tracks: tuple[TrackInfo, ...]) -> dict[int, str]:
     return slugs
 
 
-def hh_mm(duration: timedelta, item: ScheduleSession) -> str:
+def _clock(duration: timedelta) -> str:
     minutes = int(duration.total_seconds()) // 60
-    if minutes >= 24 * 60:
-        raise ExportFailed(
-            f"Session {item.id} ({item.title!r}) lasts {minutes // 60}:{minutes % 60:02d} hours; schedule.xml "
-            "cannot represent sessions of 24 hours or more. Shorten or split it, then export again."
-        )
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def hh_mm(duration: timedelta, item: ScheduleSession) -> str:
+    """``<duration>`` is elapsed time, since ``<date>`` carries the offset (consumers add it to
+    the start); the 24-hour limit is on the same measure, and the message says so."""
+    if duration >= timedelta(hours=24):
+        wall = item.wall_clock_duration
+        across = f" ({_clock(wall)} on the wall clock: it spans a change of UTC offset)" if wall != duration else ""
+        raise ExportFailed(
+            f"Session {item.id} ({item.title!r}) lasts {_clock(duration)} hours of elapsed time{across}; "
+            "schedule.xml's <duration> counts elapsed time and cannot represent sessions of 24 hours or more. "
+            "Shorten or split it, then export again."
+        )
+    return _clock(duration)
 
 
 def schedule_version(event: Event) -> str:
@@ -82,15 +95,23 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes
     return child
 
 
-def _conference(schedule: Schedule) -> etree._Element:
+def _conference(schedule: Schedule, classic: bool) -> etree._Element:
+    """``classic``: Pentabarf's own ``venue``, ``day_change`` and ``city`` as well (OES wrote them;
+    python-pentabarf-xml cannot read a file without them; the C3VOC schema refuses them)."""
     event = schedule.event
     conference = etree.Element("conference")
     _sub(conference, "title", schedule.name)
     _sub(conference, "acronym", acronym(event))
     _sub(conference, "start", schedule.days[0].date.isoformat())
     _sub(conference, "end", schedule.days[-1].date.isoformat())
+    if classic:
+        _sub(conference, "venue", clean(event.location_name))
     _sub(conference, "days", str(len(schedule.days)))
+    if classic:
+        _sub(conference, "day_change", f"{DAY_CHANGE:%H:%M}")
     _sub(conference, "timeslot_duration", "00:05")
+    if classic:
+        _sub(conference, "city", "")  # no city is stored apart from the venue
     _sub(conference, "time_zone_name", schedule.zone.key)
     if schedule.url:
         _sub(conference, "url", schedule.url)
@@ -104,7 +125,7 @@ def _conference(schedule: Schedule) -> etree._Element:
 
 
 def _event(item: ScheduleSession, prefix: str) -> etree._Element:
-    element = etree.Element("event", id=str(item.id), guid=guid("session", item.id))
+    element = etree.Element("event", id=str(item.id), guid=item.guid)
     fields = [
         ("room", item.room),
         ("title", item.title),
@@ -118,22 +139,33 @@ def _event(item: ScheduleSession, prefix: str) -> etree._Element:
         ("slug", session_slug(prefix, item)),
         ("track", item.track or ""),
         ("language", item.language),
+        ("url", item.url),
     ]
     for tag, text in fields:
         if text is not None:
             etree.SubElement(element, tag).text = text
     persons = etree.SubElement(element, "persons")
     for person in item.speakers:
-        etree.SubElement(persons, "person", id=str(person.id), guid=guid("speaker", person.id)).text = person.name
-    links = etree.SubElement(element, "links")
-    if item.slides_url and HTTP_URL.fullmatch(item.slides_url):
-        etree.SubElement(links, "link", href=item.slides_url).text = "Slides"
+        etree.SubElement(persons, "person", id=str(person.id), guid=person.guid).text = person.name
+    if item.recording_optout or item.recording_license:  # else unknown: claim nothing
+        recording = etree.SubElement(element, "recording")
+        etree.SubElement(recording, "license").text = item.recording_license or ""
+        etree.SubElement(recording, "optout").text = "true" if item.recording_optout else "false"
+    _references(element, "links", "link", item.links)
+    if item.attachments:
+        _references(element, "attachments", "attachment", item.attachments)
     return element
+
+
+def _references(element: etree._Element, tag: str, child: str, references: tuple[Link, ...]) -> None:
+    parent = etree.SubElement(element, tag)
+    for reference in references:
+        etree.SubElement(parent, child, href=reference.href).text = reference.title
 
 
 def _by_day_and_room(sessions: Iterator[ScheduleSession]) -> Iterator[tuple[Any, Iterator[ScheduleSession]]]:
     """Group room-ordered sessions by (day, room), lazily."""
-    return itertools.groupby(sessions, key=lambda item: (item.day, item.room_id, item.room))
+    return itertools.groupby(sessions, key=lambda item: (item.day, item.room_id, item.room, item.room_guid))
 
 
 class PentabarfRenderer(ScheduleRenderer):
@@ -148,15 +180,12 @@ class PentabarfRenderer(ScheduleRenderer):
             with xml.element("schedule"):
                 xml.write(etree.Element("generator", name=GENERATOR, version=SCHEDULE_VERSION))
                 _sub_write(xml, "version", schedule_version(event))
-                xml.write(_conference(schedule))
+                xml.write(_conference(schedule, classic=options.get("form") == "pentabarf"))
                 for day in schedule.days:
                     with xml.element("day", _day_attributes(day)):
                         while pending is not None and pending[0][0] == day.date:
-                            (_, room_id, room_name), items = pending
-                            room_attributes = {"name": room_name}
-                            if room_id is not None:
-                                room_attributes["guid"] = guid("room", room_id)
-                            with xml.element("room", room_attributes):
+                            (_, _, room_name, room_guid), items = pending
+                            with xml.element("room", {"name": room_name, "guid": room_guid}):
                                 for item in items:
                                     xml.write(_event(item, prefix))
                                     written += 1

@@ -50,12 +50,23 @@ def orders_csv_options(query: Mapping[str, str]) -> dict[str, Any]:
     return {"statuses": sorted(set(statuses)), "bom": _boolean(query, "bom", True)}
 
 
+def _form(query: Mapping[str, str], *forms: str) -> dict[str, Any]:
+    """``form``: one of ``forms``, the first by default."""
+    form = query.get("form", forms[0])
+    if form not in forms:
+        raise BadRequest(f"form must be {' or '.join(forms)}", parameter="form")
+    return {"form": form}
+
+
 def xcal_options(query: Mapping[str, str]) -> dict[str, Any]:
     """``form``: ``conference`` (the Pentabarf/frab/pretalx form, default) or ``rfc6321``."""
-    form = query.get("form", "conference")
-    if form not in {"conference", "rfc6321"}:
-        raise BadRequest("form must be conference or rfc6321", parameter="form")
-    return {"form": form}
+    return _form(query, "conference", "rfc6321")
+
+
+def pentabarf_options(query: Mapping[str, str]) -> dict[str, Any]:
+    """``form``: ``c3voc`` (passes the C3VOC schema, default) or ``pentabarf`` (the classic form
+    with ``day_change``, ``venue`` and ``city``, which that schema refuses and old parsers need)."""
+    return _form(query, "c3voc", "pentabarf")
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,7 @@ FORMATS: dict[str, ExportFormat] = {
             "application/vnd.c3voc.schedule+xml",
             "schedule",
             "chalicelib.exports.formats.pentabarf:renderer",
+            pentabarf_options,
         ),
         ExportFormat(
             "xcal",
@@ -104,6 +116,9 @@ FORMATS: dict[str, ExportFormat] = {
         ),
         ExportFormat(
             "ical", "ics", "text/calendar; charset=utf-8", "schedule", "chalicelib.exports.formats.ical:renderer"
+        ),
+        ExportFormat(
+            "json-schedule", "json", "application/json", "schedule", "chalicelib.exports.formats.frab_json:renderer"
         ),
     )
 }

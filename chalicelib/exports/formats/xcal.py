@@ -2,10 +2,13 @@
 
 - ``conference`` (default): the pre-standard form Pentabarf, frab and pretalx emit and Giggity and
   KCalendarCore read, element by element as in formats.md: floating local times of the event's
-  zone, real ``PT..`` durations, the numeric ``pentabarf:event-id`` filled in.
+  zone, ``PT..`` durations between those floating times (so start + duration = end for the
+  consumer: across an autumn change a 25-hour wall-clock span is ``PT25H``, not the 26 elapsed
+  hours), the numeric ``pentabarf:event-id`` filled in.
 - ``rfc6321``: RFC 6321 (namespace ``urn:ietf:params:xml:ns:icalendar-2.0``), every value typed,
-  local times with a ``tzid`` parameter defined by the VTIMEZONE the ``icalendar`` library builds
-  (translated by ``xcal_timezone``). It has no ``x-`` properties: the schema forbids them.
+  local times with a ``tzid`` parameter defined by the same VTIMEZONE observances as the ``.ics``
+  (``vtimezone``; UTC times for a zone equal to UTC), organizer and speakers as in the ``.ics``.
+  It has no ``x-`` properties: the schema forbids them.
 
 Both carry the same sessions, UIDs, locations and speakers as the ``.ics`` export.
 """
@@ -51,7 +54,7 @@ def conference_fields(schedule: Schedule, item: ScheduleSession) -> list[tuple[s
         (EVENT_ID, str(item.id)),
         ("dtstart", floating(item.start)),
         ("dtend", floating(item.end)),
-        ("duration", iso_duration(item.duration)),
+        ("duration", iso_duration(item.wall_clock_duration)),
         ("summary", item.title),
         ("description", description(item) or ""),
         ("class", "PUBLIC"),
@@ -87,7 +90,8 @@ class XcalRenderer(ScheduleRenderer):
                 ):
                     xml.write(calendar_properties())
                     with xml.element(f"{{{ICALENDAR_NS}}}components"):
-                        xml.write(timezone_component(schedule))
+                        if (zone := timezone_component(schedule)) is not None:
+                            xml.write(zone)
                         for item in sessions:
                             xml.write(vevent_rfc6321(schedule, item, stamp))
                             written += 1

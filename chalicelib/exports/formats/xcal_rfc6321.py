@@ -1,16 +1,15 @@
 """The elements of the RFC 6321 xCal form (``xcal`` writes them): typed values, parameters in
-``<parameters>``, and the VTIMEZONE that ``icalendar`` builds, translated property by property."""
+``<parameters>``, and the same VTIMEZONE observances as the ``.ics`` (``vtimezone``)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
-import icalendar
 from lxml import etree
 
-from chalicelib.exports.formats.ical import PRODID, description, session_uid, timezone_for
-from chalicelib.schedule.model import Schedule, ScheduleSession, guid
+from chalicelib.exports.formats.ical import PRODID, description, organizer_address, session_uid
+from chalicelib.exports.formats.vtimezone import Observance, schedule_observances, writes_utc
+from chalicelib.schedule.model import Schedule, ScheduleSession
 
 NS = "urn:ietf:params:xml:ns:icalendar-2.0"
 
@@ -41,8 +40,12 @@ def utc_offset(offset: timedelta) -> str:
     return f"{sign}{hours:02d}:{minutes:02d}"
 
 
-def _zoned(parent: etree._Element, name: str, moment: datetime, tzid: str) -> None:
+def _zoned(parent: etree._Element, name: str, moment: datetime, tzid: str | None) -> None:
+    """Local time with a ``tzid`` parameter, or UTC (``...Z``) when ``tzid`` is None (as the .ics)."""
     element = _e(parent, name)
+    if tzid is None:
+        _e(element, "date-time", f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}")
+        return
     _property(_e(element, "parameters"), "tzid", "text", tzid)
     _e(element, "date-time", local_date_time(moment))
 
@@ -56,35 +59,29 @@ def calendar_properties() -> etree._Element:
     return properties
 
 
-def _observance(parent: etree._Element, observance: icalendar.cal.Component) -> None:
-    """One STANDARD or DAYLIGHT block; ``icalendar`` writes them with DTSTART, RDATEs, offsets, names."""
-    properties = _e(_e(parent, str(observance.name).lower()), "properties")
-    values: dict[str, Any] = dict(observance.items())
-    _property(properties, "dtstart", "date-time", local_date_time(values["DTSTART"].dt))
-    _property(properties, "tzoffsetfrom", "utc-offset", utc_offset(values["TZOFFSETFROM"].td))
-    _property(properties, "tzoffsetto", "utc-offset", utc_offset(values["TZOFFSETTO"].td))
-    rdates = values.get("RDATE", [])
-    for rdate in rdates if isinstance(rdates, list) else [rdates]:
-        _property(properties, "rdate", "date-time", *(local_date_time(item.dt) for item in rdate.dts))
-    if "TZNAME" in values:
-        _property(properties, "tzname", "text", str(values["TZNAME"]))
-    unknown = set(values) - {"DTSTART", "TZOFFSETFROM", "TZOFFSETTO", "RDATE", "TZNAME", "COMMENT"}
-    if unknown:
-        raise ValueError(f"unexpected VTIMEZONE properties from icalendar: {sorted(unknown)}")
+def _observance(parent: etree._Element, observance: Observance) -> None:
+    properties = _e(_e(parent, "daylight" if observance.daylight else "standard"), "properties")
+    _property(properties, "dtstart", "date-time", local_date_time(observance.onset))
+    _property(properties, "tzoffsetfrom", "utc-offset", utc_offset(observance.offset_from))
+    _property(properties, "tzoffsetto", "utc-offset", utc_offset(observance.offset_to))
+    if observance.name:
+        _property(properties, "tzname", "text", observance.name)
 
 
-def timezone_component(schedule: Schedule) -> etree._Element:
-    zone = timezone_for(schedule)
+def timezone_component(schedule: Schedule) -> etree._Element | None:
+    """The VTIMEZONE, or None for a zone written in UTC (``vtimezone.writes_utc``)."""
+    if writes_utc(schedule.zone):
+        return None
     vtimezone = _e(None, "vtimezone")
     _property(_e(vtimezone, "properties"), "tzid", "text", schedule.zone.key)
     components = _e(vtimezone, "components")
-    for observance in zone.subcomponents:
+    for observance in schedule_observances(schedule):
         _observance(components, observance)
     return vtimezone
 
 
 def vevent_rfc6321(schedule: Schedule, item: ScheduleSession, stamp: datetime) -> etree._Element:
-    event, tzid = schedule.event, schedule.zone.key
+    event, tzid = schedule.event, None if writes_utc(schedule.zone) else schedule.zone.key
     vevent = _e(None, "vevent")
     properties = _e(vevent, "properties")
     _property(properties, "dtstamp", "date-time", f"{stamp:%Y-%m-%dT%H:%M:%SZ}")
@@ -92,7 +89,7 @@ def vevent_rfc6321(schedule: Schedule, item: ScheduleSession, stamp: datetime) -
     _zoned(properties, "dtend", item.end, tzid)
     _property(properties, "uid", "text", session_uid(event, item))
     _property(properties, "summary", "text", item.title)
-    text = description(item)
+    text = description(item, speakers=True)
     if text:
         _property(properties, "description", "text", text)
     _property(properties, "location", "text", item.room)
@@ -106,9 +103,7 @@ def vevent_rfc6321(schedule: Schedule, item: ScheduleSession, stamp: datetime) -
         geo = _e(properties, "geo")
         _e(geo, "latitude", repr(float(event.latitude)))
         _e(geo, "longitude", repr(float(event.longitude)))
-    for person in item.speakers:
-        attendee = _e(properties, "attendee")
-        parameters = _e(attendee, "parameters")
-        _property(parameters, "cn", "text", person.name)
-        _e(attendee, "cal-address", f"urn:uuid:{guid('speaker', person.id)}")
+    organizer = _e(properties, "organizer")
+    _property(_e(organizer, "parameters"), "cn", "text", schedule.name)
+    _e(organizer, "cal-address", organizer_address(schedule))
     return vevent
