@@ -1,4 +1,6 @@
-"""``GET /v1/events/{event}/export/orders/csv`` and ``.../export/{format}``: start an export, answer 202."""
+"""``GET /v1/events/{event}/export/<format>``: start an export, answer 202.
+
+A format whose name has two segments (``orders/pdf``) has its own route: ``{format_name}`` matches one."""
 
 from __future__ import annotations
 
@@ -26,6 +28,24 @@ def _start(event: str, format_name: str) -> Response:
 @api_errors
 def export_orders_csv(event: str) -> Response:
     return _start(event, "orders/csv")
+
+
+@bp.route("/v1/events/{event}/export/orders/pdf", methods=["GET"])
+@api_errors
+def export_orders_pdf(event: str) -> Response:
+    return _start(event, "orders/pdf")
+
+
+@bp.route("/v1/events/{event}/export/attendees/csv", methods=["GET"])
+@api_errors
+def export_attendees_csv(event: str) -> Response:
+    return _start(event, "attendees/csv")
+
+
+@bp.route("/v1/events/{event}/export/attendees/pdf", methods=["GET"])
+@api_errors
+def export_attendees_pdf(event: str) -> Response:
+    return _start(event, "attendees/pdf")
 
 
 @bp.route("/v1/events/{event}/export/{format_name}", methods=["GET"])
