@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,9 +15,11 @@ from sqlalchemy import func, select
 from chalicelib.db import get_engine, transaction
 from chalicelib.exports.formats.csv_rows import BOM
 from chalicelib.exports.formats.orders_csv import HEADER, OrdersCsv
-from chalicelib.models import DiscountCode, Event, Order, Ticket
+from chalicelib.models import DiscountCode, Event, Order
 from tests.functional.export_helpers import (
     HOSTILE,
+    NOON_UTC,
+    Shop,
     export_file,
     read_task,
     run_worker,
@@ -28,26 +29,9 @@ from tests.functional.export_helpers import (
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
-NOON_UTC = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
 
 def parse(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-
-
-@dataclass
-class Shop:
-    """An event in UTC, its organizer's token and a ticket."""
-
-    factory: Any
-    event: Event
-    token: str
-    ticket: Ticket
-
-    def order(self, **fields: Any) -> Order:
-        fields.setdefault("created_at", NOON_UTC)
-        fields.setdefault("amount", Decimal("10"))
-        return self.factory.order(self.event, **fields)
 
 
 @pytest.fixture

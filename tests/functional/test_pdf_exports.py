@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from chalicelib.exports.formats import pdf_table
+from chalicelib.exports.formats import copy_pdf, pdf_table
 from tests.functional.export_helpers import HOSTILE, export_file, read_task, run_worker, start_export, task_url_of
 
 pytestmark = pytest.mark.usefixtures("export_queue")
@@ -148,3 +148,16 @@ def test_pdf_task_names_the_file_and_its_type(client, stack, event, token):
 
     assert result["file_name"] == "summit-orders.pdf" and result["content_type"] == "application/pdf"
     assert result["row_count"] == 0
+
+
+def test_pdf_longer_than_its_limit_fails_with_a_reason(client, stack, factory, event, token, monkeypatch):
+    monkeypatch.setattr(copy_pdf, "MAX_ROWS", 2)
+    for _ in range(3):
+        factory.order(event)
+    task_url = task_url_of(start_export(client, token, event.identifier, "orders/pdf"))
+
+    run_worker(client, stack)
+
+    task = read_task(client, token, task_url)
+    assert task["state"] == "FAILURE"
+    assert task["result"]["error"] == "This PDF would have 3 rows; it is made for at most 2. Please export the CSV."

@@ -70,8 +70,8 @@ class AttendeesCsv(CopyCsv):
 
     HEADER = HEADER
 
-    def query(self, event: Event, statuses: Sequence[str]) -> Select[Any]:
-        return attendees_query(event.id, statuses)
+    def query(self, event: Event, statuses: Sequence[str], cells: CellStyle = CSV_CELLS) -> Select[Any]:
+        return attendees_query(event.id, statuses, cells)
 
     def count(self, event: Event, statuses: Sequence[str]) -> Select[Any]:
         return attendees_count(event.id, statuses)

@@ -124,14 +124,15 @@ def copy_csv(session: Session, query: Select[Any], sink: CopySink) -> None:
 
 class CopyCsv:
     """A CSV renderer whose rows are one COPY of ``query``, under ``HEADER``. Options: ``statuses``
-    (list) and ``bom`` (bool). Subclasses say which rows, and how many for progress."""
+    (list) and ``bom`` (bool). Subclasses say which rows (``query``, also read by the PDFs with
+    their own ``cells``), and how many for progress."""
 
     HEADER: tuple[str, ...] = ()
 
     def __init__(self, batch_size: int = BATCH_SIZE) -> None:
         self.batch_size = batch_size
 
-    def query(self, event: Event, statuses: Sequence[str]) -> Select[Any]:
+    def query(self, event: Event, statuses: Sequence[str], cells: CellStyle = CSV_CELLS) -> Select[Any]:
         raise NotImplementedError
 
     def count(self, event: Event, statuses: Sequence[str]) -> Select[Any]:
@@ -156,8 +157,8 @@ class OrdersCsv(CopyCsv):
 
     HEADER = HEADER
 
-    def query(self, event: Event, statuses: Sequence[str]) -> Select[Any]:
-        return orders_query(event.id, statuses)
+    def query(self, event: Event, statuses: Sequence[str], cells: CellStyle = CSV_CELLS) -> Select[Any]:
+        return orders_query(event.id, statuses, cells)
 
     def count(self, event: Event, statuses: Sequence[str]) -> Select[Any]:
         return select(func.count()).select_from(Order).where(*live_orders(event.id, statuses))
