@@ -14,28 +14,31 @@ import json
 import sys
 import time
 import uuid
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from devtools.benchkit import CountingSink, peak_rss_mb, run_child
+
+if TYPE_CHECKING:
+    from devtools.seed import SeedSpec
 
 SIZES = (100_000, 1_000_000)
 
 
-def _seeded_event(orders: int) -> tuple[int, int]:
-    """The id of the benchmark event with ``orders`` orders, and its owner's id; seeded when missing."""
+def seeded_event(spec: SeedSpec) -> tuple[int, int]:
+    """The id of the benchmark event ``spec`` describes, and its owner's id; seeded when missing."""
     from sqlalchemy import select
 
     from chalicelib.db import transaction
     from chalicelib.models import Event, User, UserEventRole
-    from devtools.seed import SeedSpec, seed
+    from devtools.seed import seed
 
-    identifier = f"bench-orders-{orders}"
     with transaction() as session:
-        event_id = session.scalar(select(Event.id).where(Event.identifier == identifier))
+        event_id = session.scalar(select(Event.id).where(Event.identifier == spec.identifier))
         if event_id is None:
             started = time.perf_counter()
-            event_id = seed(session, SeedSpec(identifier, orders=orders, sessions=0, speakers=0))["id"]
-            print(f"   seeded {identifier} in {time.perf_counter() - started:.1f} s", flush=True)
+            event_id = seed(session, spec)["id"]
+            print(f"   seeded {spec.identifier} in {time.perf_counter() - started:.1f} s", flush=True)
         owner = session.scalar(
             select(User.id)
             .join(UserEventRole, UserEventRole.user_id == User.id)
@@ -45,59 +48,76 @@ def _seeded_event(orders: int) -> tuple[int, int]:
     return event_id, owner
 
 
-def _new_task(event_id: int, owner_id: int) -> uuid.UUID:
+def new_task(event_id: int, owner_id: int, format_name: str = "orders/csv") -> uuid.UUID:
+    """A WAITING task of ``format_name`` for the event, with the format's default options."""
     from chalicelib.db import transaction
     from chalicelib.exports.formats.registry import get_format
     from chalicelib.exports.pipeline import tasks
     from chalicelib.models import Event, User
 
-    fmt = get_format("orders/csv")
+    fmt = get_format(format_name)
     with transaction() as session:
         event, owner = session.get(Event, event_id), session.get(User, owner_id)
         assert event is not None and owner is not None
         return tasks.create(session, owner, event, fmt, fmt.parse_options({})).id
 
 
-def _copy_seconds(event_id: int) -> tuple[float, int]:
-    """The export's own query and time zone, run as a bare COPY into a sink: PostgreSQL alone."""
+def copy_seconds(event_id: int, query: Callable[[int, Sequence[str]], Any] | None = None) -> tuple[float, int]:
+    """The export's own query (``orders_query`` unless told) and time zone, run as a bare COPY into a
+    sink: PostgreSQL alone."""
     from chalicelib.db import transaction
     from chalicelib.exports.formats.orders_csv import copy_csv, orders_query, use_event_time_zone
     from chalicelib.exports.formats.registry import EXPORTABLE_ORDER_STATUSES
     from chalicelib.models import Event
 
+    query = query or orders_query
     sink = CountingSink()
     with transaction() as session:
         event = session.get(Event, event_id)
         assert event is not None
         use_event_time_zone(session, event)
         started = time.perf_counter()
-        copy_csv(session, orders_query(event_id, EXPORTABLE_ORDER_STATUSES), sink)
+        copy_csv(session, query(event_id, EXPORTABLE_ORDER_STATUSES), sink)
         seconds = time.perf_counter() - started
     return seconds, sink.size
 
 
-def _measure(orders: int) -> dict[str, Any]:
+def measure_export(event_id: int, owner_id: int, format_name: str) -> dict[str, Any]:
+    """One export of ``format_name`` by the warm worker in a child process: its size, time and peak RSS."""
     from chalicelib.db import transaction
     from chalicelib.models import ExportTask
 
-    event_id, owner_id = _seeded_event(orders)
-    task_id = _new_task(event_id, owner_id)
+    task_id = new_task(event_id, owner_id, format_name)
     child = run_child("devtools.bench_orders", str(task_id))
     with transaction() as session:
         task = session.get(ExportTask, task_id)
         assert task is not None and task.state == "SUCCESS", task and task.error
         rows, size = task.row_count or 0, task.size_bytes or 0
-    copy_seconds, copy_bytes = _copy_seconds(event_id)
     return {
         "rows": rows,
         "file_mb": round(size / 2**20, 1),
         "export_seconds": round(child["seconds"], 2),
         "rows_per_second": round(rows / child["seconds"]),
         "worker_peak_rss_mb": child["peak_rss_mb"],
-        "copy_seconds": round(copy_seconds, 2),
-        "copy_mb": round(copy_bytes / 2**20, 1),
-        "ratio_to_copy": round(child["seconds"] / copy_seconds, 2),
     }
+
+
+def with_copy(figures: dict[str, Any], copy: tuple[float, int]) -> dict[str, Any]:
+    """``figures`` with the bare COPY's time and size, and the export's ratio to it."""
+    copy_time, copy_bytes = copy
+    return {
+        **figures,
+        "copy_seconds": round(copy_time, 2),
+        "copy_mb": round(copy_bytes / 2**20, 1),
+        "ratio_to_copy": round(figures["export_seconds"] / copy_time, 2),
+    }
+
+
+def _measure(orders: int) -> dict[str, Any]:
+    from devtools.seed import SeedSpec
+
+    event_id, owner_id = seeded_event(SeedSpec(f"bench-orders-{orders}", orders=orders, sessions=0, speakers=0))
+    return with_copy(measure_export(event_id, owner_id, "orders/csv"), copy_seconds(event_id))
 
 
 def run(services: Any) -> dict[str, Any]:

@@ -58,6 +58,7 @@ def cmd_seed(args: argparse.Namespace) -> Any:
         rooms=args.rooms,
         days=args.days,
         buyers=args.buyers,
+        holders=args.holders,
         timezone=args.timezone,
     )
     with transaction() as session:
@@ -103,6 +104,7 @@ def parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed", help="generate a synthetic event in SQL")
     seed.add_argument("--identifier", default="seed")
     seed.add_argument("--orders", type=int, default=1000)
+    seed.add_argument("--holders", type=int, default=0, help="ticket holders, spread over the orders")
     seed.add_argument("--sessions", type=int, default=100)
     seed.add_argument("--speakers", type=int, default=50)
     seed.add_argument("--rooms", type=int, default=5)

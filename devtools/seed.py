@@ -26,6 +26,7 @@ class SeedSpec:
     rooms: int = 5
     days: int = 3
     buyers: int = 1000
+    holders: int = 0  # ticket holders, spread over the orders, named in several scripts
     timezone: str = "Europe/Berlin"
     first_day: date = date(2026, 6, 1)
 
@@ -124,6 +125,33 @@ def _orders(session: Session, spec: SeedSpec, event_id: int) -> None:
     )
 
 
+# Holders' names: mostly Latin, some Cyrillic, Greek, CJK and Hangul, one in twenty Arabic
+# (the PDFs draw that one on their slow path: fallback font, shaping).
+_FIRST_NAMES = ("Ada", "Zoë", "Иван", "Γιώργος", "太郎", "Grace", "Hong", "Mario", "Ana", "민준",
+                "Olga", "Lukas", "Chiara", "محمد", "Sven", "Aiko", "Pedro", "Léa", "Nikos", "Priya")  # fmt: skip
+_LAST_NAMES = ("Lovelace", "Ünal", "Петров", "Παπαδόπουλος", "山田", "Hopper", "Phuc", "Behling", "Lima", "김",
+               "Schmidt", "Rossi", "García")  # fmt: skip
+
+
+def _holders(session: Session, spec: SeedSpec, event_id: int) -> None:
+    _run(
+        session,
+        """WITH o AS (SELECT array_agg(id ORDER BY id) AS ids FROM orders WHERE event_id = :e),
+                t AS (SELECT array_agg(id ORDER BY id) AS ids FROM tickets WHERE event_id = :e)
+           INSERT INTO ticket_holders (firstname, lastname, email, order_id, ticket_id)
+           SELECT (CAST(:first AS text[]))[1 + mod(g, cardinality(CAST(:first AS text[])))],
+                  (CAST(:last AS text[]))[1 + mod(g, cardinality(CAST(:last AS text[])))],
+                  'holder' || g || '@' || :identifier || '.example.com',
+                  o.ids[1 + mod(g, cardinality(o.ids))], t.ids[1 + mod(g, 3)]
+           FROM generate_series(1, :n) g, o, t""",
+        e=event_id,
+        identifier=spec.identifier,
+        first=list(_FIRST_NAMES),
+        last=list(_LAST_NAMES),
+        n=spec.holders,
+    )
+
+
 def _schedule(session: Session, spec: SeedSpec, event_id: int) -> None:
     _run(
         session,
@@ -191,6 +219,8 @@ def seed(session: Session, spec: SeedSpec) -> dict[str, Any]:
     """Create the event described by ``spec``; returns its identifier, id and owner's credentials."""
     event_id = _event(session, spec)
     _orders(session, spec, event_id)
+    if spec.holders:
+        _holders(session, spec, event_id)
     if spec.sessions:
         _schedule(session, spec, event_id)
     return {

@@ -86,6 +86,19 @@ class Factory:
             self._save(models.OrderTicket(order_id=order.id, ticket_id=ticket.id, quantity=quantity))
         return order
 
+    def holder(self, order: models.Order, ticket: models.Ticket | None = None, **fields: Any) -> models.TicketHolder:
+        number = next(_counter)
+        return self._save(
+            models.TicketHolder(
+                order_id=order.id,
+                ticket_id=ticket.id if ticket else None,
+                firstname=fields.pop("firstname", "Holder"),
+                lastname=fields.pop("lastname", f"Number {number}"),
+                email=fields.pop("email", f"holder{number}@example.com"),
+                **fields,
+            )
+        )
+
     def room(self, event: models.Event, name: str = "Main hall", **fields: Any) -> models.Microlocation:
         return self._save(models.Microlocation(event_id=event.id, name=name, **fields))
 

@@ -8,6 +8,9 @@ test client. A failed delivery is made visible again at once, which plays the vi
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -20,13 +23,46 @@ from chalicelib.db import transaction
 from chalicelib.exports.formats.orders_csv import renderer as orders_renderer
 from chalicelib.exports.formats.registry import FORMATS, ExportFormat
 from chalicelib.exports.pipeline.s3stream import PART_SIZE
-from chalicelib.models import ExportTask
+from chalicelib.models import Event, ExportTask, Order, Ticket
 from devtools.localaws import QUEUE_NAME
 from devtools.worker import Invoke, deliver, sqs_handler
 from tests.conftest import Stack
 from tests.functional.http_helpers import auth_headers, body_of
 
 DEAD_LETTER_QUEUE = f"{QUEUE_NAME}-dlq"
+
+NOON_UTC = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@dataclass
+class Shop:
+    """An event in UTC, its organizer's token and a ticket."""
+
+    factory: Any
+    event: Event
+    token: str
+    ticket: Ticket
+
+    def order(self, **fields: Any) -> Order:
+        fields.setdefault("created_at", NOON_UTC)
+        fields.setdefault("amount", Decimal("10"))
+        return self.factory.order(self.event, **fields)
+
+
+# Text that breaks naive exports, for every export of people's names.
+HOSTILE = [
+    # (first name, last name, email, amount, order identifier) → the cells a spreadsheet must show
+    (("Smith, John", 'The "Boss"', "a@example.com", Decimal("10"), "h-1"),
+     ["h-1", "10.00", "Smith, John", 'The "Boss"', "a@example.com"]),
+    (("Line\nBreak", "Carriage\r\nReturn", "b@example.com", Decimal("0"), "h-2"),
+     ["h-2", "0.00", "Line\nBreak", "Carriage\r\nReturn", "b@example.com"]),
+    (("=cmd|' /C calc'!A0", "+SUM(A1)", "@evil.example.com", Decimal("-1"), "h-3"),
+     ["h-3", "-1.00", "'=cmd|' /C calc'!A0", "'+SUM(A1)", "'@evil.example.com"]),
+    (("-1", "Zoë 東京 🎉", "ü@example.com", None, "=h-4"),
+     ["'=h-4", "0.00", "-1", "Zoë 東京 🎉", "ü@example.com"]),
+    (("\t=1+1", "\r=2", "%0A@example.com", Decimal("5"), "|h-5"),
+     ["'|h-5", "5.00", "'\t=1+1", "'\r=2", "'%0A@example.com"]),
+]  # fmt: skip
 
 
 def start_export(client: Any, token: str, event: str, path: str = "orders/csv", query: str = "") -> Any:

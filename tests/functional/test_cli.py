@@ -68,6 +68,8 @@ def test_seed_generates_the_requested_sizes(capsys):
             "bench",
             "--orders",
             "2500",
+            "--holders",
+            "300",
             "--sessions",
             "120",
             "--rooms",
@@ -80,6 +82,7 @@ def test_seed_generates_the_requested_sizes(capsys):
     assert count(models.Order, event_id=output["id"]) == 2500
     assert count(models.EventSession, event_id=output["id"]) == 120
     assert count(models.OrderTicket) >= 2500
+    assert count(models.TicketHolder) == 300
 
 
 def test_token_prints_a_bare_token_for_the_user(capsys, factory):

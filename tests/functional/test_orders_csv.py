@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,8 +15,11 @@ from sqlalchemy import func, select
 from chalicelib.db import get_engine, transaction
 from chalicelib.exports.formats.csv_rows import BOM
 from chalicelib.exports.formats.orders_csv import HEADER, OrdersCsv
-from chalicelib.models import DiscountCode, Event, Order, Ticket
+from chalicelib.models import DiscountCode, Event, Order
 from tests.functional.export_helpers import (
+    HOSTILE,
+    NOON_UTC,
+    Shop,
     export_file,
     read_task,
     run_worker,
@@ -27,26 +29,9 @@ from tests.functional.export_helpers import (
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
-NOON_UTC = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
 
 def parse(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-
-
-@dataclass
-class Shop:
-    """An event in UTC, its organizer's token and a ticket."""
-
-    factory: Any
-    event: Event
-    token: str
-    ticket: Ticket
-
-    def order(self, **fields: Any) -> Order:
-        fields.setdefault("created_at", NOON_UTC)
-        fields.setdefault("amount", Decimal("10"))
-        return self.factory.order(self.event, **fields)
 
 
 @pytest.fixture
@@ -131,21 +116,6 @@ def test_orders_csv_dates_are_iso_8601_in_the_event_time_zone(client, stack, fac
 
     assert rows[1][1] == expected
     assert datetime.fromisoformat(rows[1][1]) == created
-
-
-HOSTILE = [
-    # (first name, last name, email, amount, order identifier) → the cells a spreadsheet must show
-    (("Smith, John", 'The "Boss"', "a@example.com", Decimal("10"), "h-1"),
-     ["h-1", "10.00", "Smith, John", 'The "Boss"', "a@example.com"]),
-    (("Line\nBreak", "Carriage\r\nReturn", "b@example.com", Decimal("0"), "h-2"),
-     ["h-2", "0.00", "Line\nBreak", "Carriage\r\nReturn", "b@example.com"]),
-    (("=cmd|' /C calc'!A0", "+SUM(A1)", "@evil.example.com", Decimal("-1"), "h-3"),
-     ["h-3", "-1.00", "'=cmd|' /C calc'!A0", "'+SUM(A1)", "'@evil.example.com"]),
-    (("-1", "Zoë 東京 🎉", "ü@example.com", None, "=h-4"),
-     ["'=h-4", "0.00", "-1", "Zoë 東京 🎉", "ü@example.com"]),
-    (("\t=1+1", "\r=2", "%0A@example.com", Decimal("5"), "|h-5"),
-     ["'|h-5", "5.00", "'\t=1+1", "'\r=2", "'%0A@example.com"]),
-]  # fmt: skip
 
 
 def test_orders_csv_survives_hostile_data(client, stack, factory, shop):

@@ -12,6 +12,10 @@ RENDERERS = sorted({fmt.renderer_path.partition(":")[0] for fmt in FORMATS.value
 WORKER_ONLY = [
     "icalendar",
     "lxml",
+    "fpdf",  # and what it loads: the fonts' reader, images, shaping
+    "fontTools",
+    "PIL",
+    "uharfbuzz",
     "alembic",
     "requests",  # only the Stripe writes call out over HTTP
     "chalicelib.stripe.client",

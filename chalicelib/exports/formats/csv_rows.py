@@ -79,15 +79,14 @@ class CsvWriter:
             self._out.write(text.encode("utf-8"))
 
 
-class CopyRows:
-    """The sink for ``COPY ... TO STDOUT WITH (FORMAT csv)``: rows to ``out`` with CRLF ends, in batches.
+class _CopyBatches:
+    """A sink for ``COPY ... TO STDOUT WITH (FORMAT csv)``, handing its rows on in batches.
 
     PostgreSQL sends one CopyData message (one ``write``) per row, ending in LF; a line break inside
     a quoted cell is data and stays as it is. ``on_batch`` hears the running row count.
     """
 
-    def __init__(self, out: BinaryIO, batch_size: int, on_batch: Callable[[int], None]) -> None:
-        self._out = out
+    def __init__(self, batch_size: int, on_batch: Callable[[int], None]) -> None:
         self._batch_size = batch_size
         self._on_batch = on_batch
         self._rows: list[bytes] = []
@@ -102,7 +101,36 @@ class CopyRows:
     def flush(self) -> None:
         if not self._rows:
             return
-        self._out.write(b"\r\n".join([row[:-1] for row in self._rows]) + b"\r\n")
+        self._emit(self._rows)
         self.count += len(self._rows)
         self._rows = []
         self._on_batch(self.count)
+
+    def _emit(self, rows: list[bytes]) -> None:
+        raise NotImplementedError
+
+
+class CopyRows(_CopyBatches):
+    """COPY's rows to ``out`` as they are, with CRLF row ends: our CSV dialect, no cell parsed."""
+
+    def __init__(self, out: BinaryIO, batch_size: int, on_batch: Callable[[int], None]) -> None:
+        super().__init__(batch_size, on_batch)
+        self._out = out
+
+    def _emit(self, rows: list[bytes]) -> None:
+        self._out.write(b"\r\n".join([row[:-1] for row in rows]) + b"\r\n")
+
+
+class CopyRecords(_CopyBatches):
+    """COPY's rows parsed back into lists of text cells, for the writers that are not CSV (the PDFs).
+
+    A NULL and an empty text both arrive as ``""``."""
+
+    def __init__(
+        self, on_records: Callable[[list[list[str]]], None], batch_size: int, on_batch: Callable[[int], None]
+    ) -> None:
+        super().__init__(batch_size, on_batch)
+        self._on_records = on_records
+
+    def _emit(self, rows: list[bytes]) -> None:
+        self._on_records(list(csv.reader(io.StringIO(b"".join(rows).decode("utf-8"), newline=""))))

@@ -13,12 +13,13 @@ reader and writer, 3.4 times; this stream, 1.3 to 1.6 times.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
-from sqlalchemy import Numeric, Select, cast, func, select, text
+from sqlalchemy import ColumnElement, Numeric, Select, cast, func, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from chalicelib.exports.formats.base import ExportFailed, ProgressCallback
 from chalicelib.exports.formats.csv_rows import CopyRows, CsvWriter, defused_sql
@@ -34,18 +35,32 @@ Options = Mapping[str, Any]
 # ISO 8601 with the offset of the session's time zone, which ``render`` sets to the event's.
 ISO_LOCAL = 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'
 
+TextColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
-def _statuses(options: Options) -> list[str]:
+
+@dataclass(frozen=True)
+class CellStyle:
+    """How a query presents its cells: a spreadsheet gets defused text and ISO 8601 dates; a
+    printed table (the PDFs) the same rows with text as it is and dates for people."""
+
+    text: Callable[[TextColumn], TextColumn]
+    date_format: str  # a PostgreSQL ``to_char`` pattern, in the session's (the event's) zone
+
+
+CSV_CELLS = CellStyle(defused_sql, ISO_LOCAL)
+
+
+def exported_statuses(options: Options) -> list[str]:
     # "deleted" never leaves, whatever the options say.
     return [status for status in options.get("statuses", EXPORTABLE_ORDER_STATUSES) if status != "deleted"]
 
 
-def _live_orders(event_id: int, statuses: Sequence[str]) -> Any:
+def live_orders(event_id: int, statuses: Sequence[str]) -> Any:
     return (Order.event_id == event_id, Order.deleted_at.is_(None), Order.status.in_(statuses))
 
 
-def orders_query(event_id: int, statuses: Sequence[str]) -> Select[Any]:
-    """Every exported order as a row of the ten columns, oldest order first, text cells defused."""
+def orders_query(event_id: int, statuses: Sequence[str], cells: CellStyle = CSV_CELLS) -> Select[Any]:
+    """Every exported order as a row of the ten columns, oldest order first, presented as ``cells`` says."""
     quantity = (
         select(func.coalesce(func.sum(OrderTicket.quantity), 0))
         .where(OrderTicket.order_id == Order.id)
@@ -53,20 +68,20 @@ def orders_query(event_id: int, statuses: Sequence[str]) -> Select[Any]:
     )
     return (
         select(
-            defused_sql(Order.identifier),
-            func.to_char(Order.created_at, ISO_LOCAL),
+            cells.text(Order.identifier),
+            func.to_char(Order.created_at, cells.date_format),
             Order.status,
-            defused_sql(Order.paid_via),
+            cells.text(Order.paid_via),
             cast(func.coalesce(Order.amount, 0), Numeric(12, 2)),  # NULL and 0 both print as 0.00
             quantity,
-            defused_sql(DiscountCode.code),
-            defused_sql(User.first_name),
-            defused_sql(User.last_name),
-            defused_sql(User.email),
+            cells.text(DiscountCode.code),
+            cells.text(User.first_name),
+            cells.text(User.last_name),
+            cells.text(User.email),
         )
         .outerjoin(User, User.id == Order.user_id)
         .outerjoin(DiscountCode, DiscountCode.id == Order.discount_code_id)
-        .where(*_live_orders(event_id, statuses))
+        .where(*live_orders(event_id, statuses))
         .order_by(Order.id)
     )
 
@@ -107,24 +122,46 @@ def copy_csv(session: Session, query: Select[Any], sink: CopySink) -> None:
         cursor.close()
 
 
-class OrdersCsv:
-    """The ``orders/csv`` renderer. Options: ``statuses`` (list) and ``bom`` (bool)."""
+class CopyCsv:
+    """A CSV renderer whose rows are one COPY of ``query``, under ``HEADER``. Options: ``statuses``
+    (list) and ``bom`` (bool). Subclasses say which rows (``query``, also read by the PDFs with
+    their own ``cells``), and how many for progress."""
+
+    HEADER: tuple[str, ...] = ()
 
     def __init__(self, batch_size: int = BATCH_SIZE) -> None:
         self.batch_size = batch_size
 
+    def query(self, event: Event, statuses: Sequence[str], cells: CellStyle = CSV_CELLS) -> Select[Any]:
+        raise NotImplementedError
+
+    def count(self, event: Event, statuses: Sequence[str]) -> Select[Any]:
+        raise NotImplementedError
+
     def estimate_total(self, session: Session, event: Event, options: Options) -> int | None:
-        count = select(func.count()).select_from(Order).where(*_live_orders(event.id, _statuses(options)))
-        return session.scalar(count)
+        total: int | None = session.scalar(self.count(event, exported_statuses(options)))
+        return total
 
     def render(
         self, session: Session, event: Event, options: Options, out: BinaryIO, progress: ProgressCallback
     ) -> int:
         use_event_time_zone(session, event)
-        CsvWriter(out, bom=bool(options.get("bom", True))).write_rows([HEADER])
+        CsvWriter(out, bom=bool(options.get("bom", True))).write_rows([self.HEADER])
         rows = CopyRows(out, self.batch_size, progress)
-        copy_csv(session, orders_query(event.id, _statuses(options)), rows)
+        copy_csv(session, self.query(event, exported_statuses(options)), rows)
         return rows.count
+
+
+class OrdersCsv(CopyCsv):
+    """The ``orders/csv`` renderer."""
+
+    HEADER = HEADER
+
+    def query(self, event: Event, statuses: Sequence[str], cells: CellStyle = CSV_CELLS) -> Select[Any]:
+        return orders_query(event.id, statuses, cells)
+
+    def count(self, event: Event, statuses: Sequence[str]) -> Select[Any]:
+        return select(func.count()).select_from(Order).where(*live_orders(event.id, statuses))
 
 
 renderer = OrdersCsv()

@@ -1,7 +1,7 @@
 """The export formats, declared: the only module of ``formats`` the pipeline imports.
 
 Light on purpose: the HTTP function imports this module, and the heavy renderer behind each format
-(lxml, icalendar) is imported by the worker only. To add a format, write its module beside this one
+(lxml, icalendar, fpdf2) is imported by the worker only. To add a format, write its module beside this one
 and add its ``ExportFormat`` to ``FORMATS``."""
 
 from __future__ import annotations
@@ -97,6 +97,20 @@ FORMATS: dict[str, ExportFormat] = {
             "orders",
             "chalicelib.exports.formats.orders_csv:renderer",
             orders_csv_options,
+        ),
+        ExportFormat(
+            "orders/pdf", "pdf", "application/pdf", "orders", "chalicelib.exports.formats.orders_pdf:renderer"
+        ),
+        ExportFormat(
+            "attendees/csv",
+            "csv",
+            "text/csv; charset=utf-8",
+            "attendees",
+            "chalicelib.exports.formats.attendees_csv:renderer",
+            orders_csv_options,  # the same options: the orders' statuses, and the BOM
+        ),
+        ExportFormat(
+            "attendees/pdf", "pdf", "application/pdf", "attendees", "chalicelib.exports.formats.attendees_pdf:renderer"
         ),
         ExportFormat(
             "pentabarf",
