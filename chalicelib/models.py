@@ -87,6 +87,9 @@ class Event(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     email: Mapped[str | None] = mapped_column(String(320))
     external_event_url: Mapped[str | None] = mapped_column(String(2048))
+    logo_url: Mapped[str | None] = mapped_column(String(2048))
+    original_image_url: Mapped[str | None] = mapped_column(String(2048))
+    online: Mapped[bool] = mapped_column(Boolean, server_default="false")
     state: Mapped[str] = mapped_column(String(16), server_default="draft")
     schedule_published_on: Mapped[datetime | None]
     created_at: Mapped[datetime] = _created_at()
@@ -167,6 +170,8 @@ class EventSession(Base):
     )
     session_type_id: Mapped[int | None] = mapped_column(ForeignKey("session_types.id", ondelete="SET NULL"), index=True)
     slides_url: Mapped[str | None] = mapped_column(String(2048))
+    audio_url: Mapped[str | None] = mapped_column(String(2048))
+    video_url: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[datetime] = _created_at()
     deleted_at: Mapped[datetime | None]
 
@@ -182,6 +187,9 @@ class Speaker(Base):
     name: Mapped[str] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(String(320))
     organisation: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[str | None] = mapped_column(String(1024))
+    country: Mapped[str | None] = mapped_column(String(255))
+    photo_url: Mapped[str | None] = mapped_column(String(2048))
     short_biography: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None]
 
@@ -297,7 +305,8 @@ class ExportTask(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # None for a report that covers every event (the admin's sales report).
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     format: Mapped[str] = mapped_column(String(32))
     options: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     state: Mapped[str] = mapped_column(String(16), server_default="WAITING")

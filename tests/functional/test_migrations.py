@@ -18,7 +18,7 @@ from chalicelib.models import Base
 from devtools.postgres import create_scratch_database, drop_database
 
 LASTNAME = "4cac94c86047"  # Open Event's ticket_holders.lastname revision
-HEAD = "0003_export_tasks_waiting_index"
+HEAD = "0006_export_catalogue"
 
 
 @pytest.fixture
