@@ -70,7 +70,7 @@ def _published_speakers(event_id: int) -> tuple[ColumnElement[bool], ...]:
     return (*_live(Speaker, event_id), exists(speaks))
 
 
-def _event(event_id: int) -> Select[Any]:
+def event_query(event_id: int) -> Select[Any]:
     document = _json(
         ("id", Event.id), ("name", Event.name), ("latitude", Event.latitude), ("longitude", Event.longitude),
         ("location_name", Event.location_name), ("starts_at", Event.starts_at), ("ends_at", Event.ends_at),
@@ -170,7 +170,7 @@ def _manifest(event_id: int, kinds: Sequence[str]) -> Select[Any] | None:
     return select(rows.c.entry).order_by(rows.c.document, rows.c.id, rows.c.field)
 
 
-def _members(event_id: int, kinds: Sequence[str]) -> list[tuple[str, Select[Any] | None]]:
+def array_queries(event_id: int, kinds: Sequence[str]) -> list[tuple[str, Select[Any] | None]]:
     """The array members and their queries (None: an empty array without asking)."""
     return [
         ("microlocations", _microlocations(event_id)),
@@ -241,7 +241,7 @@ class EventArchive:
     def estimate_total(self, session: Session, event: Event, options: Options) -> int | None:
         counts = [
             select(func.count()).select_from(query.order_by(None).subquery()).scalar_subquery()
-            for _, query in _members(event.id, options.get("media", []))
+            for _, query in array_queries(event.id, options.get("media", []))
             if query is not None
         ]
         return session.scalar(select(functools.reduce(operator.add, counts)))
@@ -255,8 +255,8 @@ class EventArchive:
         counts: dict[str, int] = {}
         with ZipFile(out, "w", compression=ZIP_DEFLATED) as archive:
             with archive.open("event", "w") as member:
-                copy_csv(session, _event(event.id), JsonObject(member), JSON_LINES)
-            for name, query in _members(event.id, kinds):
+                copy_csv(session, event_query(event.id), JsonObject(member), JSON_LINES)
+            for name, query in array_queries(event.id, kinds):
                 with archive.open(name, "w") as member:
                     sink = JsonArray(member, counter)
                     if query is not None:
