@@ -39,10 +39,10 @@ def _seeded(identifier: str, sessions: int, speakers: int) -> tuple[int, int]:
             spec = SeedSpec(identifier, orders=0, sessions=sessions, speakers=speakers, rooms=30, days=5)
             event_id = seed(session, spec)["id"]
             rich = RICH.format(column="short_abstract")
-            session.execute(text(f"UPDATE sessions SET short_abstract = {rich} WHERE event_id = :e AND id % 4 = 0"),
+            session.execute(text(f"UPDATE sessions SET short_abstract = {rich} WHERE event_id = :e AND mod(id, 4) = 0"),
                             {"e": event_id})  # fmt: skip
             rich = RICH.format(column="short_biography")
-            session.execute(text(f"UPDATE speaker SET short_biography = {rich} WHERE event_id = :e AND id % 4 = 0"),
+            session.execute(text(f"UPDATE speaker SET short_biography = {rich} WHERE event_id = :e AND mod(id, 4) = 0"),
                             {"e": event_id})  # fmt: skip
             print(f"   seeded {identifier} in {time.perf_counter() - started:.1f} s", flush=True)
         owner = session.scalar(select(UserEventRole.user_id).where(UserEventRole.event_id == event_id))

@@ -12,6 +12,7 @@ RENDERERS = sorted({fmt.renderer_path.partition(":")[0] for fmt in FORMATS.value
 WORKER_ONLY = [
     "icalendar",
     "lxml",
+    "html_text",
     "alembic",
     "requests",  # only the Stripe writes call out over HTTP
     "chalicelib.stripe.client",

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.exports.formats.csv_rows import BOM, CopyRows, CsvWriter, defuse
+from chalicelib.exports.formats.csv_rows import BOM, CopyRows, CsvWriter, MarkedCopyRows, defuse
 
 
 def write(rows, *, bom=False):  # type: ignore[no-untyped-def]
@@ -94,3 +94,15 @@ def test_copy_rows_flush_without_rows_reports_nothing():
 
     assert out.getvalue() == b""
     assert counts == []
+
+
+def test_marked_copy_rows_pass_plain_rows_and_rewrite_marked_ones_in_order():
+    out, counts = io.BytesIO(), []
+    rows = MarkedCopyRows(CsvWriter(out, bom=False), 3, counts.append, lambda cells: [cell.upper() for cell in cells])
+
+    for row in (b'0,a,"two\nlines"\n', b'1,b,"=x, \r\ny"\n', b"0,'=c,\n", b'1,d,""\n', b"0,e,f\n"):
+        rows.write(row)
+    rows.flush()
+
+    assert out.getvalue() == b'a,"two\nlines"\r\nB,"\'=X, \r\nY"\r\n\'=c,\r\nD,\r\ne,f\r\n'
+    assert counts == [3, 5] and rows.count == 5
