@@ -44,6 +44,7 @@ def _seeded(identifier: str, sessions: int, speakers: int) -> tuple[int, int]:
             rich = RICH.format(column="short_biography")
             session.execute(text(f"UPDATE speaker SET short_biography = {rich} WHERE event_id = :e AND mod(id, 4) = 0"),
                             {"e": event_id})  # fmt: skip
+            session.execute(text("ANALYZE"))  # fresh rows have no statistics: the plans would be guesses
             print(f"   seeded {identifier} in {time.perf_counter() - started:.1f} s", flush=True)
         owner = session.scalar(select(UserEventRole.user_id).where(UserEventRole.event_id == event_id))
     assert isinstance(event_id, int) and isinstance(owner, int)
@@ -93,6 +94,7 @@ def _sales_events() -> int:
                     WHERE starts_with(e.identifier, 'bench-sales-')"""),
         )
         assert session.scalar(select(Event.id).where(Event.identifier == "bench-sales-1")) is not None
+        session.execute(text("ANALYZE"))
         print(f"   seeded {SALES_EVENTS} sales events in {time.perf_counter() - started:.1f} s", flush=True)
     assert isinstance(admin, int)
     return admin

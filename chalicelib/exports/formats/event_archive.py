@@ -93,12 +93,15 @@ def _microlocations(event_id: int) -> Select[Any]:
 
 
 def _sessions(event_id: int) -> Select[Any]:
-    speaker_ids = (
-        select(func.coalesce(func.json_agg(aggregate_order_by(Speaker.id, Speaker.id)), literal_column("'[]'::json")))
-        .join(SpeakerSession, SpeakerSession.speaker_id == Speaker.id)
-        .where(SpeakerSession.session_id == EventSession.id, Speaker.deleted_at.is_(None))
-        .scalar_subquery()
+    # Grouped once for the whole event, then joined: not a subquery per session.
+    speakers = (
+        select(SpeakerSession.session_id, func.json_agg(aggregate_order_by(Speaker.id, Speaker.id)).label("ids"))
+        .join(Speaker, Speaker.id == SpeakerSession.speaker_id)
+        .where(*_live(Speaker, event_id))
+        .group_by(SpeakerSession.session_id)
+        .subquery("speakers_by_session")
     )
+    speaker_ids = func.coalesce(speakers.c.ids, literal_column("'[]'::json"))
     document = _json(
         ("id", EventSession.id), ("title", EventSession.title), ("subtitle", EventSession.subtitle),
         ("short_abstract", EventSession.short_abstract), ("long_abstract", EventSession.long_abstract),
@@ -111,6 +114,8 @@ def _sessions(event_id: int) -> Select[Any]:
     )  # fmt: skip
     return (
         select(document)
+        .select_from(EventSession)
+        .outerjoin(speakers, speakers.c.session_id == EventSession.id)
         .outerjoin(Track, and_(Track.id == EventSession.track_id, Track.deleted_at.is_(None)))
         .outerjoin(
             Microlocation, and_(Microlocation.id == EventSession.microlocation_id, Microlocation.deleted_at.is_(None))

@@ -37,13 +37,21 @@ def _chosen(event_id: int, status: str) -> tuple[ColumnElement[bool], ...]:
     return live if status == "all" else (*live, EventSession.state == status)
 
 
-def speakers_of_session(value: Any) -> ColumnElement[Any]:
-    """The session's live speakers' ``value``, ``; ``-joined by speaker name (NULLs skipped)."""
+def _speakers_by_session(event_id: int) -> Any:
+    """Per session, its live speakers' names and e-mails, each ``; ``-joined by name (NULLs skipped):
+    grouped once for the whole event, then joined (not a subquery per session, nor per use of it)."""
+
+    def joined(value: Any, label: str) -> Any:
+        return func.string_agg(value, aggregate_order_by(literal("; "), Speaker.name, Speaker.id)).label(label)
+
     return (
-        select(func.string_agg(value, aggregate_order_by(literal("; "), Speaker.name, Speaker.id)))
-        .join(SpeakerSession, SpeakerSession.speaker_id == Speaker.id)
-        .where(SpeakerSession.session_id == EventSession.id, Speaker.deleted_at.is_(None))
-        .scalar_subquery()
+        select(
+            SpeakerSession.session_id, joined(Speaker.name, "names"), joined(func.nullif(Speaker.email, ""), "emails")
+        )
+        .join(Speaker, Speaker.id == SpeakerSession.speaker_id)
+        .where(Speaker.event_id == event_id, Speaker.deleted_at.is_(None))
+        .group_by(SpeakerSession.session_id)
+        .subquery("speakers_by_session")
     )
 
 
@@ -51,6 +59,7 @@ def sessions_query(event_id: int, status: str) -> Select[Any]:
     """The mark (1: an abstract holds markup), then the columns of ``HEADER``; text cells defused."""
     minutes = func.extract("epoch", EventSession.ends_at - EventSession.starts_at) / 60
     texts = func.concat(EventSession.short_abstract, EventSession.long_abstract)
+    speakers = _speakers_by_session(event_id)
     return (
         select(
             case((texts.regexp_match(MARKUP), 1), else_=0),
@@ -59,8 +68,8 @@ def sessions_query(event_id: int, status: str) -> Select[Any]:
             func.to_char(EventSession.starts_at, ISO_LOCAL),
             func.to_char(EventSession.ends_at, ISO_LOCAL),
             cast(func.round(minutes), Integer),
-            defused_sql(speakers_of_session(Speaker.name)),
-            defused_sql(speakers_of_session(func.nullif(Speaker.email, ""))),
+            defused_sql(speakers.c.names),
+            defused_sql(speakers.c.emails),
             defused_sql(Track.name),
             defused_sql(Microlocation.name),
             defused_sql(EventSession.short_abstract),
@@ -74,6 +83,8 @@ def sessions_query(event_id: int, status: str) -> Select[Any]:
             defused_sql(EventSession.audio_url),
             defused_sql(EventSession.video_url),
         )
+        .select_from(EventSession)
+        .outerjoin(speakers, speakers.c.session_id == EventSession.id)
         .outerjoin(Track, and_(Track.id == EventSession.track_id, Track.deleted_at.is_(None)))
         .outerjoin(
             Microlocation, and_(Microlocation.id == EventSession.microlocation_id, Microlocation.deleted_at.is_(None))

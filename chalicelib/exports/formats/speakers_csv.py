@@ -47,27 +47,32 @@ def _chosen(event_id: int, status: str) -> tuple[ColumnElement[bool], ...]:
 
 def speakers_query(event_id: int, status: str) -> Select[Any]:
     """The mark (1: the biography holds markup), then the columns of ``HEADER``; text cells defused."""
+    # Grouped once for the whole event, then joined: not a subquery per speaker, nor per use of it.
     sessions = (
-        _live_session_of_speaker()
-        .with_only_columns(
+        select(
+            SpeakerSession.speaker_id,
             func.string_agg(
                 EventSession.title + " (" + EventSession.state + ")",
                 aggregate_order_by(literal("; "), EventSession.starts_at.asc().nulls_last(), EventSession.id),
-            )
+            ).label("titles"),
         )
-        .scalar_subquery()
+        .join(EventSession, EventSession.id == SpeakerSession.session_id)
+        .where(EventSession.event_id == event_id, EventSession.deleted_at.is_(None))
+        .group_by(SpeakerSession.speaker_id)
+        .subquery("sessions_by_speaker")
     )
     return (
         select(
             case((Speaker.short_biography.regexp_match(MARKUP), 1), else_=0),
             defused_sql(Speaker.name),
             defused_sql(Speaker.email),
-            defused_sql(sessions),
+            defused_sql(sessions.c.titles),
             defused_sql(Speaker.short_biography),
             defused_sql(Speaker.organisation),
             defused_sql(Speaker.position),
             defused_sql(Speaker.country),
         )
+        .outerjoin(sessions, sessions.c.speaker_id == Speaker.id)
         .where(*_chosen(event_id, status))
         .order_by(Speaker.name, Speaker.id)
     )
