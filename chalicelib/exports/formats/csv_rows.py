@@ -133,14 +133,23 @@ class MarkedCopyRows(CopyRows):
 
     def _write_batch(self, rows: list[bytes]) -> None:
         plain: list[bytes] = []
+        marked: list[str] = []
         for row in rows:
             if row.startswith(b"0,"):
+                if marked:
+                    self._write_marked(marked)
+                    marked = []
                 plain.append(row[2:-1])
-                continue
-            if plain:
-                self._write_lines(plain)
-                plain = []
-            cells = next(csv.reader([row[2:].decode("utf-8")]))
-            self._writer.write_rows([self._rewrite(cells)])
+            else:
+                if plain:
+                    self._write_lines(plain)
+                    plain = []
+                marked.append(row[2:].decode("utf-8"))
         if plain:
             self._write_lines(plain)
+        if marked:
+            self._write_marked(marked)
+
+    def _write_marked(self, rows: list[str]) -> None:
+        # Each COPY row is one whole CSV record (a quoted line break is data): one reader for the run.
+        self._writer.write_rows(self._rewrite(cells) for cells in csv.reader(rows))
