@@ -29,12 +29,13 @@ from datetime import UTC, datetime
 from typing import IO, Any, BinaryIO
 from zipfile import ZIP_DEFLATED, ZipFile
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, literal_column, select, text, union_all
+from sqlalchemy import ColumnElement, Select, exists, func, literal, literal_column, select, text, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.base import ProgressCallback
 from chalicelib.exports.formats.orders_csv import copy_csv
+from chalicelib.exports.formats.session_links import with_live_links
 from chalicelib.models import Event, EventSession, Microlocation, SessionType, Speaker, SpeakerSession, Track
 
 PUBLISHED_STATES = ("accepted", "confirmed")
@@ -112,18 +113,8 @@ def _sessions(event_id: int) -> Select[Any]:
         ("event_id", EventSession.event_id), ("microlocation_id", Microlocation.id),
         ("speaker_ids", speaker_ids), ("state", EventSession.state),
     )  # fmt: skip
-    return (
-        select(document)
-        .select_from(EventSession)
-        .outerjoin(speakers, speakers.c.session_id == EventSession.id)
-        .outerjoin(Track, and_(Track.id == EventSession.track_id, Track.deleted_at.is_(None)))
-        .outerjoin(
-            Microlocation, and_(Microlocation.id == EventSession.microlocation_id, Microlocation.deleted_at.is_(None))
-        )
-        .outerjoin(SessionType, and_(SessionType.id == EventSession.session_type_id, SessionType.deleted_at.is_(None)))
-        .where(*_published_sessions(event_id))
-        .order_by(EventSession.id)
-    )
+    query = select(document).select_from(EventSession).outerjoin(speakers, speakers.c.session_id == EventSession.id)
+    return with_live_links(query).where(*_published_sessions(event_id)).order_by(EventSession.id)
 
 
 def _speakers(event_id: int) -> Select[Any]:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, literal, select
+from sqlalchemy import ColumnElement, Integer, Select, case, cast, func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from chalicelib.exports.formats.csv_rows import defused_sql
 from chalicelib.exports.formats.orders_csv import ISO_LOCAL
 from chalicelib.exports.formats.plain_text import MARKUP
 from chalicelib.exports.formats.rich_text_csv import RichTextCsv
+from chalicelib.exports.formats.session_links import with_live_links
 from chalicelib.models import EventSession, Microlocation, SessionType, Speaker, SpeakerSession, Track
 
 HEADER = (
@@ -60,7 +61,7 @@ def sessions_query(event_id: int, status: str) -> Select[Any]:
     minutes = func.extract("epoch", EventSession.ends_at - EventSession.starts_at) / 60
     texts = func.concat(EventSession.short_abstract, EventSession.long_abstract)
     speakers = _speakers_by_session(event_id)
-    return (
+    query = (
         select(
             case((texts.regexp_match(MARKUP), 1), else_=0),
             defused_sql(EventSession.title),
@@ -85,11 +86,9 @@ def sessions_query(event_id: int, status: str) -> Select[Any]:
         )
         .select_from(EventSession)
         .outerjoin(speakers, speakers.c.session_id == EventSession.id)
-        .outerjoin(Track, and_(Track.id == EventSession.track_id, Track.deleted_at.is_(None)))
-        .outerjoin(
-            Microlocation, and_(Microlocation.id == EventSession.microlocation_id, Microlocation.deleted_at.is_(None))
-        )
-        .outerjoin(SessionType, and_(SessionType.id == EventSession.session_type_id, SessionType.deleted_at.is_(None)))
+    )
+    return (
+        with_live_links(query)
         .where(*_chosen(event_id, status))
         .order_by(EventSession.starts_at.asc().nulls_last(), EventSession.id)
     )
