@@ -87,6 +87,9 @@ class Event(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     email: Mapped[str | None] = mapped_column(String(320))
     external_event_url: Mapped[str | None] = mapped_column(String(2048))
+    logo_url: Mapped[str | None] = mapped_column(String(2048))
+    original_image_url: Mapped[str | None] = mapped_column(String(2048))
+    online: Mapped[bool] = mapped_column(Boolean, server_default="false")
     state: Mapped[str] = mapped_column(String(16), server_default="draft")
     schedule_published_on: Mapped[datetime | None]
     created_at: Mapped[datetime] = _created_at()
@@ -175,6 +178,8 @@ class EventSession(Base):
     attachments: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)
     recording_optout: Mapped[bool] = mapped_column(Boolean, server_default="false")
     recording_license: Mapped[str | None] = mapped_column(Text)
+    audio_url: Mapped[str | None] = mapped_column(String(2048))
+    video_url: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[datetime] = _created_at()
     deleted_at: Mapped[datetime | None]
 
@@ -190,6 +195,9 @@ class Speaker(Base):
     name: Mapped[str] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(String(320))
     organisation: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[str | None] = mapped_column(String(1024))
+    country: Mapped[str | None] = mapped_column(String(255))
+    photo_url: Mapped[str | None] = mapped_column(String(2048))
     short_biography: Mapped[str | None] = mapped_column(Text)
     guid: Mapped[str | None] = mapped_column(UUID(as_uuid=False))  # an imported file's person guid
     source_id: Mapped[int | None] = mapped_column(BigInteger)  # and person id
@@ -311,7 +319,8 @@ class ExportTask(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # None for a report that covers every event (the admin's sales report).
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     format: Mapped[str] = mapped_column(String(32))
     options: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     state: Mapped[str] = mapped_column(String(16), server_default="WAITING")

@@ -10,14 +10,12 @@ the same at both sizes.
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from devtools.benchkit import CountingSink, peak_rss_mb, run_child
+from devtools.benchkit import CountingSink, run_child
 
 if TYPE_CHECKING:
     from devtools.seed import SeedSpec
@@ -88,7 +86,7 @@ def measure_export(event_id: int, owner_id: int, format_name: str) -> dict[str, 
     from chalicelib.models import ExportTask
 
     task_id = new_task(event_id, owner_id, format_name)
-    child = run_child("devtools.bench_orders", str(task_id))
+    child = run_child("devtools.benchkit", str(task_id))
     with transaction() as session:
         task = session.get(ExportTask, task_id)
         assert task is not None and task.state == "SUCCESS", task and task.error
@@ -129,36 +127,3 @@ def run(services: Any) -> dict[str, Any]:
         "flat_memory_mb": round(max(peaks) - min(peaks), 1),
     }
     return figures
-
-
-def _warm_up() -> None:
-    """What a reused Lambda container already has: modules imported, clients built, a connection open."""
-    from chalicelib import aws, db
-    from chalicelib.exports.pipeline import worker  # noqa: F401
-
-    aws.s3(), aws.sqs()
-    db.get_engine().connect().close()
-
-
-def _child(task_id: str) -> None:
-    """Deliver one message for ``task_id`` to the app's SQS handler, exactly as Lambda would, warm."""
-    from app import app
-    from devtools.worker import lambda_event
-
-    _warm_up()
-    message = {
-        "MessageId": str(uuid.uuid4()),
-        "ReceiptHandle": "bench",
-        "Body": json.dumps({"task_id": task_id}),
-        "Attributes": {"ApproximateReceiveCount": "1"},
-        "MD5OfBody": "",
-    }
-    event = lambda_event([message], "arn:aws:sqs:us-east-1:123456789012:open-event-exports", "us-east-1")
-    started = time.perf_counter()
-    app.handler_map["export_worker"](event, None)
-    seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "peak_rss_mb": round(peak_rss_mb(), 1)}))
-
-
-if __name__ == "__main__":
-    _child(sys.argv[1])

@@ -1,5 +1,6 @@
-"""What every benchmark shares: a byte-counting sink, a process's own peak RSS, and running a
-measurement in a child process (so that one measurement's memory never inflates another's)."""
+"""What every benchmark shares: a byte-counting sink, a process's own peak RSS, running a
+measurement in a child process (so that one measurement's memory never inflates another's), and
+the child that runs one export task through the app's worker (``python -m devtools.benchkit <task id>``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import os
 import resource
 import subprocess
 import sys
+import time
+import uuid
 from typing import Any
 
 
@@ -43,3 +46,43 @@ def run_child(module: str, *args: str) -> dict[str, Any]:
         raise RuntimeError(f"{module} {' '.join(args)} failed:\n{child.stderr[-4000:]}")
     result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
     return result
+
+
+def _warm_up(task_id: uuid.UUID) -> None:
+    """What a reused Lambda container already has: modules imported, clients built, a connection open."""
+    from chalicelib import aws, db
+    from chalicelib.exports.formats.registry import get_format
+    from chalicelib.exports.pipeline import worker  # noqa: F401
+    from chalicelib.models import ExportTask
+
+    with db.transaction() as session:
+        task = session.get(ExportTask, task_id)
+        assert task is not None
+        get_format(task.format).renderer()  # imports the renderer's module, whatever its kind
+    aws.s3(), aws.sqs()
+    db.get_engine().connect().close()
+
+
+def deliver_task(task_id: str) -> None:
+    """Deliver one message for ``task_id`` to the app's SQS handler, exactly as Lambda would, warm;
+    print the wall time and this process's peak RSS."""
+    from app import app
+    from devtools.worker import lambda_event
+
+    _warm_up(uuid.UUID(task_id))
+    message = {
+        "MessageId": str(uuid.uuid4()),
+        "ReceiptHandle": "bench",
+        "Body": json.dumps({"task_id": task_id}),
+        "Attributes": {"ApproximateReceiveCount": "1"},
+        "MD5OfBody": "",
+    }
+    event = lambda_event([message], "arn:aws:sqs:us-east-1:123456789012:open-event-exports", "us-east-1")
+    started = time.perf_counter()
+    app.handler_map["export_worker"](event, None)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": round(peak_rss_mb(), 1)}))
+
+
+if __name__ == "__main__":
+    deliver_task(sys.argv[1])

@@ -1,19 +1,35 @@
-"""``GET /v1/events/{event}/export/{format}`` (``orders/csv``, ``pentabarf``, ...): start an export, answer 202.
+"""Start an export, answer 202 ``{"task_url"}`` and ``Location``.
 
-A format has one segment (``pentabarf``) or two (``orders/csv``); a format the registry does not know,
-such as a frontend button for an export this service does not have yet, is a 404 error document.
+- ``GET /v1/events/{event}/export/{format}``: options in the query. A format has one segment
+  (``pentabarf``) or two (``orders/csv``); a format the registry does not know, such as a frontend
+  button for an export this service does not have yet, is a 404 error document.
+- ``POST /v1/events/{event}/export/sessions/csv``, ``.../speakers/csv``, ``.../json`` and
+  ``POST /v1/admin/export/sales/csv``: options in a JSON body, as the Open Event frontend sends them
+  (a plain JSON object under ``Content-Type: application/vnd.api+json``; ``application/json`` too).
 """
 
 from __future__ import annotations
+
+import uuid
+from typing import Any
 
 from chalice import Blueprint, Response
 
 from chalicelib.auth import current_user
 from chalicelib.db import transaction
+from chalicelib.errors import UnsupportedMediaType
 from chalicelib.exports.pipeline import request
-from chalicelib.http import ANY_CONTENT_TYPE, api_errors, json_response
+from chalicelib.http import ANY_CONTENT_TYPE, JSONAPI_MEDIA_TYPE, api_errors, json_body, json_response
 
 bp = Blueprint(__name__)
+
+BODY_MEDIA_TYPES = ("application/json", JSONAPI_MEDIA_TYPE)
+
+
+def _accepted(task_id: uuid.UUID) -> Response:
+    request.enqueue(task_id)  # after the commit: the worker must find the task
+    task_url = f"/v1/tasks/{task_id}"
+    return json_response({"task_url": task_url}, 202, {"Location": task_url})
 
 
 def _start(event: str, format_name: str) -> Response:
@@ -21,9 +37,28 @@ def _start(event: str, format_name: str) -> Response:
     with transaction() as session:
         user = current_user(session, http_request)
         task_id = request.request_export(session, user, event, format_name, http_request.query_params or {})
-    request.enqueue(task_id)  # after the commit: the worker must find the task
-    task_url = f"/v1/tasks/{task_id}"
-    return json_response({"task_url": task_url}, 202, {"Location": task_url})
+    return _accepted(task_id)
+
+
+def _options_body() -> Any:
+    """The JSON body, or None when there is none; 415 for a body in another media type."""
+    http_request = bp.current_request
+    if not http_request.raw_body:
+        return None
+    media_type = http_request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type not in BODY_MEDIA_TYPES:
+        shown = media_type or "no Content-Type"
+        raise UnsupportedMediaType(
+            f"The options must be a JSON object sent as {' or '.join(BODY_MEDIA_TYPES)}, not {shown}"
+        )
+    return json_body(http_request)
+
+
+def _start_posted(event: str | None, format_name: str) -> Response:
+    with transaction() as session:
+        user = current_user(session, bp.current_request)
+        task_id = request.request_posted_export(session, user, event, format_name, _options_body)
+    return _accepted(task_id)
 
 
 @bp.route("/v1/events/{event}/export/{kind}/{variant}", methods=["GET"], content_types=ANY_CONTENT_TYPE)
@@ -36,3 +71,27 @@ def export_kind_variant(event: str, kind: str, variant: str) -> Response:
 @api_errors
 def export_format(event: str, format_name: str) -> Response:
     return _start(event, format_name)
+
+
+@bp.route("/v1/events/{event}/export/sessions/csv", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@api_errors
+def export_sessions_csv(event: str) -> Response:
+    return _start_posted(event, "sessions/csv")
+
+
+@bp.route("/v1/events/{event}/export/speakers/csv", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@api_errors
+def export_speakers_csv(event: str) -> Response:
+    return _start_posted(event, "speakers/csv")
+
+
+@bp.route("/v1/events/{event}/export/json", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@api_errors
+def export_event_archive(event: str) -> Response:
+    return _start_posted(event, "json")
+
+
+@bp.route("/v1/admin/export/sales/csv", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@api_errors
+def export_admin_sales_csv() -> Response:
+    return _start_posted(None, "admin/sales/csv")

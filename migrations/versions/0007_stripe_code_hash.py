@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_stripe_code_hash"
-down_revision: str | None = "0005_schedule_source_fields"
+down_revision: str | None = "0006_export_catalogue"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

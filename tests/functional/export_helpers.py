@@ -71,6 +71,22 @@ def start_export(client: Any, token: str, event: str, path: str = "orders/csv", 
     return client.http.get(url, headers=auth_headers(token))
 
 
+# What the frontend's loader service sends with a body (app/services/loader.ts, getFetchOptions):
+# the adapter's JSON:API Accept, and Content-Type: application/json over the adapter's JSON:API one.
+FRONTEND_POST_HEADERS = {"Accept": "application/vnd.api+json", "Content-Type": "application/json"}
+
+
+def post_export(
+    client: Any, token: str | None, path: str, body: Any = None, headers: dict[str, str] | None = None
+) -> Any:
+    """``POST /v1/{path}`` with ``body`` as JSON (bytes and str as they are), headers as the frontend sends them."""
+    sent = {**FRONTEND_POST_HEADERS, **(headers or {})}
+    if token is not None:
+        sent = auth_headers(token, **sent)
+    data = body if isinstance(body, bytes | str) else json.dumps(body)
+    return client.http.post(f"/v1/{path}", headers=sent, body=data)
+
+
 def task_url_of(response: Any) -> str:
     assert response.status_code == 202, response.body
     url: str = body_of(response)["task_url"]
@@ -150,7 +166,17 @@ def download(url: str) -> requests.Response:
 
 def export_file(client: Any, stack: Stack, token: str, event: str, path: str = "orders/csv", query: str = "") -> bytes:
     """The whole flow: ask, run the worker, read the task, download; returns the file's bytes."""
-    task_url = task_url_of(start_export(client, token, event, path, query))
+    return finished_file(client, stack, token, start_export(client, token, event, path, query))
+
+
+def posted_export_file(client: Any, stack: Stack, token: str, path: str, body: Any) -> bytes:
+    """The whole flow of an export asked for by POST (``path`` after ``/v1/``); returns the file's bytes."""
+    return finished_file(client, stack, token, post_export(client, token, path, body))
+
+
+def finished_file(client: Any, stack: Stack, token: str, answer: Any) -> bytes:
+    """From the 202 ``answer``: run the worker, read the task, download; returns the file's bytes."""
+    task_url = task_url_of(answer)
     run_worker(client, stack)
     task = read_task(client, token, task_url)
     assert task["state"] == "SUCCESS", json.dumps(task)

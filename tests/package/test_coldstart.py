@@ -16,6 +16,7 @@ WORKER_ONLY = [
     "fontTools",
     "PIL",
     "uharfbuzz",
+    "html_text",
     "alembic",
     "requests",  # only the Stripe writes call out over HTTP
     "chalicelib.stripe.client",

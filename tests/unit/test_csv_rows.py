@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.exports.formats.csv_rows import BOM, CopyRecords, CopyRows, CsvWriter, defuse
+from chalicelib.exports.formats.csv_rows import BOM, CopyRecords, CopyRows, CsvWriter, MarkedCopyRows, defuse
 
 
 def write(rows, *, bom=False):  # type: ignore[no-untyped-def]
@@ -107,3 +107,15 @@ def test_copy_records_parse_rows_back_into_cells_batch_by_batch():
     assert batches == [[["a", "two\nlines"], ["b", 'Zoë, "東京"']], [["c", ""]]]
     assert counts == [2, 3]
     assert records.count == 3
+
+
+def test_marked_copy_rows_pass_plain_rows_and_rewrite_marked_ones_in_order():
+    out, counts = io.BytesIO(), []
+    rows = MarkedCopyRows(CsvWriter(out, bom=False), 3, counts.append, lambda cells: [cell.upper() for cell in cells])
+
+    for row in (b'0,a,"two\nlines"\n', b'1,b,"=x, \r\ny"\n', b"0,'=c,\n", b'1,d,""\n', b"0,e,f\n"):
+        rows.write(row)
+    rows.flush()
+
+    assert out.getvalue() == b'a,"two\nlines"\r\nB,"\'=X, \r\nY"\r\n\'=c,\r\nD,\r\ne,f\r\n'
+    assert counts == [3, 5] and rows.count == 5

@@ -46,3 +46,15 @@ class Renderer(Protocol):
     ) -> int:
         """Write the whole file to ``out``, streaming; return the number of items written."""
         ...
+
+
+class SiteRenderer(Protocol):
+    """Writes one export file that covers every event, for admins (the sales report): no event given."""
+
+    def estimate_total(self, session: Session, options: Mapping[str, Any]) -> int | None:
+        """How many items ``render`` will report in the end (for progress), or None when unknown."""
+        ...
+
+    def render(self, session: Session, options: Mapping[str, Any], out: BinaryIO, progress: ProgressCallback) -> int:
+        """Write the whole file to ``out``, streaming; return the number of items written."""
+        ...

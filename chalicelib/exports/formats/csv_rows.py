@@ -63,12 +63,12 @@ class CsvWriter:
     """Writes Python rows to a binary stream, one encoded chunk per ``write_rows`` call (a batch)."""
 
     def __init__(self, out: BinaryIO, *, bom: bool = True) -> None:
-        self._out = out
+        self.out = out
         self._buffer = io.StringIO()
         # QUOTE_MINIMAL quotes cells with a comma, a quote, CR or LF, and doubles quotes (RFC 4180).
         self._writer = csv.writer(self._buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         if bom:
-            self._out.write(BOM)
+            self.out.write(BOM)
 
     def write_rows(self, rows: Iterable[Row]) -> None:
         self._writer.writerows(_defused(row) for row in rows)
@@ -76,7 +76,7 @@ class CsvWriter:
         self._buffer.seek(0)
         self._buffer.truncate()
         if text:
-            self._out.write(text.encode("utf-8"))
+            self.out.write(text.encode("utf-8"))
 
 
 class _CopyBatches:
@@ -118,7 +118,10 @@ class CopyRows(_CopyBatches):
         self._out = out
 
     def _emit(self, rows: list[bytes]) -> None:
-        self._out.write(b"\r\n".join([row[:-1] for row in rows]) + b"\r\n")
+        self._write_lines([row[:-1] for row in rows])
+
+    def _write_lines(self, lines: list[bytes]) -> None:
+        self._out.write(b"\r\n".join(lines) + b"\r\n")
 
 
 class CopyRecords(_CopyBatches):
@@ -134,3 +137,44 @@ class CopyRecords(_CopyBatches):
 
     def _emit(self, rows: list[bytes]) -> None:
         self._on_records(list(csv.reader(io.StringIO(b"".join(rows).decode("utf-8"), newline=""))))
+
+
+class MarkedCopyRows(CopyRows):
+    """COPY rows of which only some need Python: the query's first cell says which, ``0`` or ``1``.
+
+    A ``0`` row is written as PostgreSQL wrote it, without its mark, as ``CopyRows`` does (its text
+    cells defused by ``defused_sql``). A ``1`` row is parsed back into cells, changed by ``rewrite``
+    and written by a ``CsvWriter``, which defuses it in Python (``defuse`` of a defused cell changes
+    nothing). The sessions and speakers CSVs mark the rows whose texts hold HTML: only those pay
+    for parsing, and the export runs at COPY's pace when there is none.
+    """
+
+    def __init__(
+        self, writer: CsvWriter, batch_size: int, on_batch: Callable[[int], None], rewrite: Callable[[list[str]], Row]
+    ) -> None:
+        super().__init__(writer.out, batch_size, on_batch)
+        self._writer = writer
+        self._rewrite = rewrite
+
+    def _emit(self, rows: list[bytes]) -> None:
+        plain: list[bytes] = []
+        marked: list[str] = []
+        for row in rows:
+            if row.startswith(b"0,"):
+                if marked:
+                    self._write_marked(marked)
+                    marked = []
+                plain.append(row[2:-1])
+            else:
+                if plain:
+                    self._write_lines(plain)
+                    plain = []
+                marked.append(row[2:].decode("utf-8"))
+        if plain:
+            self._write_lines(plain)
+        if marked:
+            self._write_marked(marked)
+
+    def _write_marked(self, rows: list[str]) -> None:
+        # Each COPY row is one whole CSV record (a quoted line break is data): one reader for the run.
+        self._writer.write_rows(self._rewrite(cells) for cells in csv.reader(rows))

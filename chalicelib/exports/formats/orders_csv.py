@@ -102,7 +102,7 @@ class CopySink(Protocol):
     def flush(self) -> None: ...
 
 
-def copy_csv(session: Session, query: Select[Any], sink: CopySink) -> None:
+def copy_csv(session: Session, query: Select[Any], sink: CopySink, copy_options: str = "FORMAT csv") -> None:
     """Run ``query`` as ``COPY ... TO STDOUT WITH (FORMAT csv)`` in the session's transaction, into ``sink``.
 
     COPY takes no parameters, so values are rendered into the statement by SQLAlchemy (integers,
@@ -113,7 +113,7 @@ def copy_csv(session: Session, query: Select[Any], sink: CopySink) -> None:
     connection = session.connection()
     cursor: Any = connection.connection.cursor()  # the transaction's own pg8000 connection (stream=)
     try:
-        cursor.execute(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", stream=sink)
+        cursor.execute(f"COPY ({sql}) TO STDOUT WITH ({copy_options})", stream=sink)
         sink.flush()
     except BaseException:
         connection.invalidate()

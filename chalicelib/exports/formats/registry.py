@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.errors import BadRequest, NotFound
-from chalicelib.exports.formats.base import ExportFailed, Renderer
+from chalicelib.exports.formats import bodies
+from chalicelib.exports.formats.base import ExportFailed, Renderer, SiteRenderer
 from chalicelib.models import ORDER_STATUSES
 
-__all__ = ["FORMATS", "ExportFailed", "ExportFormat", "Renderer", "get_format"]
+__all__ = ["FORMATS", "ExportFailed", "ExportFormat", "Renderer", "SiteRenderer", "get_format"]
 
 OptionsParser = Callable[[Mapping[str, str]], dict[str, Any]]
+BodyParser = Callable[[Any], dict[str, Any]]
 
 
 def _no_options(query: Mapping[str, str]) -> dict[str, Any]:
@@ -77,13 +79,26 @@ class ExportFormat:
     file_label: str  # <event identifier>-<label>.<extension>
     renderer_path: str  # "module:attribute", imported by the worker only
     parse_options: OptionsParser = field(default=_no_options)
+    # Set: the format is asked for by POST, its options are this parser's reading of the JSON body.
+    parse_body: BodyParser | None = None
+    # True: the file covers every event, for admins; its task names no event, its renderer is a SiteRenderer.
+    site_wide: bool = False
 
-    def file_name(self, event_identifier: str) -> str:
+    def file_name(self, event_identifier: str | None) -> str:
+        if event_identifier is None:
+            return f"{self.file_label}.{self.extension}"
         return f"{event_identifier}-{self.file_label}.{self.extension}"
 
-    def renderer(self) -> Renderer:
+    def _load(self) -> Any:
         module, _, attribute = self.renderer_path.partition(":")
-        renderer: Renderer = getattr(importlib.import_module(module), attribute)
+        return getattr(importlib.import_module(module), attribute)
+
+    def renderer(self) -> Renderer:
+        renderer: Renderer = self._load()
+        return renderer
+
+    def site_renderer(self) -> SiteRenderer:
+        renderer: SiteRenderer = self._load()
         return renderer
 
 
@@ -133,6 +148,40 @@ FORMATS: dict[str, ExportFormat] = {
         ),
         ExportFormat(
             "json-schedule", "json", "application/json", "schedule", "chalicelib.exports.formats.frab_json:renderer"
+        ),
+        # The exports the frontend asks for by POST, with a JSON body (chalicelib/exports/formats/bodies.py).
+        ExportFormat(
+            "sessions/csv",
+            "csv",
+            "text/csv; charset=utf-8",
+            "sessions",
+            "chalicelib.exports.formats.sessions_csv:renderer",
+            parse_body=bodies.sessions_csv_body,
+        ),
+        ExportFormat(
+            "speakers/csv",
+            "csv",
+            "text/csv; charset=utf-8",
+            "speakers",
+            "chalicelib.exports.formats.speakers_csv:renderer",
+            parse_body=bodies.speakers_csv_body,
+        ),
+        ExportFormat(
+            "json",
+            "zip",
+            "application/zip",
+            "archive",
+            "chalicelib.exports.formats.event_archive:renderer",
+            parse_body=bodies.event_archive_body,
+        ),
+        ExportFormat(
+            "admin/sales/csv",
+            "csv",
+            "text/csv; charset=utf-8",
+            "admin-sales",
+            "chalicelib.exports.formats.admin_sales_csv:renderer",
+            parse_body=bodies.admin_sales_body,
+            site_wide=True,
         ),
     )
 }

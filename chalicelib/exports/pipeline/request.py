@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy.orm import Session
 
 from chalicelib import aws
-from chalicelib.access import find_event, require_event_staff
+from chalicelib.access import find_event, require_admin, require_event_staff
 from chalicelib.db import transaction
-from chalicelib.errors import ServiceUnavailable
+from chalicelib.errors import MethodNotAllowed, NotFound, ServiceUnavailable
 from chalicelib.exports.formats.registry import get_format
 from chalicelib.exports.pipeline import tasks
 from chalicelib.models import User
@@ -35,9 +36,32 @@ def request_export(
 ) -> uuid.UUID:
     """A new WAITING task for ``format_name`` of the event; 404, 403 or 400 as the contract says."""
     fmt = get_format(format_name)
+    if fmt.parse_body is not None:
+        raise MethodNotAllowed(f"The {format_name} export is asked for by POST, with a JSON body")
     event = find_event(session, event_reference)
     require_event_staff(session, user, event)
     options = fmt.parse_options(query)
+    return tasks.create(session, user, event, fmt, options).id
+
+
+def request_posted_export(
+    session: Session, user: User, event_reference: str | None, format_name: str, read_body: Callable[[], Any]
+) -> uuid.UUID:
+    """A new WAITING task for a format asked for by POST (``event_reference`` None for a site-wide one).
+
+    Who asks is checked before the body is read: 404 and 403 (admin only for a site-wide format)
+    come before any 400 the body could earn.
+    """
+    fmt = get_format(format_name)
+    if fmt.parse_body is None or fmt.site_wide != (event_reference is None):
+        raise NotFound(f"Unknown export format {format_name!r}")
+    event = None
+    if event_reference is None:
+        require_admin(user)
+    else:
+        event = find_event(session, event_reference)
+        require_event_staff(session, user, event)
+    options = fmt.parse_body(read_body())
     return tasks.create(session, user, event, fmt, options).id
 
 

@@ -37,7 +37,7 @@ class Claim:
     task_id: uuid.UUID
     attempt: int
     user_id: int
-    event_id: int
+    event_id: int | None  # None: a site-wide report
     format: str
     options: dict[str, Any]
     file_name: str
@@ -56,14 +56,15 @@ def _safe_file_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
 
 
-def create(session: Session, user: User, event: Event, fmt: ExportFormat, options: dict[str, Any]) -> ExportTask:
+def create(session: Session, user: User, event: Event | None, fmt: ExportFormat, options: dict[str, Any]) -> ExportTask:
+    """A WAITING task; ``event`` is None for a site-wide format."""
     task = ExportTask(
         user_id=user.id,
-        event_id=event.id,
+        event_id=event.id if event else None,
         format=fmt.name,
         options=options,
         state="WAITING",
-        file_name=_safe_file_name(fmt.file_name(event.identifier)),
+        file_name=_safe_file_name(fmt.file_name(event.identifier if event else None)),
         content_type=fmt.content_type,
     )
     session.add(task)

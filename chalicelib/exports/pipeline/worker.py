@@ -17,17 +17,20 @@ A multipart upload is aborted on any failure: no partial object is ever publishe
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, BinaryIO, cast
 
+from sqlalchemy.orm import Session
+
 from chalicelib import aws
-from chalicelib.access import is_event_staff
+from chalicelib.access import is_admin, is_event_staff
 from chalicelib.db import transaction
 from chalicelib.errors import NotFound
-from chalicelib.exports.formats.registry import ExportFailed, Renderer, get_format
+from chalicelib.exports.formats.registry import ExportFailed, ExportFormat, get_format
 from chalicelib.exports.pipeline import tasks
 from chalicelib.exports.pipeline.s3stream import S3UploadStream
 from chalicelib.models import Event, User
@@ -68,33 +71,51 @@ class _Progress:
 def _object_key(claim: tasks.Claim) -> str:
     # A fresh random segment per attempt: the key cannot be guessed, and a retry never meets the
     # debris of an earlier attempt.
-    return f"exports/{claim.event_id}/{claim.task_id}/{secrets.token_urlsafe(16)}/{claim.file_name}"
+    scope = "site" if claim.event_id is None else claim.event_id
+    return f"exports/{scope}/{claim.task_id}/{secrets.token_urlsafe(16)}/{claim.file_name}"
 
 
-def _renderer(claim: tasks.Claim) -> tuple[Renderer, str]:
+def _format(claim: tasks.Claim) -> ExportFormat:
     try:
-        fmt = get_format(claim.format)
+        return get_format(claim.format)
     except NotFound:
         raise ExportFailed(f"The export format {claim.format!r} is no longer supported") from None
-    return fmt.renderer(), fmt.content_type
+
+
+# The renderer with its session, subject and options bound: (out, progress) -> items written.
+Render = Callable[[BinaryIO, Callable[[int], None]], int]
+
+
+def _bound_renderer(session: Session, fmt: ExportFormat, claim: tasks.Claim) -> tuple[Render, int | None]:
+    """The renderer ready to write, and its estimate; access is checked again, for a role may have
+    been taken away while the task waited."""
+    user = session.get(User, claim.user_id)
+    if fmt.site_wide:
+        if not is_admin(user):
+            raise ExportFailed("You are no longer an administrator")
+        site = fmt.site_renderer()
+        return functools.partial(site.render, session, claim.options), site.estimate_total(session, claim.options)
+    event = session.get(Event, claim.event_id) if claim.event_id is not None else None
+    if event is None or event.deleted_at is not None:
+        raise ExportFailed("The event was deleted before its export could run", soft=True)
+    if not is_event_staff(session, user, event.id):
+        raise ExportFailed("You are no longer a member of this event's staff")
+    renderer = fmt.renderer()
+    total = renderer.estimate_total(session, event, claim.options)
+    return functools.partial(renderer.render, session, event, claim.options), total
 
 
 def _export(claim: tasks.Claim, object_key: str) -> tuple[int, int]:
     """Render the file into S3; returns its size and the number of items in it."""
-    renderer, content_type = _renderer(claim)
+    fmt = _format(claim)
     with transaction() as session:
         # One snapshot for the whole file, however many pages the renderer reads.
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        event = session.get(Event, claim.event_id)
-        if event is None or event.deleted_at is not None:
-            raise ExportFailed("The event was deleted before its export could run", soft=True)
-        # Access is checked again: a role may have been taken away while the task waited.
-        if not is_event_staff(session, session.get(User, claim.user_id), event.id):
-            raise ExportFailed("You are no longer a member of this event's staff")
-        progress = _Progress(claim, renderer.estimate_total(session, event, claim.options))
+        render, total = _bound_renderer(session, fmt, claim)
+        progress = _Progress(claim, total)
         bucket = get_settings().export_bucket
-        with S3UploadStream(aws.s3(), bucket, object_key, content_type=content_type) as out:
-            items = renderer.render(session, event, claim.options, cast(BinaryIO, out), progress)
+        with S3UploadStream(aws.s3(), bucket, object_key, content_type=fmt.content_type) as out:
+            items = render(cast(BinaryIO, out), progress)
     return out.size, items
 
 
