@@ -19,7 +19,8 @@ EXPECTED_ACTIONS = {
     | {"sqs:GetQueueAttributes", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"},
     "ExportDeadLetters": LOGS
     | {"ssm:GetParameter", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
-    "ExportRequeue": LOGS | {"ssm:GetParameter", "sqs:SendMessage"},
+    "ExportRequeue": LOGS
+    | {"ssm:GetParameter", "sqs:SendMessage", "s3:ListBucketMultipartUploads", "s3:AbortMultipartUpload"},
     "Migrate": LOGS | {"ssm:GetParameter"},
 }
 LOG_GROUPS = {
