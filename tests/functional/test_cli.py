@@ -94,4 +94,4 @@ def test_token_prints_a_bare_token_for_the_user(capsys, factory):
 def test_migrate_invokes_the_function(capsys):
     output = json.loads(run_cli(capsys, "migrate", "current"))
 
-    assert output["before"] == output["after"] == "0003_export_tasks_waiting_index"
+    assert output["before"] == output["after"] == "0004_export_task_heartbeat"
