@@ -5,7 +5,9 @@ killed instead (the Lambda timeout, memory exhausted, the process gone), no code
 end: SQS moves the message to the dead-letter queue after ``maxReceiveCount`` receives and the task
 would read ``STARTED`` (or ``WAITING``) for ever. Each dead letter therefore fails its task, unless
 the task already finished: a task that is ``SUCCESS`` or ``FAILURE`` is left exactly as it is, so a
-second delivery of the same dead letter changes nothing.
+second delivery of the same dead letter changes nothing. A task that an attempt is running (a
+STARTED task with a heartbeat: the relay re-sent its message and the re-sent one was claimed) is
+left to that attempt too; if it dies, the relay fails the task once its attempts are spent.
 
 A body that names no task, or a task that no longer exists, is logged and consumed: retrying would
 not change it. Anything else (the database is down) is logged with its traceback and reported as a
@@ -28,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 def handle_record(record: Mapping[str, Any]) -> None:
-    """Fail the task a dead letter names, unless it already finished."""
+    """Fail the task a dead letter names, unless it already finished or an attempt is running it."""
     task_id = tasks.named_by(record.get("body", ""))
     if task_id is None:
         log.error("dropping a dead letter that names no task: %.200r", record.get("body"))
@@ -41,11 +43,11 @@ def handle_record(record: Mapping[str, Any]) -> None:
             log.error("dropping a dead letter for task %s, which does not exist", task_id)
             return
         state, attempts = task.state, task.attempts
-        failed = tasks.fail(session, task_id, reason)
+        failed = tasks.give_up(session, task_id, reason)
     if failed:
         log.warning("task %s (%s, %d attempts) dead-lettered: marked FAILURE", task_id, state, attempts)
     else:
-        log.info("task %s dead-lettered after it finished (%s): nothing to do", task_id, state)
+        log.info("task %s dead-lettered while finished or running (%s): nothing to do", task_id, state)
 
 
 def handle_records(records: Iterable[Mapping[str, Any]]) -> list[str]:

@@ -164,6 +164,12 @@ def fail(session: Session, task_id: uuid.UUID, reason: str, attempt: int | None 
     return _transition(session, task_id, attempt, **failure(reason))
 
 
+def give_up(session: Session, task_id: uuid.UUID, reason: str) -> bool:
+    """Fail the task unless it finished or a live attempt (a heartbeat) is running it."""
+    query = update(ExportTask).where(ExportTask.id == task_id, or_(ExportTask.state == "WAITING", abandoned()))
+    return session.execute(query.values(**failure(reason)).returning(ExportTask.id)).first() is not None
+
+
 def release(session: Session, claim: Claim) -> bool:
     """Give the task back for the next delivery after a retryable crash."""
     return _transition(session, claim.task_id, claim.attempt, state="WAITING", progress=None)

@@ -138,6 +138,8 @@ def _publish(claim: tasks.Claim, object_key: str, size: int, items: int) -> None
     finally:
         if not published:  # a later attempt's file is the one served, or the next attempt makes one
             aws.s3().delete_object(Bucket=get_settings().export_bucket, Key=object_key)
+    if published:
+        log.info("task %s, attempt %d: SUCCESS, %d bytes, %d items", claim.task_id, claim.attempt, size, items)
 
 
 def _run(task_id: uuid.UUID, receive_count: int) -> None:
