@@ -142,16 +142,23 @@ def scheduled_event(region: str) -> dict[str, Any]:
 
 
 def every(name: str, stop: threading.Event, period: float | None = None) -> None:
-    """Invoke the app's ``schedule`` handler ``name`` at its rate (or every ``period`` s) until ``stop`` is set."""
+    """Invoke the app's ``schedule`` handler ``name`` at its rate (or every ``period`` s) until ``stop`` is set.
+
+    Each run gets a thread of its own, as EventBridge invokes the function on time whether or not
+    the previous run has finished: a run stuck on a hung dependency does not hold back the next."""
     from app import app
 
     period, invoke = period or schedule_seconds(app, name), _invoke(name)
-    log.info("worker: running %s every %g s", name, period)
-    while not stop.wait(period):
+
+    def run_once() -> None:
         try:
             invoke(scheduled_event(boto3.session.Session().region_name or "us-east-1"))
         except Exception:  # as in Lambda, a failed run is logged and the next one comes at its time
             log.exception("worker: %s failed", name)
+
+    log.info("worker: running %s every %g s", name, period)
+    while not stop.wait(period):
+        threading.Thread(target=run_once, name=f"{name}-run", daemon=True).start()
     log.info("worker: %s stopped", name)
 
 

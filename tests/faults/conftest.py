@@ -113,16 +113,19 @@ def fault_stack() -> Iterator[FaultStack]:
 
 @pytest.fixture(autouse=True)
 def clean_stack(fault_stack: FaultStack) -> FaultStack:
-    """Every fault test starts from empty tables, queues and bucket."""
+    """Every fault test starts from empty tables, queues and bucket (the queues are made anew: an
+    earlier test's killed attempt leaves its message in flight, and moto purges once a minute only)."""
     from chalicelib import models
     from chalicelib.db import get_engine
+    from devtools.localaws import provision
 
     tables = ", ".join(f'"{table.name}"' for table in models.Base.metadata.sorted_tables)
     with get_engine().begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     sqs, s3 = boto3.client("sqs"), boto3.client("s3")
     for url in (fault_stack.queue_url, fault_stack.dead_letter_queue_url):
-        sqs.purge_queue(QueueUrl=url)
+        sqs.delete_queue(QueueUrl=url)
+    assert provision().queue_url == fault_stack.queue_url
     for key, upload_id in incomplete_uploads(fault_stack):
         s3.abort_multipart_upload(Bucket=fault_stack.bucket, Key=key, UploadId=upload_id)
     for key in object_keys(fault_stack):
@@ -179,6 +182,13 @@ def start_worker(fault_stack: FaultStack, tmp_path: Path) -> Iterator[Callable[.
     yield start
     for worker in workers:
         worker.stop()
+
+
+def running_attempt(workers: list[Worker], task_id: uuid.UUID, attempt: int = 1) -> Worker:
+    """The worker process that started ``attempt`` of the task (it says so in its log)."""
+    line = f"task {task_id}, attempt {attempt}: started"
+    wait_for(lambda: any(line in worker.log() for worker in workers), 30, f"attempt {attempt} to start")
+    return next(worker for worker in workers if line in worker.log())
 
 
 def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> float:
@@ -238,7 +248,11 @@ def incomplete_uploads(stack: FaultStack) -> list[tuple[str, str]]:
 
 def queue_depth(url: str) -> int:
     """Messages visible, in flight and delayed."""
-    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"]
+    names = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    ]
     attributes = boto3.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
     return sum(int(attributes.get(name, 0)) for name in names)
 

@@ -84,7 +84,7 @@ class TcpProxy:
                 if not data:
                     break
                 target.sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # reset by refuse(), resume() or stop(): its fd is gone
             pass
         finally:
             for end in (source, target):

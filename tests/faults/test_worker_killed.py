@@ -14,6 +14,7 @@ from tests.faults.conftest import (
     ask_export,
     assert_complete_file_or_nothing,
     finished,
+    running_attempt,
     started_at_progress,
     task,
     wait_for,
@@ -25,10 +26,11 @@ KILL_TO_SUCCESS = HEARTBEAT_SECONDS + RELAY_EVERY_SECONDS + EXPORT_SECONDS + SLA
 
 
 def test_worker_killed_mid_export_is_taken_over_and_the_export_succeeds(clean_stack, start_worker):
-    doomed = start_worker()
+    workers = [start_worker(), start_worker()]
     task_id = ask_export(Factory())
+    doomed = running_attempt(workers, task_id)
+    (survivor,) = (worker for worker in workers if worker is not doomed)
     wait_for(started_at_progress(task_id, 25), 30, "the export to be a quarter done")
-    survivor = start_worker()
 
     doomed.kill()
     killed_at = time.monotonic()

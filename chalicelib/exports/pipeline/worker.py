@@ -148,6 +148,7 @@ def _run(task_id: uuid.UUID, receive_count: int) -> None:
     if claim is None:
         log.info("task %s is finished, running elsewhere or unknown: nothing to do", task_id)
         return
+    log.info("task %s, attempt %d: started (%s)", task_id, claim.attempt, claim.format)
     object_key = tasks.object_key(claim)
     try:
         size, items = _export(claim, object_key)
