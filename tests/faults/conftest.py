@@ -144,12 +144,10 @@ class Worker:
             self.process = subprocess.Popen(
                 command, cwd=REPO, env=stack.worker_environment(**environment), stdout=output, stderr=output
             )
+
+    def wait_until_serving(self) -> None:
         wait_for(lambda: "serving" in self.log() or self.process.poll() is not None, 60, "the worker to start")
         assert self.process.poll() is None, self.log()
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -159,29 +157,32 @@ class Worker:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
 
 @pytest.fixture
-def start_worker(fault_stack: FaultStack, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
-    """``start_worker(**environment)`` starts one more worker process; all stop after the test."""
+def start_workers(fault_stack: FaultStack, tmp_path: Path) -> Iterator[Callable[..., list[Worker]]]:
+    """``start_workers(count, **options)`` starts that many worker processes at once and returns them
+    when they serve; all stop (SIGTERM, as ``make worker`` is stopped) after the test."""
     workers: list[Worker] = []
 
-    def start(**options: Any) -> Worker:
-        worker = Worker(fault_stack, tmp_path / f"worker-{len(workers) + 1}.log", **options)
-        workers.append(worker)
-        return worker
+    def start(count: int = 1, **options: Any) -> list[Worker]:
+        started = [
+            Worker(fault_stack, tmp_path / f"worker-{len(workers) + n + 1}.log", **options) for n in range(count)
+        ]
+        workers.extend(started)
+        for worker in started:
+            worker.wait_until_serving()
+        return started
 
     yield start
-    for worker in workers:
-        worker.stop()
+    running = [worker.process for worker in workers if worker.process.poll() is None]
+    for process in running:
+        process.send_signal(signal.SIGTERM)
+    for process in running:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def running_attempt(workers: list[Worker], task_id: uuid.UUID, attempt: int = 1) -> Worker:

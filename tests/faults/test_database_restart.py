@@ -27,8 +27,8 @@ OUTAGE_SECONDS = 2
 RESTART_TO_SUCCESS = HEARTBEAT_SECONDS + RELAY_EVERY_SECONDS + EXPORT_SECONDS + SLACK_SECONDS
 
 
-def test_database_restarted_mid_export_the_export_succeeds_once_it_is_back(clean_stack, start_worker):
-    worker = start_worker()
+def test_database_restarted_mid_export_the_export_succeeds_once_it_is_back(clean_stack, start_workers):
+    (worker,) = start_workers()
     task_id = ask_export(Factory())
     wait_for(started_at_progress(task_id, 25), 30, "the export to be a quarter done")
 

@@ -50,8 +50,8 @@ def waiting_task_without_a_message(factory: Factory) -> uuid.UUID:
         return request.request_export(session, session.get(User, organizer.id), event.identifier, "paced", {})
 
 
-def test_junk_on_both_queues_is_dropped_once_and_the_good_messages_among_it_are_handled(clean_stack, start_worker):
-    worker = start_worker(FAULTS_EXPORT_SECONDS="1")
+def test_junk_on_both_queues_is_dropped_once_and_the_good_messages_among_it_are_handled(clean_stack, start_workers):
+    (worker,) = start_workers(FAULTS_EXPORT_SECONDS="1")
     factory = Factory()
     dead_lettered = waiting_task_without_a_message(factory)
     sqs = boto3.client("sqs")

@@ -36,9 +36,9 @@ def s3_proxy(clean_stack):
 
 
 def test_s3_refusing_connections_mid_upload_hands_the_message_back_and_the_retry_succeeds(
-    clean_stack, start_worker, s3_proxy
+    clean_stack, start_workers, s3_proxy
 ):
-    worker = start_worker(
+    (worker,) = start_workers(
         AWS_ENDPOINT_URL_S3=s3_proxy.url, EXPORT_RETRY_DELAY_SECONDS=str(PRODUCTION_RETRY_DELAY_SECONDS)
     )
     task_id = ask_export(Factory())
@@ -64,8 +64,8 @@ def test_s3_refusing_connections_mid_upload_hands_the_message_back_and_the_retry
     )
 
 
-def test_s3_hanging_mid_upload_the_frozen_attempt_is_taken_over(clean_stack, start_worker, s3_proxy):
-    workers = [start_worker(AWS_ENDPOINT_URL_S3=s3_proxy.url) for _ in range(2)]
+def test_s3_hanging_mid_upload_the_frozen_attempt_is_taken_over(clean_stack, start_workers, s3_proxy):
+    workers = start_workers(2, AWS_ENDPOINT_URL_S3=s3_proxy.url)
     task_id = ask_export(Factory())
     frozen = running_attempt(workers, task_id)
     wait_for(started_at_progress(task_id, HALF_DONE), 30, "the first part to be uploaded")

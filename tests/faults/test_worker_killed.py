@@ -25,8 +25,8 @@ from tests.faults.conftest import (
 KILL_TO_SUCCESS = HEARTBEAT_SECONDS + RELAY_EVERY_SECONDS + EXPORT_SECONDS + SLACK_SECONDS
 
 
-def test_worker_killed_mid_export_is_taken_over_and_the_export_succeeds(clean_stack, start_worker):
-    workers = [start_worker(), start_worker()]
+def test_worker_killed_mid_export_is_taken_over_and_the_export_succeeds(clean_stack, start_workers):
+    workers = start_workers(2)
     task_id = ask_export(Factory())
     doomed = running_attempt(workers, task_id)
     (survivor,) = (worker for worker in workers if worker is not doomed)
