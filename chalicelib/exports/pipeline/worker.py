@@ -116,9 +116,8 @@ def _hand_back(record: Mapping[str, Any], receive_count: int) -> None:
         log.warning("could not hand the message back for %d s: %s", delay, error)
 
 
-def _record_crash(claim: tasks.Claim, receive_count: int) -> None:
+def _record_crash(claim: tasks.Claim, receive_count: int, last: bool) -> None:
     """Release the task for the next delivery, or fail it on the last one; best effort."""
-    last = receive_count >= get_settings().export_max_attempts
     try:
         with transaction() as session:
             if last:
@@ -164,7 +163,7 @@ def _run(task_id: uuid.UUID, receive_count: int) -> None:
     except Exception:
         last = receive_count >= get_settings().export_max_attempts
         log.exception("task %s, delivery %d: export crashed%s", task_id, receive_count, " for good" if last else "")
-        _record_crash(claim, receive_count)
+        _record_crash(claim, receive_count, last)
         raise
     _publish(claim, object_key, size, items)
 
