@@ -84,3 +84,20 @@ def test_s3_hanging_mid_upload_the_frozen_attempt_is_taken_over(clean_stack, sta
     )
     assert_complete_file_or_nothing(clean_stack, task_id)
     print(f"\nS3 hung: hang -> SUCCESS in {recovery:.1f} s")
+
+
+def test_s3_down_for_every_attempt_the_export_fails_with_a_reason_and_leaves_nothing(
+    clean_stack, start_workers, s3_proxy
+):
+    start_workers(AWS_ENDPOINT_URL_S3=s3_proxy.url)
+    task_id = ask_export(Factory())
+    wait_for(started_at_progress(task_id, HALF_DONE), 30, "the first part to be uploaded")
+
+    s3_proxy.refuse()
+    wait_for(finished(task_id), 60, "the last attempt to fail")
+    s3_proxy.resume()  # S3 is back: the relay can abort what the failed aborts left
+
+    row = task(task_id)
+    assert (row.state, row.attempts) == ("FAILURE", 3)
+    assert row.error == "The export failed 3 times because of an internal error. Please try again later."
+    assert_complete_file_or_nothing(clean_stack, task_id)
