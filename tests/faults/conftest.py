@@ -24,6 +24,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ import boto3
 import pytest
 from sqlalchemy import select, text
 
+from devtools.localaws import FAKE_CREDENTIALS
 from tests.conftest import REPO, TEST_ENVIRONMENT, reset_process_state
 from tests.faults import paced_format
 
@@ -52,14 +54,12 @@ class FaultStack:
     bucket: str
     queue_url: str
     dead_letter_queue_url: str
+    environment: dict[str, str]  # what points a process at this stack
 
     def worker_environment(self, **overrides: str) -> dict[str, str]:
         environment = {
             **os.environ,
-            "DATABASE_URL": self.database_url,
-            "AWS_ENDPOINT_URL": self.aws_endpoint,
-            "EXPORT_QUEUE_URL": self.queue_url,
-            "EXPORT_BUCKET": self.bucket,
+            **self.environment,
             "EXPORT_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
             "EXPORT_RETRY_DELAY_SECONDS": str(RETRY_DELAY_SECONDS),
             "FAULTS_EXPORT_SECONDS": str(EXPORT_SECONDS),
@@ -68,27 +68,39 @@ class FaultStack:
         return {**environment, **overrides}
 
 
+@contextmanager
+def environment_of(variables: dict[str, str]) -> Iterator[None]:
+    """This process pointed at other settings for the block (settings, engine and clients made anew)."""
+    saved = dict(os.environ)
+    os.environ.update(variables)
+    reset_process_state()
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        reset_process_state()
+
+
 @pytest.fixture(scope="package")
 def fault_stack() -> Iterator[FaultStack]:
+    """PostgreSQL and moto of their own, migrated and provisioned; the environment is only changed
+    while a test that asks for ``clean_stack`` runs."""
     from chalicelib import migrate
     from chalicelib.db import get_engine
-    from devtools.localaws import provision, start_moto, use_endpoint
+    from devtools.localaws import provision, start_moto
     from devtools.postgres import create_scratch_database, drop_database, embedded_server_url
 
-    saved = dict(os.environ)
-    os.environ.update(TEST_ENVIRONMENT)
     digest = hashlib.sha256(str(REPO).encode()).hexdigest()[:8]
     pgdata = Path(tempfile.gettempdir()) / f"oes-faults-pg-{digest}"
     database_url = create_scratch_database(embedded_server_url(pgdata, durable=False), prefix="oes_faults")
     moto, endpoint = start_moto()
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    use_endpoint(endpoint)
-    resources = provision()
-    os.environ.update(resources.environment())
-    os.environ["DATABASE_URL"] = database_url
-    reset_process_state()
-    migrate.run(get_engine(), "upgrade")
-    paced_format.register()
+    variables = {**TEST_ENVIRONMENT, **FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": endpoint, "DATABASE_URL": database_url}
+    with environment_of(variables):
+        resources = provision()
+        variables.update(resources.environment())
+        migrate.run(get_engine(), "upgrade")
+        get_engine().dispose()
     try:
         yield FaultStack(
             pgdata=pgdata,
@@ -98,39 +110,41 @@ def fault_stack() -> Iterator[FaultStack]:
             bucket=resources.bucket,
             queue_url=resources.queue_url,
             dead_letter_queue_url=resources.dead_letter_queue_url,
+            environment=variables,
         )
     finally:
-        from chalicelib.exports.formats.registry import FORMATS
-
-        FORMATS.pop(paced_format.NAME, None)
-        reset_process_state()
         drop_database(database_url)
         moto.stop()
-        os.environ.clear()
-        os.environ.update(saved)
-        reset_process_state()
 
 
-@pytest.fixture(autouse=True)
-def clean_stack(fault_stack: FaultStack) -> FaultStack:
-    """Every fault test starts from empty tables, queues and bucket (the queues are made anew: an
-    earlier test's killed attempt leaves its message in flight, and moto purges once a minute only)."""
+@pytest.fixture
+def clean_stack(fault_stack: FaultStack) -> Iterator[FaultStack]:
+    """The fault stack for one test, with empty tables, queues and bucket and the paced format
+    registered. Not autouse, and the environment is restored after each test: HTTP-side fault tests
+    in this folder use the ordinary stack. The queues are made anew: an earlier test's killed
+    attempt leaves its message in flight, and moto purges once a minute only."""
     from chalicelib import models
     from chalicelib.db import get_engine
+    from chalicelib.exports.formats.registry import FORMATS
     from devtools.localaws import provision
 
-    tables = ", ".join(f'"{table.name}"' for table in models.Base.metadata.sorted_tables)
-    with get_engine().begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    sqs, s3 = boto3.client("sqs"), boto3.client("s3")
-    for url in (fault_stack.queue_url, fault_stack.dead_letter_queue_url):
-        sqs.delete_queue(QueueUrl=url)
-    assert provision().queue_url == fault_stack.queue_url
-    for key, upload_id in incomplete_uploads(fault_stack):
-        s3.abort_multipart_upload(Bucket=fault_stack.bucket, Key=key, UploadId=upload_id)
-    for key in object_keys(fault_stack):
-        s3.delete_object(Bucket=fault_stack.bucket, Key=key)
-    return fault_stack
+    with environment_of(fault_stack.environment):
+        tables = ", ".join(f'"{table.name}"' for table in models.Base.metadata.sorted_tables)
+        with get_engine().begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        sqs, s3 = boto3.client("sqs"), boto3.client("s3")
+        for url in (fault_stack.queue_url, fault_stack.dead_letter_queue_url):
+            sqs.delete_queue(QueueUrl=url)
+        assert provision().queue_url == fault_stack.queue_url
+        for key, upload_id in incomplete_uploads(fault_stack):
+            s3.abort_multipart_upload(Bucket=fault_stack.bucket, Key=key, UploadId=upload_id)
+        for key in object_keys(fault_stack):
+            s3.delete_object(Bucket=fault_stack.bucket, Key=key)
+        paced_format.register()
+        try:
+            yield fault_stack
+        finally:
+            FORMATS.pop(paced_format.NAME, None)
 
 
 class Worker:
@@ -159,14 +173,14 @@ class Worker:
 
 
 @pytest.fixture
-def start_workers(fault_stack: FaultStack, tmp_path: Path) -> Iterator[Callable[..., list[Worker]]]:
+def start_workers(clean_stack: FaultStack, tmp_path: Path) -> Iterator[Callable[..., list[Worker]]]:
     """``start_workers(count, **options)`` starts that many worker processes at once and returns them
     when they serve; all stop (SIGTERM, as ``make worker`` is stopped) after the test."""
     workers: list[Worker] = []
 
     def start(count: int = 1, **options: Any) -> list[Worker]:
         started = [
-            Worker(fault_stack, tmp_path / f"worker-{len(workers) + n + 1}.log", **options) for n in range(count)
+            Worker(clean_stack, tmp_path / f"worker-{len(workers) + n + 1}.log", **options) for n in range(count)
         ]
         workers.extend(started)
         for worker in started:
