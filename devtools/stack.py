@@ -1,4 +1,4 @@
-"""``make run``: the whole local stack in the foreground, stopped cleanly with Ctrl-C.
+"""``make run``: the whole local stack in the foreground, stopped cleanly with Ctrl-C or SIGTERM.
 
 - PostgreSQL: ``DATABASE_URL`` when set, else an embedded server with its data in ``.local/pgdata``
   (kept across restarts; ``OES_LOCAL_DIR`` moves ``.local``).
@@ -7,7 +7,10 @@
 - Migrations, applied by invoking the app's ``migrate`` Lambda function.
 - The demo event (``devtools/demo.json``), loaded unless it is already there.
 - The API on http://127.0.0.1:8000 (``PORT``) and the queue workers (the export queue, its dead letters),
-  and the relay that re-sends lost export requests every five minutes.
+  and the relay, every minute (``devtools.worker``; ``make worker`` runs more workers beside it).
+
+Ctrl-C or SIGTERM (a process manager, ``kill``) stops the workers, the API, moto and the embedded
+PostgreSQL this process started, within seconds; a server it found running is left running.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import signal
 import threading
 from argparse import Namespace
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,14 +44,11 @@ class Services:
     dead_letter_queue_url: str
 
 
-def _database_url(database_name: str) -> str:
+def _local_database_url(server: str, database_name: str) -> str:
     from sqlalchemy import make_url
 
-    from devtools.postgres import embedded_server_url, ensure_database
+    from devtools.postgres import ensure_database
 
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    server = embedded_server_url(LOCAL / "pgdata")
     url = make_url(server).set(database=database_name).render_as_string(hide_password=False)
     ensure_database(url)
     return url
@@ -59,43 +59,53 @@ def use_local_database() -> bool:
 
     The embedded server is started when it is not running already, so the CLI works beside
     ``make run`` and without it. Returns whether the local database was chosen."""
+    from devtools.postgres import embedded_server_url
+
     os.environ.setdefault("JWT_SECRET", DEV_JWT_SECRET)
     if os.environ.get("DATABASE_URL"):
         return False
-    os.environ["DATABASE_URL"] = _database_url(LOCAL_DATABASE)
+    os.environ["DATABASE_URL"] = _local_database_url(embedded_server_url(LOCAL / "pgdata"), LOCAL_DATABASE)
     return True
+
+
+def local_moto_port() -> int:
+    """The port of ``make run``'s moto: ``MOTO_PORT``, else ``PORT`` + 1."""
+    return int(os.environ.get("MOTO_PORT") or int(os.environ.get("PORT") or "8000") + 1)
 
 
 @contextmanager
 def start_backing_services(database_name: str = LOCAL_DATABASE, moto_port: int = 0) -> Iterator[Services]:
-    """PostgreSQL and AWS up, resources provisioned, schema migrated, environment set."""
+    """PostgreSQL and AWS up, resources provisioned, schema migrated, environment set.
+
+    What this started (the embedded PostgreSQL, moto) is stopped when the block ends, however it ends."""
     from chalicelib import aws, db
     from chalicelib.settings import get_settings
     from devtools.cli import cmd_migrate
     from devtools.localaws import provision, start_moto, use_endpoint
+    from devtools.postgres import embedded_server
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log drowns everything
 
     os.environ.setdefault("JWT_SECRET", DEV_JWT_SECRET)
-    database_url = _database_url(database_name)
-    os.environ["DATABASE_URL"] = database_url
-    moto = None
-    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
-    if not endpoint:
-        moto, endpoint = start_moto(moto_port)
-    use_endpoint(endpoint)
-    resources = provision()
-    os.environ.update(resources.environment())
-    get_settings.cache_clear()
-    db.reset()
-    aws.reset()
-    cmd_migrate(Namespace(action="upgrade", revision="head"))
-    try:
-        yield Services(database_url, endpoint, resources.bucket, resources.queue_url, resources.dead_letter_queue_url)
-    finally:
+    with ExitStack() as started:
+        database_url = os.environ.get("DATABASE_URL", "")
+        if not database_url:
+            server = started.enter_context(embedded_server(LOCAL / "pgdata"))
+            database_url = _local_database_url(server, database_name)
+        os.environ["DATABASE_URL"] = database_url
+        started.callback(db.reset)  # close our connections before the server stops
+        endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+        if not endpoint:
+            moto, endpoint = start_moto(moto_port)
+            started.callback(moto.stop)
+        use_endpoint(endpoint)
+        resources = provision()
+        os.environ.update(resources.environment())
+        get_settings.cache_clear()
         db.reset()
-        if moto is not None:
-            moto.stop()
+        aws.reset()
+        cmd_migrate(Namespace(action="upgrade", revision="head"))
+        yield Services(database_url, endpoint, resources.bucket, resources.queue_url, resources.dead_letter_queue_url)
 
 
 def load_demo() -> dict[str, object]:
@@ -140,44 +150,43 @@ def _banner(base_url: str, fixture: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def _start_workers(services: Services, stop: threading.Event) -> list[threading.Thread]:
-    """One poller per queue, as Lambda runs one event source per queue (the exports, their dead letters),
-    and the relay on its schedule."""
-    from devtools.worker import every, serve
-
-    queues = {"queue-worker": services.queue_url, "dead-letter-worker": services.dead_letter_queue_url}
-    threads = [threading.Thread(target=serve, args=(url, stop), name=name, daemon=True) for name, url in queues.items()]
-    threads.append(threading.Thread(target=every, args=("export_requeue", stop), name="requeue", daemon=True))
-    for thread in threads:
-        thread.start()
-    return threads
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM unwinds exactly like Ctrl-C, during start-up too
 
 
-def main() -> int:
-    from app import app
+def _serve(app: object) -> None:
     from devtools.localapi import local_server
+    from devtools.worker import configure_logging, start_workers
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    for ours in ("chalicelib", "devtools"):  # our own INFO lines (exports starting, finishing); others' warnings
-        logging.getLogger(ours).setLevel(logging.INFO)
+    configure_logging()
     port = int(os.environ.get("PORT", "8000"))
     host = "127.0.0.1"
-    with start_backing_services(moto_port=int(os.environ.get("MOTO_PORT", str(port + 1)))) as services:
+    with start_backing_services(moto_port=local_moto_port()) as services:
         fixture = load_demo()
         server = local_server(app, REPO, host, port)
         stop = threading.Event()
-        workers = _start_workers(services, stop)
+        workers = start_workers(services.queue_url, services.dead_letter_queue_url, stop)
         http = threading.Thread(target=server.serve_forever, name="http", daemon=True)
         http.start()
-        print(_banner(f"http://{host}:{port}", fixture), flush=True)
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        with suppress(KeyboardInterrupt):
+        try:
+            print(_banner(f"http://{host}:{port}", fixture), flush=True)
             stop.wait()
-        print("\nstopping...", flush=True)
-        stop.set()
-        server.shutdown()
-        for worker in workers:
-            worker.join(timeout=25)
+        finally:
+            print("\nstopping...", flush=True)
+            stop.set()
+            server.shutdown()
+            for worker in workers:
+                worker.join(timeout=25)
+
+
+def main() -> int:
+    """Run until Ctrl-C or SIGTERM; either way the workers, moto and PostgreSQL stop with it."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    from app import app
+
+    with suppress(KeyboardInterrupt):
+        _serve(app)
+    print("stopped", flush=True)
     return 0
 
 

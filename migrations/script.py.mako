@@ -14,6 +14,9 @@ revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}
 branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
 depends_on: str | Sequence[str] | None = ${repr(depends_on)}
+# What a downgrade past this revision loses, e.g. "drops the table x and its rows" (None: nothing).
+# chalicelib.migrate refuses such a downgrade unless it is confirmed; a test checks every drop is declared.
+data_loss: str | None = None
 
 
 def upgrade() -> None:

@@ -17,6 +17,8 @@ revision: str = "0001_initial"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# What a downgrade past this revision loses (chalicelib.migrate refuses data loss unless confirmed).
+data_loss: str | None = "drops every table (events, orders, users, sessions, export tasks, Stripe authorizations...) and all their rows"
 
 
 def upgrade() -> None:

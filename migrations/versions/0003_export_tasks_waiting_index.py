@@ -16,6 +16,8 @@ revision: str = "0003_export_tasks_waiting_index"
 down_revision: str | None = "4cac94c86047"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# What a downgrade past this revision loses (chalicelib.migrate refuses data loss unless confirmed).
+data_loss: str | None = None
 
 
 def upgrade() -> None:

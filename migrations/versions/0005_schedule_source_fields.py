@@ -16,9 +16,13 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0005_schedule_source_fields"
-down_revision: str | None = "0003_export_tasks_waiting_index"
+down_revision: str | None = "0004_export_task_heartbeat"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# What a downgrade past this revision loses (chalicelib.migrate refuses data loss unless confirmed).
+data_loss: str | None = (
+    "drops what imported schedules said beyond our own fields: session, room and person guids, person ids, session URLs, links, attachments, recording opt-outs and licences"
+)
 
 
 def upgrade() -> None:

@@ -20,6 +20,10 @@ revision: str = "0006_export_catalogue"
 down_revision: str | None = "0005_schedule_source_fields"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# What a downgrade past this revision loses (chalicelib.migrate refuses data loss unless confirmed).
+data_loss: str | None = (
+    "drops sessions' audio and video URLs, speakers' position, country and photo URL, events' logo and image URLs and online flag, and the tasks of the admin's site-wide reports"
+)
 
 
 

@@ -18,6 +18,10 @@ revision: str = "0007_stripe_code_hash"
 down_revision: str | None = "0006_export_catalogue"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# What a downgrade past this revision loses (chalicelib.migrate refuses data loss unless confirmed).
+data_loss: str | None = (
+    "drops the keyed hashes of the Stripe authorization codes (a re-save with an old code is then exchanged again and refused by Stripe)"
+)
 
 
 def upgrade() -> None:

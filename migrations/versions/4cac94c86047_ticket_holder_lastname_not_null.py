@@ -17,6 +17,8 @@ revision: str = "4cac94c86047"
 down_revision: str | None = "0001_initial"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# What a downgrade past this revision loses (chalicelib.migrate refuses data loss unless confirmed).
+data_loss: str | None = None
 
 
 def upgrade() -> None:

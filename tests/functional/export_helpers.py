@@ -129,10 +129,11 @@ def export_queue(stack: Stack) -> Stack:
 
 
 def invoker(client: Any, function: str) -> Invoke:
-    """Hand a Lambda-shaped event to the app's function ``function``, through the test client."""
+    """Hand a Lambda-shaped event to the app's function ``function``, through the test client;
+    returns the function's result (a partial batch response, for the dead letters)."""
 
     def invoke(event: dict[str, Any]) -> Any:
-        return client.lambda_.invoke(function, event)
+        return client.lambda_.invoke(function, event).payload
 
     return invoke
 

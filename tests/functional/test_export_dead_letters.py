@@ -150,3 +150,25 @@ def test_dead_letter_that_names_no_task_is_consumed_and_the_batch_goes_on(client
 
     assert dead_letters_left(stack) == 0
     assert read_task(client, token, task_url)["state"] == "FAILURE"
+
+
+def test_dead_letter_that_cannot_be_handled_comes_back_alone(client, stack, one_order_event, monkeypatch):
+    event, token = one_order_event
+    urls = [task_url_of(start_export(client, token, event.identifier)) for _ in range(2)]
+    ids = [uuid.UUID(url.rsplit("/", 1)[-1]) for url in urls]
+    for task_id in ids:
+        dead_letter(stack, json.dumps({"task_id": str(task_id)}))
+    give_up = tasks.give_up
+
+    def database_fails_for_the_first(session, task_id, reason):
+        if task_id == ids[0]:
+            raise ConnectionError("the database went away")
+        return give_up(session, task_id, reason)
+
+    monkeypatch.setattr(tasks, "give_up", database_fails_for_the_first)
+
+    assert deliver_dead_letters(client, stack) == 2
+
+    states = [read_task(client, token, url)["state"] for url in urls]
+    assert states == ["WAITING", "FAILURE"]
+    assert dead_letters_left(stack) == 1  # the first one only, visible again for its next delivery

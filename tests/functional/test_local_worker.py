@@ -31,7 +31,7 @@ def test_local_relay_runs_at_the_rate_of_the_apps_schedule_and_stops_when_asked(
     stop.set()
     relay.join(timeout=10)
 
-    assert schedule_seconds(app, "export_requeue") == 300
+    assert schedule_seconds(app, "export_requeue") == 60
     assert not relay.is_alive()
     with pytest.raises(LookupError):
         schedule_seconds(app, "no_such_schedule")

@@ -3,9 +3,11 @@ again, concurrent migrators, the ``migrate`` function, and models that match the
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
+from inspect import getsource as inspect_source
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -13,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, inspect, text
 
 from chalicelib import migrate
-from chalicelib.errors import ValidationError
+from chalicelib.db import get_engine
 from chalicelib.models import Base
 from devtools.postgres import create_scratch_database, drop_database
 
@@ -88,7 +90,7 @@ def test_lastname_downgrade_drops_not_null_and_keeps_the_backfill(empty_engine):
 def test_downgrade_to_base_and_upgrade_again(empty_engine):
     migrate.run(empty_engine, "upgrade")
 
-    down = migrate.run(empty_engine, "downgrade", "base")
+    down = migrate.run(empty_engine, "downgrade", "base", confirm="drop-data")
     up = migrate.run(empty_engine, "upgrade")
 
     assert down.after is None
@@ -106,13 +108,6 @@ def test_models_match_the_migrated_schema(empty_engine):
     assert differences == []
 
 
-def _advisory_waiters(engine: Engine) -> int:
-    with engine.connect() as connection:
-        return int(
-            connection.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) or 0
-        )
-
-
 def test_concurrent_migrators_do_not_interleave(empty_engine):
     """A second migrator waits for the first one's lock, then finds the schema already at head."""
     results: list[migrate.MigrationResult] = []
@@ -121,10 +116,8 @@ def test_concurrent_migrators_do_not_interleave(empty_engine):
     threads = [threading.Thread(target=lambda: results.append(migrate.run(empty_engine, "upgrade"))) for _ in range(2)]
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + 30
-    while _advisory_waiters(empty_engine) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    waiting_for_the_lock = _advisory_waiters(empty_engine)
+    time.sleep(1)
+    waiting_for_the_lock = sum(thread.is_alive() for thread in threads)
     tables_while_blocked = inspect(empty_engine).get_table_names()
 
     blocker.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": migrate._LOCK_KEY})
@@ -137,14 +130,102 @@ def test_concurrent_migrators_do_not_interleave(empty_engine):
     assert sorted(((r.before, r.after) for r in results), key=str) == [(HEAD, HEAD), (None, HEAD)]
 
 
+def test_migrator_gives_up_on_a_held_lock_in_bounded_time_naming_the_holder(empty_engine):
+    blocker = empty_engine.connect()
+    blocker.execute(text("SELECT pg_advisory_lock(:key)"), {"key": migrate._LOCK_KEY})
+    holder = blocker.scalar(text("SELECT pg_backend_pid()"))
+    started = time.monotonic()
+
+    with pytest.raises(migrate.MigrationRefused) as refused:
+        migrate.run(empty_engine, "upgrade", lock_wait_seconds=0.5)
+
+    waited = time.monotonic() - started
+    blocker.close()
+    assert refused.value.as_dict()["error"] == "lock-timeout"
+    assert refused.value.as_dict()["holder_pid"] == holder
+    assert f"pid {holder}" in refused.value.detail and waited < 10
+    assert "alembic_version" not in inspect(empty_engine).get_table_names()
+
+
+def test_downgrade_that_drops_tables_is_refused_unless_confirmed_and_says_what_it_loses(empty_engine):
+    migrate.run(empty_engine, "upgrade", "0001_initial")
+    _insert_holders(empty_engine)
+    migrate.run(empty_engine, "upgrade")
+
+    with pytest.raises(migrate.MigrationRefused) as refused:
+        migrate.run(empty_engine, "downgrade", "base")
+
+    answer = refused.value.as_dict()
+    assert (answer["error"], list(answer["revisions"])) == ("data-loss", ["0001_initial"])
+    assert "drops every table" in answer["detail"] and '"confirm": "drop-data"' in answer["detail"]
+    assert len(_holders(empty_engine)) == 3  # nothing was changed
+    assert migrate.run(empty_engine, "current").after == HEAD
+
+
+def test_downgrade_that_keeps_every_row_needs_no_confirmation(empty_engine):
+    migrate.run(empty_engine, "upgrade")
+
+    result = migrate.run(empty_engine, "downgrade", "0001_initial")
+
+    assert (result.before, result.after) == (HEAD, "0001_initial")
+
+
+def test_every_revision_that_drops_a_table_or_column_declares_its_data_loss():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(migrate.MIGRATIONS_DIR))
+    for script in ScriptDirectory.from_config(config).walk_revisions():
+        downgrade = inspect_source(script.module.downgrade)
+        drops = "op.drop_table(" in downgrade or "op.drop_column(" in downgrade
+        assert hasattr(script.module, "data_loss"), script.revision
+        assert bool(script.module.data_loss) == drops, script.revision
+
+
 @pytest.mark.parametrize(
     "action,revision,message",
-    [("sideways", "head", "action must be one of"), ("downgrade", "head", "downgrade needs a target")],
-    ids=["unknown-action", "downgrade-to-head"],
+    [
+        ("sideways", "head", "action must be one of"),
+        ("downgrade", "head", "downgrade needs a target"),
+        ("upgrade", "no-such-revision", "Can't locate revision"),
+        ("downgrade", "no-such-revision", "Can't locate revision"),
+    ],
+    ids=["unknown-action", "downgrade-to-head", "unknown-upgrade-target", "unknown-downgrade-target"],
 )
 def test_bad_migration_request_is_refused(empty_engine, action, revision, message):
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(migrate.MigrationRefused, match=message):
         migrate.run(empty_engine, action, revision)
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (["migrate", "downgrade", "base"], "data-loss"),
+        (["migrate", "upgrade", "nowhere"], "bad-revision"),
+        (["migrate", "sideways"], "bad-request"),
+    ],
+    ids=["drop-everything", "unknown-revision", "unknown-action"],
+)
+def test_refused_migration_is_one_json_line_and_a_non_zero_status_in_the_cli_and_the_function(
+    stack, capsys, argv, error
+):
+    from chalice.test import Client
+
+    from app import app
+    from devtools.cli import main
+    from tests.conftest import REPO
+
+    status = main(argv)
+    lines = capsys.readouterr().out.splitlines()
+    with Client(app, project_dir=str(REPO)) as client:
+        payload = {"action": argv[1], "revision": argv[2] if len(argv) > 2 else "head"}
+        response = client.lambda_.invoke("migrate", payload)
+
+    assert status == 1 and len(lines) == 1
+    assert json.loads(lines[0])["error"] == error
+    assert response.payload["error"] == error and response.payload["detail"] == json.loads(lines[0])["detail"]
+    assert migrate.run(get_engine(), "current").after == HEAD  # the stack's schema is untouched
 
 
 def test_migrate_function_reports_the_current_revision(stack):

@@ -19,7 +19,8 @@ EXPECTED_ACTIONS = {
     | {"sqs:GetQueueAttributes", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"},
     "ExportDeadLetters": LOGS
     | {"ssm:GetParameter", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
-    "ExportRequeue": LOGS | {"ssm:GetParameter", "sqs:SendMessage"},
+    "ExportRequeue": LOGS
+    | {"ssm:GetParameter", "sqs:SendMessage", "s3:ListBucketMultipartUploads", "s3:AbortMultipartUpload"},
     "Migrate": LOGS | {"ssm:GetParameter"},
 }
 LOG_GROUPS = {
@@ -129,11 +130,18 @@ def test_dead_letter_consumer_reaches_only_the_dead_letter_queue(package: Packag
     assert allowed(package, "ExportDeadLetters", "s3") == []
 
 
-def test_relay_touches_no_file(package: Package) -> None:
-    assert allowed(package, "ExportRequeue", "s3") == []
+def test_relay_may_only_list_and_abort_uploads_under_the_exports_prefix(package: Package) -> None:
+    s3 = [
+        statement for statement in package.role_statements("ExportRequeue") if actions(statement)[0].startswith("s3:")
+    ]
+
+    assert sorted((actions(statement), statement["Resource"]) for statement in s3) == [
+        (["s3:AbortMultipartUpload"], {"Fn::Sub": "${ExportBucket.Arn}/exports/*"}),
+        (["s3:ListBucketMultipartUploads"], {"Fn::GetAtt": ["ExportBucket", "Arn"]}),
+    ]
 
 
-@pytest.mark.parametrize("function", ["APIHandler", "ExportWorker"])
+@pytest.mark.parametrize("function", ["APIHandler", "ExportWorker", "ExportRequeue"])
 def test_object_access_is_limited_to_the_exports_prefix(package: Package, function: str) -> None:
     objects = [resource for resource in allowed(package, function, "s3") if "Fn::Sub" in resource]
 

@@ -102,6 +102,7 @@ def test_dead_letter_consumer_drains_the_dead_letter_queue(package: Package) -> 
     assert event["Properties"]["Queue"] == {"Fn::Sub": "${ExportDeadLetterQueue.Arn}"}
     assert event["Properties"]["BatchSize"] == sqs_source("export_dead_letters")["batch_size"]
     assert event["Properties"]["ScalingConfig"] == {"MaximumConcurrency": 2}
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]  # one bad letter alone
     assert queue_name == sqs_source("export_dead_letters")["queue"] + "-${Stage}"
 
 
@@ -111,11 +112,14 @@ def test_relay_runs_on_the_apps_schedule(package: Package) -> None:
     (event,) = package.properties("ExportRequeue")["Events"].values()
 
     assert event == {"Type": "Schedule", "Properties": {"Schedule": source.schedule_expression.to_string()}}
-    assert event["Properties"]["Schedule"] == "rate(5 minutes)"
+    assert event["Properties"]["Schedule"] == "rate(1 minute)"
 
 
-def test_relay_sends_to_the_export_queue(package: Package) -> None:
-    assert package.properties("ExportRequeue")["Environment"]["Variables"]["EXPORT_QUEUE_URL"] == {"Ref": "ExportQueue"}
+def test_relay_sends_to_the_export_queue_and_cleans_the_export_bucket(package: Package) -> None:
+    variables = package.properties("ExportRequeue")["Environment"]["Variables"]
+
+    assert variables["EXPORT_QUEUE_URL"] == {"Ref": "ExportQueue"}
+    assert variables["EXPORT_BUCKET"] == {"Ref": "ExportBucket"}
 
 
 def test_relay_gives_up_when_the_export_queue_drops_messages(package: Package) -> None:

@@ -5,11 +5,14 @@ killed instead (the Lambda timeout, memory exhausted, the process gone), no code
 end: SQS moves the message to the dead-letter queue after ``maxReceiveCount`` receives and the task
 would read ``STARTED`` (or ``WAITING``) for ever. Each dead letter therefore fails its task, unless
 the task already finished: a task that is ``SUCCESS`` or ``FAILURE`` is left exactly as it is, so a
-second delivery of the same dead letter changes nothing.
+second delivery of the same dead letter changes nothing. A task that an attempt is running (a
+STARTED task with a heartbeat: the relay re-sent its message and the re-sent one was claimed) is
+left to that attempt too; if it dies, the relay fails the task once its attempts are spent.
 
 A body that names no task, or a task that no longer exists, is logged and consumed: retrying would
-not change it. Anything else (the database is down) raises, and the dead letter comes back after
-the dead-letter queue's visibility timeout.
+not change it. Anything else (the database is down) is logged with its traceback and reported as a
+partial batch failure (``ReportBatchItemFailures`` on the event source): that dead letter comes back
+after the dead-letter queue's visibility timeout, and the others of its batch are consumed.
 """
 
 from __future__ import annotations
@@ -25,32 +28,35 @@ from chalicelib.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-GAVE_UP = (
-    "The export did not finish after {attempts} attempts. Please try again, and contact support if it keeps failing."
-)
-
 
 def handle_record(record: Mapping[str, Any]) -> None:
-    """Fail the task a dead letter names, unless it already finished."""
+    """Fail the task a dead letter names, unless it already finished or an attempt is running it."""
     task_id = tasks.named_by(record.get("body", ""))
     if task_id is None:
         log.error("dropping a dead letter that names no task: %.200r", record.get("body"))
         return
     # The number of deliveries the export queue made before it gave up (its maxReceiveCount).
-    reason = GAVE_UP.format(attempts=get_settings().export_max_attempts)
+    reason = tasks.GAVE_UP.format(attempts=get_settings().export_max_attempts)
     with transaction() as session:
         task = session.get(ExportTask, task_id)
         if task is None:
             log.error("dropping a dead letter for task %s, which does not exist", task_id)
             return
         state, attempts = task.state, task.attempts
-        failed = tasks.fail(session, task_id, reason)
+        failed = tasks.give_up(session, task_id, reason)
     if failed:
         log.warning("task %s (%s, %d attempts) dead-lettered: marked FAILURE", task_id, state, attempts)
     else:
-        log.info("task %s dead-lettered after it finished (%s): nothing to do", task_id, state)
+        log.info("task %s dead-lettered while finished or running (%s): nothing to do", task_id, state)
 
 
-def handle_records(records: Iterable[Mapping[str, Any]]) -> None:
+def handle_records(records: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Handle each dead letter alone; returns the message ids of those to deliver again."""
+    failed = []
     for record in records:
-        handle_record(record)
+        try:
+            handle_record(record)
+        except Exception:
+            log.exception("dead letter %s could not be handled; it comes back later", record.get("messageId"))
+            failed.append(str(record.get("messageId")))
+    return failed

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
+from contextlib import suppress
 from types import TracebackType
 from typing import Any
 
@@ -113,3 +114,15 @@ class S3UploadStream(io.RawIOBase):
             self.finish()
         else:
             self.close()
+
+
+def incomplete_uploads(client: Any, bucket: str, prefix: str) -> list[tuple[str, str]]:
+    """The key and upload id of every multipart upload under ``prefix`` that was neither completed nor aborted."""
+    pages = client.get_paginator("list_multipart_uploads").paginate(Bucket=bucket, Prefix=prefix)
+    return [(upload["Key"], upload["UploadId"]) for page in pages for upload in page.get("Uploads", [])]
+
+
+def abort_upload(client: Any, bucket: str, key: str, upload_id: str) -> None:
+    """Abort one multipart upload; one that is already gone is fine."""
+    with suppress(client.exceptions.NoSuchUpload):
+        client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)

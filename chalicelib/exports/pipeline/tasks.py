@@ -2,32 +2,41 @@
 
     WAITING ──claim──▶ STARTED ──succeed──▶ SUCCESS
        ▲                 │  └────fail─────▶ FAILURE
-       └────release──────┘   (a retryable crash: the next delivery claims it again)
+       └────release──────┘   (a retryable crash, or the relay taking over a silent attempt)
 
 Every transition after ``claim`` names the attempt it belongs to, so a delivery that was overtaken
 (its task reclaimed by a later attempt) cannot overwrite the later attempt's outcome.
 Functions receive the caller's session and never commit; the worker opens one short transaction
 per transition, so that each one is visible at once. What readers see is ``task_view``.
+
+``updated_at`` is the heartbeat: every transition and every progress report (at least once a second
+while rendering) moves it, so a STARTED task whose ``updated_at`` is older than
+``EXPORT_HEARTBEAT_SECONDS`` has no live worker (killed, timed out, frozen) and may be taken over.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import secrets
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.registry import ExportFormat
 from chalicelib.models import Event, ExportTask, User
+from chalicelib.settings import get_settings
 
-# A STARTED task whose worker has written nothing for this long is abandoned (a killed process,
-# a Lambda timeout): its redelivered message may claim it again. Workers write progress each second.
-ABANDONED_AFTER = timedelta(minutes=2)
+OBJECT_PREFIX = "exports/"
+UNFINISHED = ("WAITING", "STARTED")
+GAVE_UP = (
+    "The export did not finish after {attempts} attempts. Please try again, and contact support if it keeps failing."
+)
 
 
 @dataclass(frozen=True)
@@ -43,12 +52,50 @@ class Claim:
     file_name: str
 
 
-def named_by(body: str) -> uuid.UUID | None:
-    """The task a queue message (``{"task_id": "<uuid>"}``) names; None when it names none."""
+def named_by(body: object) -> uuid.UUID | None:
+    """The task a queue message (``{"task_id": "<uuid>"}``) names; None for any other body."""
     try:
-        return uuid.UUID(json.loads(body)["task_id"])
-    except (ValueError, TypeError, KeyError, AttributeError):
+        return uuid.UUID(json.loads(body)["task_id"])  # type: ignore[arg-type]
+    # RecursionError: json.loads of a deeply nested body ("[" * 5000).
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
+
+
+def abandoned_after() -> timedelta:
+    """How long a STARTED task may stay silent before it counts as abandoned."""
+    return timedelta(seconds=get_settings().export_heartbeat_seconds)
+
+
+def abandoned() -> ColumnElement[bool]:
+    """STARTED, and no heartbeat for ``abandoned_after``: its worker is gone."""
+    return (ExportTask.state == "STARTED") & (ExportTask.updated_at < func.now() - abandoned_after())
+
+
+def object_key(claim: Claim) -> str:
+    """Where an attempt writes its file: ``exports/<event id, or site>/<task>/<random>/<file name>``.
+
+    A fresh random segment per attempt: the key cannot be guessed, and a retry never meets the
+    debris of an earlier attempt."""
+    scope = "site" if claim.event_id is None else claim.event_id
+    return f"{OBJECT_PREFIX}{scope}/{claim.task_id}/{secrets.token_urlsafe(16)}/{claim.file_name}"
+
+
+def task_of_object_key(key: str) -> uuid.UUID | None:
+    """The task whose attempt wrote ``key`` (see ``object_key``); None for a key of another layout."""
+    parts = key.removeprefix(OBJECT_PREFIX).split("/")
+    try:
+        return uuid.UUID(parts[1]) if key.startswith(OBJECT_PREFIX) and len(parts) == 4 else None
+    except ValueError:
+        return None
+
+
+def live(session: Session, task_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of ``task_ids`` that an attempt may still be writing: unfinished, with a recent heartbeat."""
+    if not task_ids:
+        return set()
+    recent = ExportTask.updated_at >= func.now() - abandoned_after()
+    query = select(ExportTask.id).where(ExportTask.id.in_(task_ids), ExportTask.state.in_(UNFINISHED), recent)
+    return set(session.scalars(query))
 
 
 def _safe_file_name(name: str) -> str:
@@ -74,10 +121,7 @@ def create(session: Session, user: User, event: Event | None, fmt: ExportFormat,
 
 def claim(session: Session, task_id: uuid.UUID) -> Claim | None:
     """Move a WAITING (or abandoned STARTED) task to STARTED with one more attempt; None if not ours."""
-    claimable = or_(
-        ExportTask.state == "WAITING",
-        (ExportTask.state == "STARTED") & (ExportTask.updated_at < func.now() - ABANDONED_AFTER),
-    )
+    claimable = or_(ExportTask.state == "WAITING", abandoned())
     row = session.execute(
         update(ExportTask)
         .where(ExportTask.id == task_id, claimable)
@@ -91,7 +135,7 @@ def claim(session: Session, task_id: uuid.UUID) -> Claim | None:
 
 
 def _transition(session: Session, task_id: uuid.UUID, attempt: int | None, **values: Any) -> bool:
-    state = ExportTask.state == "STARTED" if attempt is not None else ExportTask.state.in_(("WAITING", "STARTED"))
+    state = ExportTask.state == "STARTED" if attempt is not None else ExportTask.state.in_(UNFINISHED)
     query = update(ExportTask).where(ExportTask.id == task_id, state)
     if attempt is not None:
         query = query.where(ExportTask.attempts == attempt)
@@ -120,6 +164,12 @@ def failure(reason: str) -> dict[str, Any]:
 def fail(session: Session, task_id: uuid.UUID, reason: str, attempt: int | None = None) -> bool:
     """Mark the task FAILURE with a reason a person can act on (any unfinished task when no attempt)."""
     return _transition(session, task_id, attempt, **failure(reason))
+
+
+def give_up(session: Session, task_id: uuid.UUID, reason: str) -> bool:
+    """Fail the task unless it finished or a live attempt (a heartbeat) is running it."""
+    query = update(ExportTask).where(ExportTask.id == task_id, or_(ExportTask.state == "WAITING", abandoned()))
+    return session.execute(query.values(**failure(reason)).returning(ExportTask.id)).first() is not None
 
 
 def release(session: Session, claim: Claim) -> bool:

@@ -4,12 +4,14 @@ Three kinds of failure (as pretix sorts them):
 
 - ``ExportFailed`` (soft: nothing to export; hard: the data cannot be represented): the task fails
   with the renderer's message and the SQS message is consumed; retrying would change nothing.
-- anything else (the database or S3 went away, a bug): logged with its traceback and re-raised, so
-  that SQS delivers the message again after the visibility timeout and the next attempt starts over
-  with a new object key. On the last delivery (``EXPORT_MAX_ATTEMPTS``, the queue's
-  ``maxReceiveCount``) the task is marked FAILURE first, then the message goes to the dead-letter queue.
-  When no delivery lived to see its end (the Lambda timeout, an out-of-memory kill), the dead-letter
-  queue's consumer fails the task instead (``chalicelib.exports.pipeline.dead_letters``).
+- anything else (the database or S3 went away, a bug): logged with its traceback, the message is
+  handed back (``ChangeMessageVisibility``) to come again after a short delay that grows with each
+  delivery (``EXPORT_RETRY_DELAY_SECONDS``: 10 s, 60 s, then 300 s) instead of the queue's visibility
+  timeout, and the error is re-raised; the next attempt starts over with a new object key. On the
+  last delivery (``EXPORT_MAX_ATTEMPTS``, the queue's ``maxReceiveCount``) the task is marked FAILURE
+  first, then the message goes to the dead-letter queue. When the task cannot be handed back (the
+  database is down too), or no code of ours lived to see the end (the Lambda timeout, an
+  out-of-memory kill), the task's heartbeat stops and the relay takes it over (``relay``).
 - a duplicate delivery of a task that is finished, or running elsewhere: nothing to do.
 
 A multipart upload is aborted on any failure: no partial object is ever published or served.
@@ -19,8 +21,8 @@ from __future__ import annotations
 
 import functools
 import logging
-import secrets
 import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, BinaryIO, cast
 
@@ -40,6 +42,10 @@ log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_SECONDS = 1.0
 INTERNAL_ERROR = "The export failed {attempts} times because of an internal error. Please try again later."
+# The hand-back delay grows by this factor with each delivery, up to RETRY_DELAY_CAP_SECONDS (far
+# below the relay's LOST_AFTER, so that the relay never re-sends a message that is only delayed).
+RETRY_DELAY_FACTOR = 6
+RETRY_DELAY_CAP_SECONDS = 300
 
 
 class _Overtaken(Exception):
@@ -66,13 +72,6 @@ class _Progress:
             still_ours = tasks.report_progress(session, self._claim, percent)
         if not still_ours:
             raise _Overtaken()
-
-
-def _object_key(claim: tasks.Claim) -> str:
-    # A fresh random segment per attempt: the key cannot be guessed, and a retry never meets the
-    # debris of an earlier attempt.
-    scope = "site" if claim.event_id is None else claim.event_id
-    return f"exports/{scope}/{claim.task_id}/{secrets.token_urlsafe(16)}/{claim.file_name}"
 
 
 def _format(claim: tasks.Claim) -> ExportFormat:
@@ -119,18 +118,57 @@ def _export(claim: tasks.Claim, object_key: str) -> tuple[int, int]:
     return out.size, items
 
 
-def handle_record(record: Mapping[str, Any]) -> None:
-    """Run the export a message names. Raises (for SQS to deliver again) only on unexpected errors."""
-    task_id = tasks.named_by(record.get("body", ""))
-    if task_id is None:
-        log.error("dropping a message that names no task: %.200r", record.get("body"))
-        return
+def retry_delay(receive_count: int) -> int:
+    """Seconds before the delivery after ``receive_count`` failed ones: seconds first, then minutes."""
+    base = get_settings().export_retry_delay_seconds
+    return int(min(RETRY_DELAY_CAP_SECONDS, base * RETRY_DELAY_FACTOR ** max(0, receive_count - 1)))
+
+
+def _hand_back(record: Mapping[str, Any], receive_count: int) -> None:
+    """Let the message come back after ``retry_delay`` rather than the queue's visibility timeout."""
+    delay = retry_delay(receive_count)
+    try:
+        queue_url = get_settings().export_queue_url
+        aws.sqs().change_message_visibility(
+            QueueUrl=queue_url, ReceiptHandle=record["receiptHandle"], VisibilityTimeout=delay
+        )
+    except Exception as error:  # the message then comes back after the visibility timeout
+        log.warning("could not hand the message back for %d s: %s", delay, error)
+
+
+def _record_crash(claim: tasks.Claim, receive_count: int, last: bool) -> None:
+    """Release the task for the next delivery, or fail it on the last one; best effort."""
+    try:
+        with transaction() as session:
+            if last:
+                tasks.fail(session, claim.task_id, INTERNAL_ERROR.format(attempts=receive_count), claim.attempt)
+            else:
+                tasks.release(session, claim)
+    except Exception as error:  # the database is gone too: the relay takes the silent task over
+        log.error("task %s: the crash could not be recorded (%s); the relay will take it over", claim.task_id, error)
+
+
+def _publish(claim: tasks.Claim, object_key: str, size: int, items: int) -> None:
+    """Mark the task SUCCESS; the object goes again if another attempt owns the task, or on error."""
+    published = False
+    try:
+        with transaction() as session:
+            published = tasks.succeed(session, claim, object_key, size, items)
+    finally:
+        if not published:  # a later attempt's file is the one served, or the next attempt makes one
+            aws.s3().delete_object(Bucket=get_settings().export_bucket, Key=object_key)
+    if published:
+        log.info("task %s, attempt %d: SUCCESS, %d bytes, %d items", claim.task_id, claim.attempt, size, items)
+
+
+def _run(task_id: uuid.UUID, receive_count: int) -> None:
     with transaction() as session:
         claim = tasks.claim(session, task_id)
     if claim is None:
         log.info("task %s is finished, running elsewhere or unknown: nothing to do", task_id)
         return
-    object_key = _object_key(claim)
+    log.info("task %s, attempt %d: started (%s)", task_id, claim.attempt, claim.format)
+    object_key = tasks.object_key(claim)
     try:
         size, items = _export(claim, object_key)
     except _Overtaken:  # the upload was aborted on the way out; the task's owner answers for it
@@ -143,19 +181,25 @@ def handle_record(record: Mapping[str, Any]) -> None:
             tasks.fail(session, task_id, str(failure), claim.attempt)
         return
     except Exception:
-        receive_count = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
         last = receive_count >= get_settings().export_max_attempts
         log.exception("task %s, delivery %d: export crashed%s", task_id, receive_count, " for good" if last else "")
-        with transaction() as session:
-            if last:
-                tasks.fail(session, task_id, INTERNAL_ERROR.format(attempts=receive_count), claim.attempt)
-            else:
-                tasks.release(session, claim)
+        _record_crash(claim, receive_count, last)
         raise
-    with transaction() as session:
-        published = tasks.succeed(session, claim, object_key, size, items)
-    if not published:  # a later attempt took the task over meanwhile; its file is the one served
-        aws.s3().delete_object(Bucket=get_settings().export_bucket, Key=object_key)
+    _publish(claim, object_key, size, items)
+
+
+def handle_record(record: Mapping[str, Any]) -> None:
+    """Run the export a message names. Raises (for SQS to deliver again) only on unexpected errors."""
+    task_id = tasks.named_by(record.get("body"))
+    if task_id is None:
+        log.error("dropping a message that names no task: %.200r", record.get("body"))
+        return
+    receive_count = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
+    try:
+        _run(task_id, receive_count)
+    except Exception:
+        _hand_back(record, receive_count)
+        raise
 
 
 def handle_records(records: Iterable[Mapping[str, Any]]) -> None:
