@@ -37,7 +37,9 @@ _LINE, _BLANK_LINE = 1, 2  # what the text ends in; 0: in a line, after ``_last`
 class _TextTarget:
     """html-text's ``etree_to_text`` as a parser target: a text run is flushed at each tag of the
     kept elements (it is the ``text`` or ``tail`` that the tree would hold there), then the tag's
-    line breaks are added. ``close`` returns the text and makes the target ready for the next."""
+    line breaks are added. ``reset`` before each parse; ``close`` returns the text."""
+
+    __slots__ = ("_chunks", "_ends", "_killed", "_last", "_run")
 
     def __init__(self) -> None:
         self.reset()
@@ -48,8 +50,6 @@ class _TextTarget:
         self._last = ""  # the raw text of the last non-blank run (for the punctuation guess)
         self._ends = _BLANK_LINE
         self._killed = 0  # depth inside killed elements
-        self._depth = 0  # of all elements; back to 0, the root has ended, and with it the text
-        self._ended = False
 
     def _flush(self) -> None:
         raw = "".join(self._run)
@@ -78,33 +78,29 @@ class _TextTarget:
             self._ends = _LINE
 
     def start(self, tag: str, attrib: object) -> None:
-        # libxml2 reports markup after ``</html>`` as a second root, which the tree (and html-text) drops.
-        if self._ended:
-            return
-        self._depth += 1
-        if self._killed or tag in _KILLED:
+        if self._killed:
             self._killed += tag in _KILLED
+        elif tag in _KILLED:
+            self._killed = 1
         elif tag not in _UNWRAPPED:
             self._tag(tag)
 
     def end(self, tag: str) -> None:
-        if self._ended:
-            return
-        self._depth -= 1
-        self._ended = not self._depth
         if self._killed:
             self._killed -= tag in _KILLED
         elif tag not in _UNWRAPPED:
             self._tag(tag)
+            if tag == "html":
+                # The root (no other element is ``html``) has ended. libxml2 reports markup after
+                # ``</html>`` as a second root, which the tree, and so html-text, leaves out.
+                self._killed = 1
 
     def data(self, text: str) -> None:
-        if not (self._killed or self._ended):
+        if not self._killed:
             self._run.append(text)
 
     def close(self) -> str:
-        text = "".join(self._chunks).strip()
-        self.reset()
-        return text
+        return "".join(self._chunks).strip()
 
 
 class PlainText:
@@ -119,6 +115,6 @@ class PlainText:
         """``value`` without its markup; text without ``<`` or ``&`` is returned as it is."""
         if "<" not in value and "&" not in value:
             return value
-        self._target.reset()  # in case a parse was interrupted
+        self._target.reset()
         text: str = etree.fromstring(value.strip().replace("\x00", "").encode("utf-8"), self._parser)
         return text
