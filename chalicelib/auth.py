@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chalicelib.errors import Unauthorized
-from chalicelib.http import bearer_token
+from chalicelib.http import bearer_token, url_id
 from chalicelib.models import User
 from chalicelib.settings import get_settings
 
@@ -76,10 +76,9 @@ def user_from_token(session: Session, token: str) -> User:
         raise Unauthorized("The access token has expired") from None
     except jwt.InvalidTokenError:
         raise Unauthorized("The access token is not valid") from None
-    try:
-        user = session.get(User, int(claims["sub"]))
-    except (TypeError, ValueError):
-        user = None
+    subject = claims["sub"]
+    user_id = url_id(subject) if isinstance(subject, str) else None  # an id the users table can hold
+    user = session.get(User, user_id) if user_id is not None else None
     if user is None or user.deleted_at is not None:
         raise Unauthorized("The access token's user no longer exists")
     return user

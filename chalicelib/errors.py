@@ -34,6 +34,10 @@ class AppError(Exception):
         self.pointer = pointer
         self.parameter = parameter
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides the document."""
+        return {}
+
     def to_error_object(self) -> dict[str, Any]:
         error: dict[str, Any] = {"status": str(self.status), "title": self.title, "detail": self.detail}
         if self.pointer is not None:
@@ -114,10 +118,14 @@ class BadGateway(AppError):
 
 
 class ServiceUnavailable(AppError):
-    """A dependency is unavailable; the request may be retried later."""
+    """A dependency is unavailable; the request may be retried later (``Retry-After`` says when)."""
 
     status = 503
     title = "Service unavailable"
+    retry_after_seconds: ClassVar[int] = 5
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
 
 
 JSONAPI_VERSION = {"version": "1.0"}

@@ -27,6 +27,10 @@ PAGE = ResourceType(
     ),
 )
 
+# The Open Event frontend's footer asks ``GET /v1/pages?cache=true&public=true``: the list accepts
+# both flags (true or false) besides the JSON:API parameters.
+FRONTEND_FLAGS = ("cache", "public")
+
 
 def list_pages(session: Session, query: ListQuery) -> tuple[Sequence[Page], int]:
     return fetch_page(session, Page, query)

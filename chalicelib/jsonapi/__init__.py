@@ -29,7 +29,7 @@ from chalicelib.jsonapi.documents import (
 )
 from chalicelib.jsonapi.negotiation import check_accept, check_content_type, view
 from chalicelib.jsonapi.parsing import ResourceInput, parse_resource, read_resource
-from chalicelib.jsonapi.query import ListQuery, PageRequest, SortKey, parse_fields, parse_list_query, query_params
+from chalicelib.jsonapi.query import ListQuery, PageRequest, SortKey, parse_fields, parse_item_query, parse_list_query
 from chalicelib.jsonapi.resource import Attribute, Relationship, ResourceType
 from chalicelib.jsonapi.sql import fetch_page, find
 
@@ -50,9 +50,9 @@ __all__ = [
     "meta_response",
     "pagination_links",
     "parse_fields",
+    "parse_item_query",
     "parse_list_query",
     "parse_resource",
-    "query_params",
     "read_resource",
     "resource_response",
     "response",

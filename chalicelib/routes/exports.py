@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth import current_user
 from chalicelib.db import transaction
 from chalicelib.exports.pipeline import request
-from chalicelib.http import api_errors, json_response
+from chalicelib.http import api_errors, json_response, query_lists
 
 bp = Blueprint(__name__)
 
@@ -16,7 +16,7 @@ def _start(event: str, format_name: str) -> Response:
     http_request = bp.current_request
     with transaction() as session:
         user = current_user(session, http_request)
-        task_id = request.request_export(session, user, event, format_name, http_request.query_params or {})
+        task_id = request.request_export(session, user, event, format_name, query_lists(http_request))
     request.enqueue(task_id)  # after the commit: the worker must find the task
     task_url = f"/v1/tasks/{task_id}"
     return json_response({"task_url": task_url}, 202, {"Location": task_url})

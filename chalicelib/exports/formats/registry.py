@@ -7,7 +7,7 @@ and add its ``ExportFormat`` to ``FORMATS``."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,9 +42,9 @@ def orders_csv_options(query: Mapping[str, str]) -> dict[str, Any]:
     """``status`` (comma list, default all but deleted) and ``bom`` (default true: Excel needs it)."""
     statuses = list(EXPORTABLE_ORDER_STATUSES)
     if query.get("status") is not None:
-        statuses = [part.strip() for part in query["status"].split(",") if part.strip()]
+        statuses = [part.strip() for part in query["status"].split(",")]
         unknown = [status for status in statuses if status not in EXPORTABLE_ORDER_STATUSES]
-        if not statuses or unknown:
+        if unknown:  # an empty item ("completed,,placed") too
             allowed = ", ".join(EXPORTABLE_ORDER_STATUSES)
             raise BadRequest(f"status must be a comma-separated list of: {allowed}", parameter="status")
     return {"statuses": sorted(set(statuses)), "bom": _boolean(query, "bom", True)}
@@ -66,6 +66,20 @@ class ExportFormat:
     file_label: str  # <event identifier>-<label>.<extension>
     renderer_path: str  # "module:attribute", imported by the worker only
     parse_options: OptionsParser = field(default=_no_options)
+    options: tuple[str, ...] = ()  # the query parameters parse_options reads; any other is a 400
+
+    def read_query(self, query: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+        """The options of a request's query string (every value of each parameter): each parameter
+        must be one of this format's and given once, so that a typo is never silently ignored."""
+        for name, values in query.items():
+            if name not in self.options:
+                accepted = ", ".join(self.options) or "no parameters"
+                raise BadRequest(
+                    f"Unknown parameter for the {self.name} export, which takes {accepted}", parameter=name
+                )
+            if len(values) != 1:
+                raise BadRequest(f"'{name}' may be given only once", parameter=name)
+        return self.parse_options({name: values[0] for name, values in query.items()})
 
     def file_name(self, event_identifier: str) -> str:
         return f"{event_identifier}-{self.file_label}.{self.extension}"
@@ -86,6 +100,7 @@ FORMATS: dict[str, ExportFormat] = {
             "orders",
             "chalicelib.exports.formats.orders_csv:renderer",
             orders_csv_options,
+            options=("status", "bom"),
         ),
         ExportFormat(
             "pentabarf",
@@ -101,6 +116,7 @@ FORMATS: dict[str, ExportFormat] = {
             "schedule",
             "chalicelib.exports.formats.xcal:renderer",
             xcal_options,
+            options=("form",),
         ),
         ExportFormat(
             "ical", "ics", "text/calendar; charset=utf-8", "schedule", "chalicelib.exports.formats.ical:renderer"
