@@ -8,8 +8,10 @@
     ├── MethodNotAllowed          405  the route exists, the method does not
     ├── NotAcceptable             406  the Accept header excludes JSON:API
     ├── Conflict                  409  a duplicate, or a resource type that does not match
+    ├── URITooLong                414  a request line longer than the server reads (the local server)
     ├── UnsupportedMediaType      415  a write that is not application/vnd.api+json
     ├── ValidationError           422  a well-formed document with a bad value
+    ├── HeaderFieldsTooLarge      431  a header line too long, or too many (the local server)
     ├── BadGateway                502  an upstream service (Stripe) answered nonsense
     └── ServiceUnavailable        503  a dependency (queue, database) is down; try again later
 
@@ -96,6 +98,13 @@ class Conflict(AppError):
     title = "Conflict"
 
 
+class URITooLong(AppError):
+    """The request line is longer than the server reads."""
+
+    status = 414
+    title = "URI too long"
+
+
 class UnsupportedMediaType(AppError):
     """The body is not in a media type this route reads."""
 
@@ -108,6 +117,13 @@ class ValidationError(AppError):
 
     status = 422
     title = "Unprocessable entity"
+
+
+class HeaderFieldsTooLarge(AppError):
+    """A header line is too long, or there are too many."""
+
+    status = 431
+    title = "Request header fields too large"
 
 
 class BadGateway(AppError):
