@@ -108,7 +108,7 @@ class _Parser:
         attribute = self.resource.queryable(name) if isinstance(name, str) else None
         if attribute is None:
             raise _fail(f"unknown field {json.dumps(name)}")
-        if op not in OPERATORS:
+        if not isinstance(op, str) or op not in OPERATORS:
             raise _fail(f"unknown operator {json.dumps(op)} (one of {', '.join(sorted(OPERATORS))})")
         _check_value(attribute, op, value)
         return Condition(attribute, op, value)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -14,18 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app import app
-from devtools.localapi import local_server
-from tests.conftest import REPO
+from tests.local_api import serving
 
 
 @pytest.fixture
 def base_url(stack) -> Iterator[str]:
-    server = local_server(app, REPO, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server.server_address[1]}"
-    server.shutdown()
+    with serving() as url:
+        yield url
 
 
 def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], dict]:
