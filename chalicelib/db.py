@@ -80,6 +80,8 @@ def unavailable(error: BaseException) -> bool:
     """Whether ``error`` means the database cannot serve now (down, frozen, overloaded, timed out)."""
     if isinstance(error, exc.TimeoutError):  # no pooled connection came free in time
         return True
+    if isinstance(error, ConnectionError | TimeoutError):  # pg8000 lets some socket errors through unwrapped
+        return True
     if not isinstance(error, exc.DBAPIError):
         return False
     if error.connection_invalidated or isinstance(error, exc.OperationalError | exc.InterfaceError):
