@@ -6,7 +6,8 @@ gateway responses make those answers JSON:API documents with CORS headers. Chali
 answers them its own way (a 403 that echoes the caller's token, HTML 400/414/501 pages that log
 the request line, a body parsed as the next request). This handler answers as the deployment does:
 
-- an unknown route is the JSON:API 404, preflights included, and never echoes a header;
+- an unknown route is the JSON:API 404 and never echoes a header; its preflight (OPTIONS) is
+  granted, so that a browser then reads that 404 instead of reporting a CORS failure;
 - an unknown method is a JSON:API 405 with ``Allow``; a request the server cannot read is a
   JSON:API 400 (414 for a request line over 64 KB, 431 for oversized headers);
 - after any error the connection is closed, so nothing left of a request is read as the next one;
@@ -66,6 +67,9 @@ class GatewayResponsesHandler(ChaliceRequestHandler):
     def __init__(self, request: Any, client_address: Any, server: Any, app_object: Any, config: Any) -> None:
         self.routes = RouteMatcher(list(app_object.routes))  # before the parent handles the connection
         self.route_methods: Mapping[str, Any] = app_object.routes
+        self.all_methods = ",".join(
+            sorted({"OPTIONS", *(m for methods in app_object.routes.values() for m in methods)})
+        )
         super().__init__(request, client_address, server, app_object, config)
 
     def _generic_handle(self) -> None:
@@ -78,7 +82,10 @@ class GatewayResponsesHandler(ChaliceRequestHandler):
             self._send_error_document(BadRequest("Content-Length must be a number of bytes."))
             return
         if self._route() is None:
-            self._send_error_document(UNKNOWN_ROUTE)
+            if self.command == "OPTIONS":  # the gateway's preflight answer for any path (/{proxy+})
+                self._send_http_response(200, {"Access-Control-Allow-Methods": self.all_methods}, None)
+            else:
+                self._send_error_document(UNKNOWN_ROUTE)
             return
         super()._generic_handle()
 

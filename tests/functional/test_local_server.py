@@ -86,12 +86,19 @@ def test_an_unknown_route_with_a_token_is_the_same_404_and_never_echoes_it(base_
     assert json.loads(raw)["errors"][0]["detail"] == "No route matches this method and path."
 
 
-def test_a_preflight_of_an_unknown_route_is_a_404_with_cors_headers(base_url):
-    status, headers, body = fetch(f"{base_url}/v1/events/x/export/attendees/pdf", method="OPTIONS")
+def test_a_preflight_of_an_unknown_route_is_granted_so_the_browser_reads_the_404(base_url):
+    path = f"{base_url}/v1/events/x/export/attendees/pdf"
+    preflight = urllib.request.Request(path, method="OPTIONS", headers={"Access-Control-Request-Method": "GET"})
 
-    assert status == 404
+    with urllib.request.urlopen(preflight, timeout=10) as answer:
+        status, headers = answer.status, dict(answer.headers)
+    followed, followed_headers, body = fetch(path)
+
+    assert status == 200
     assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in headers["Access-Control-Allow-Methods"].split(",")
     assert "Authorization" in headers["Access-Control-Allow-Headers"]
+    assert (followed, followed_headers["Access-Control-Allow-Origin"]) == (404, "*")
     assert body["errors"][0]["status"] == "404"
 
 

@@ -304,3 +304,19 @@ def test_long_running_functions_have_longer_statement_limits_within_their_own_ti
     statement = float(function["Environment"]["Variables"]["DATABASE_STATEMENT_TIMEOUT_SECONDS"])
 
     assert 10 < statement < function["Timeout"]
+
+
+def test_gateway_grants_the_preflight_of_any_path_so_the_browser_reads_the_404(package: Package) -> None:
+    paths = package.properties("RestAPI")["DefinitionBody"]["paths"]
+    integration = paths["/{proxy+}"]["options"]["x-amazon-apigateway-integration"]
+    every_method = {"OPTIONS", *(method for methods in app.routes.values() for method in methods)}
+
+    sent = {
+        name.removeprefix("method.response.header."): value.strip("'")
+        for name, value in integration["responses"]["default"]["responseParameters"].items()
+    }
+
+    assert integration["type"] == "mock"
+    assert set(paths) > {"/{proxy+}", "/v1/pages"}  # Chalice's own routes are still there
+    assert set(sent.pop("Access-Control-Allow-Methods").split(",")) == every_method
+    assert sent == CORS.get_access_control_headers()
