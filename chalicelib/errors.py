@@ -8,6 +8,7 @@
     ├── MethodNotAllowed          405  the route exists, the method does not
     ├── NotAcceptable             406  the Accept header excludes JSON:API
     ├── Conflict                  409  a duplicate, or a resource type that does not match
+    ├── PayloadTooLarge           413  a body larger than API Gateway's 10 MB (the local server)
     ├── URITooLong                414  a request line longer than the server reads (the local server)
     ├── UnsupportedMediaType      415  a write that is not application/vnd.api+json
     ├── ValidationError           422  a well-formed document with a bad value
@@ -96,6 +97,13 @@ class Conflict(AppError):
 
     status = 409
     title = "Conflict"
+
+
+class PayloadTooLarge(AppError):
+    """The body is larger than the API accepts."""
+
+    status = 413
+    title = "Request entity too large"
 
 
 class URITooLong(AppError):

@@ -35,6 +35,7 @@ from chalicelib.errors import (
     HeaderFieldsTooLarge,
     MethodNotAllowed,
     NotFound,
+    PayloadTooLarge,
     URITooLong,
     error_document,
 )
@@ -50,6 +51,7 @@ _PROTOCOL_ERRORS: Mapping[int, AppError] = {
     431: HeaderFieldsTooLarge("A header line is too long, or there are too many headers."),
 }
 _UNREADABLE = BadRequest("The request cannot be read as HTTP/1.1.")
+MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's limit (its REQUEST_TOO_LARGE answer)
 
 
 class BurstTolerantServer(ChaliceThreadedServer):
@@ -80,6 +82,9 @@ class GatewayResponsesHandler(ChaliceRequestHandler):
         length = self.headers.get("content-length", "0").strip()
         if not length.isascii() or not length.isdigit():
             self._send_error_document(BadRequest("Content-Length must be a number of bytes."))
+            return
+        if int(length) > MAX_BODY_BYTES:
+            self._send_error_document(PayloadTooLarge("The request is larger than the API accepts."))
             return
         if self._route() is None:
             if self.command == "OPTIONS":  # the gateway's preflight answer for any path (/{proxy+})

@@ -163,3 +163,20 @@ def test_a_burst_of_50_simultaneous_requests_is_served_without_a_dropped_connect
 
     assert statuses == [200] * 50
     assert listen_drops() == dropped_before  # with Python's default backlog of 5, SYNs were dropped
+
+
+@pytest.mark.parametrize(
+    "headers, status",
+    [
+        ("Content-Length: 12abc", "400"),
+        ("Content-Length: 99999999999999", "413"),
+        ("Transfer-Encoding: chunked", "400"),
+    ],
+)
+def test_a_body_the_server_would_not_read_safely_is_refused_and_the_connection_closed(base_url, headers, status):
+    answer = raw_exchange(base_url, f"POST /v1/pages HTTP/1.1\r\nHost: x\r\n{headers}\r\n\r\n0\r\n\r\n".encode())
+
+    head, document = document_of(answer)
+    assert head.startswith(f"HTTP/1.1 {status}")
+    assert "Connection: close" in head
+    assert document["errors"][0]["status"] == status
