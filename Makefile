@@ -24,7 +24,7 @@ test: lint
 
 ## fuzz: the schema-driven fuzz of every operation with a large budget (make test runs a small one)
 fuzz: venv
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest tests/fuzz
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(BIN)/python -m pytest tests/fuzz
 
 ## bench: export benchmarks on large seeded events (figures go to the README)
 bench: venv

@@ -2,8 +2,8 @@
 an anonymous caller, an event organizer and an admin: no answer may be a 5xx, and every answer must
 match the description (status, media type, body schema, headers), so that a client generated from
 it and the server agree. Valid and invalid requests alike, with a fixed seed: the same cases on every
-run. ``make test`` runs ``FUZZ_EXAMPLES`` (default 30) generated cases per operation and role, besides
-Schemathesis's examples and its coverage phase; ``make fuzz`` runs 2,000."""
+run. ``make test`` runs ``FUZZ_EXAMPLES`` (default 80) generated cases per operation and role, besides
+Schemathesis's examples and its coverage phase; ``make fuzz`` runs 1,000."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from tests.factories import Factory
 from tests.fuzz.conftest import SENT
 from tests.local_api import serving
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "80"))
 SEED = 20261201
 # The event and page the description's examples name, so that valid requests reach real rows.
 EVENT_IDENTIFIER = "fossasia-demo"
