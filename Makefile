@@ -5,7 +5,7 @@ STAGE ?= prod
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv run worker test bench lint package test-localstack clean
+.PHONY: venv run worker test fuzz bench lint package test-localstack clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ worker: venv
 ## test: lint and types, then the whole suite against a real PostgreSQL and AWS APIs over HTTP
 test: lint
 	$(BIN)/python -m pytest
+
+## fuzz: the schema-driven fuzz of every operation with a large budget (make test runs a small one)
+fuzz: venv
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(BIN)/python -m pytest tests/fuzz
 
 ## bench: export benchmarks on large seeded events (figures go to the README)
 bench: venv

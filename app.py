@@ -2,26 +2,18 @@
 
 from typing import Any
 
-from chalice import Chalice, CORSConfig, Rate
+from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, SQSEvent
 
-from chalicelib.http import chalice_errors_as_jsonapi
+from chalicelib.http import CORS, http_boundary
 from chalicelib.routes import auth, exports, health, pages, stripe, tasks
 
 app = Chalice(app_name="open-event-serverless")
-# The Open Event frontend runs on its own origin. Any origin may call: authentication is a bearer
-# token in a header, never a cookie, so a foreign page cannot act with a visitor's credentials.
-app.api.cors = CORSConfig(
-    allow_origin="*",
-    # X-CSRF-Token: the frontend sends it with a token refresh (Open Event's cookie defence); unread here.
-    allow_headers=["Authorization", "Content-Type", "Accept", "X-CSRF-Token"],
-    expose_headers=["Location"],
-    max_age=600,
-)
+app.api.cors = CORS
 
 for blueprint in (auth.bp, health.bp, exports.bp, tasks.bp, pages.bp, stripe.bp):
     app.register_blueprint(blueprint)
-app.register_middleware(chalice_errors_as_jsonapi, "http")
+app.register_middleware(http_boundary, "http")
 
 
 @app.lambda_function(name="migrate")

@@ -14,7 +14,9 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-_RETRIES = {"max_attempts": 3, "mode": "standard"}
+# Every call is bounded: a hung endpoint costs at most 2 x (2 s + 8 s) plus a short backoff, inside
+# API Gateway's 29 s, instead of botocore's default of 60 s per read and up to 5 attempts.
+_LIMITS = {"connect_timeout": 2, "read_timeout": 8, "retries": {"max_attempts": 2, "mode": "standard"}}
 
 
 def region() -> str:
@@ -26,24 +28,24 @@ def region() -> str:
 def s3() -> Any:
     # SigV4: boto3 still presigns with SigV2 by default, which real S3 rejects in new regions
     # and which cannot express a short expiry reliably.
-    config = Config(signature_version="s3v4", retries=_RETRIES)
+    config = Config(signature_version="s3v4", **_LIMITS)
     return boto3.client("s3", region_name=region(), config=config)
 
 
 @lru_cache(maxsize=1)
 def sqs() -> Any:
-    return boto3.client("sqs", region_name=region(), config=Config(retries=_RETRIES))
+    return boto3.client("sqs", region_name=region(), config=Config(**_LIMITS))
 
 
 @lru_cache(maxsize=1)
 def kms() -> Any:
-    return boto3.client("kms", region_name=region(), config=Config(retries=_RETRIES))
+    return boto3.client("kms", region_name=region(), config=Config(**_LIMITS))
 
 
 @lru_cache(maxsize=1)
 def ssm() -> Any:
     """Parameter Store, where production keeps the secrets (``chalicelib.settings.Secret``)."""
-    return boto3.client("ssm", region_name=region(), config=Config(retries=_RETRIES))
+    return boto3.client("ssm", region_name=region(), config=Config(**_LIMITS))
 
 
 def reset() -> None:

@@ -1,7 +1,15 @@
-"""The database engine and the unit-of-work boundary.
+"""The database engine, its limits, and the unit-of-work boundary.
 
 One engine per process, created on first use. Services receive a ``Session`` and never commit:
 the caller opens ``with transaction() as session:`` at the edge of the invocation.
+
+Every wait on the database is bounded (``DATABASE_CONNECT_TIMEOUT_SECONDS``, and
+``DATABASE_STATEMENT_TIMEOUT_SECONDS``, which the server enforces and the socket backs up when the
+server stops answering at all), and a connection on which the driver failed in any other way than
+with an error the server sent is thrown away rather than pooled: pg8000 can stop in the middle of a
+message (a lone surrogate it cannot encode), and the next query on that connection would read
+another query's answer. ``unavailable`` is the one place that tells which errors mean "the
+database is down or overloaded" (503) rather than a bug.
 """
 
 from __future__ import annotations
@@ -9,27 +17,83 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from pg8000.exceptions import DatabaseError as ServerError
+from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
-from chalicelib.settings import get_settings
+from chalicelib.settings import Settings, get_settings
+
+# How long the socket waits beyond the statement timeout before it takes the server for gone.
+_SOCKET_GRACE_SECONDS = 2.0
+# SQLSTATEs that say "not now" rather than "wrong": a cancelled statement (the timeout), the
+# server shutting down or starting, too many connections, out of resources.
+_UNAVAILABLE_STATES = {"57014", "57P01", "57P02", "57P03", "53000", "53100", "53200", "53300", "53400"}
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, settings: Settings) -> Engine:
     """An engine sized for Lambda: one warm connection per container, a little overflow locally."""
-    return create_engine(
+    statement_ms = int(settings.database_statement_timeout_seconds * 1000)
+    engine = create_engine(
         url,
         pool_size=1,
         max_overflow=4,
         pool_pre_ping=True,  # Lambda containers sleep; RDS may have closed the socket meanwhile.
         pool_recycle=300,
+        pool_timeout=settings.database_connect_timeout_seconds,
+        connect_args={
+            # pg8000's one socket timeout covers the TCP connect and the startup exchange here...
+            "timeout": settings.database_connect_timeout_seconds,
+            # ...and the server cancels any statement that runs longer than this.
+            "startup_params": {"statement_timeout": str(statement_ms)},
+        },
     )
+    read_timeout = settings.database_statement_timeout_seconds + _SOCKET_GRACE_SECONDS
+
+    @event.listens_for(engine, "connect")
+    def _bound_reads(dbapi_connection: Any, record: Any) -> None:
+        # ...then every read waits a little longer than the server may run a statement. pg8000 has
+        # no public setter for this, so its socket (a pinned version's attribute) is set directly.
+        dbapi_connection._usock.settimeout(read_timeout)
+
+    event.listen(engine, "handle_error", _discard_unless_server_error)
+    return engine
+
+
+def _discard_unless_server_error(context: ExceptionContext) -> None:
+    """A server's error leaves the connection in step (the server says where it is); anything
+    else (an encoding error mid-message, a timeout, a broken socket) may not: never pool it again."""
+    if isinstance(context.original_exception, ServerError) and _sqlstate(context.original_exception):
+        return
+    context.is_disconnect = True
+    context.invalidate_pool_on_disconnect = False  # only this connection; the others are fine
+
+
+def _sqlstate(error: BaseException | None) -> str:
+    details = error.args[0] if error is not None and error.args else None
+    return str(details.get("C", "")) if isinstance(details, dict) else ""
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot serve now (down, frozen, overloaded, timed out)."""
+    if isinstance(error, exc.TimeoutError):  # no pooled connection came free in time
+        return True
+    if isinstance(error, ConnectionError | TimeoutError):  # pg8000 lets some socket errors through unwrapped
+        return True
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    if error.connection_invalidated or isinstance(error, exc.OperationalError | exc.InterfaceError):
+        return True
+    state = _sqlstate(error.orig)
+    return state in _UNAVAILABLE_STATES or state.startswith("08")
 
 
 @lru_cache(maxsize=1)
 def get_engine() -> Engine:
-    return make_engine(get_settings().database_url)
+    settings = get_settings()
+    return make_engine(settings.database_url, settings)
 
 
 @lru_cache(maxsize=1)

@@ -8,8 +8,11 @@
     ├── MethodNotAllowed          405  the route exists, the method does not
     ├── NotAcceptable             406  the Accept header excludes JSON:API
     ├── Conflict                  409  a duplicate, or a resource type that does not match
+    ├── PayloadTooLarge           413  a body larger than API Gateway's 10 MB (the local server)
+    ├── URITooLong                414  a request line longer than the server reads (the local server)
     ├── UnsupportedMediaType      415  a write that is not application/vnd.api+json
     ├── ValidationError           422  a well-formed document with a bad value
+    ├── HeaderFieldsTooLarge      431  a header line too long, or too many (the local server)
     ├── BadGateway                502  an upstream service (Stripe) answered nonsense
     └── ServiceUnavailable        503  a dependency (queue, database) is down; try again later
 
@@ -33,6 +36,10 @@ class AppError(Exception):
         self.detail = detail or self.title
         self.pointer = pointer
         self.parameter = parameter
+
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides the document."""
+        return {}
 
     def to_error_object(self) -> dict[str, Any]:
         error: dict[str, Any] = {"status": str(self.status), "title": self.title, "detail": self.detail}
@@ -92,6 +99,20 @@ class Conflict(AppError):
     title = "Conflict"
 
 
+class PayloadTooLarge(AppError):
+    """The body is larger than the API accepts."""
+
+    status = 413
+    title = "Request entity too large"
+
+
+class URITooLong(AppError):
+    """The request line is longer than the server reads."""
+
+    status = 414
+    title = "URI too long"
+
+
 class UnsupportedMediaType(AppError):
     """The body is not in a media type this route reads."""
 
@@ -106,6 +127,13 @@ class ValidationError(AppError):
     title = "Unprocessable entity"
 
 
+class HeaderFieldsTooLarge(AppError):
+    """A header line is too long, or there are too many."""
+
+    status = 431
+    title = "Request header fields too large"
+
+
 class BadGateway(AppError):
     """An upstream service answered something we cannot use."""
 
@@ -114,10 +142,14 @@ class BadGateway(AppError):
 
 
 class ServiceUnavailable(AppError):
-    """A dependency is unavailable; the request may be retried later."""
+    """A dependency is unavailable; the request may be retried later (``Retry-After`` says when)."""
 
     status = 503
     title = "Service unavailable"
+    retry_after_seconds: ClassVar[int] = 5
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
 
 
 JSONAPI_VERSION = {"version": "1.0"}

@@ -5,11 +5,11 @@ Services receive a session and never commit; the route opens the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from chalicelib.errors import BadRequest, ValidationError
+from chalicelib.errors import ValidationError
 from chalicelib.jsonapi import Attribute, ListQuery, ResourceInput, ResourceType, fetch_page, find
 from chalicelib.models import PAGE_PLACES, Page
 
@@ -34,14 +34,6 @@ PAGE = ResourceType(
         Attribute("index", kind="integer", nullable=False, default=0),
     ),
 )
-
-
-def without_frontend_flags(params: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str]]:
-    """The list parameters other than ``FRONTEND_FLAGS``, once each flag is checked to be true or false."""
-    for flag in FRONTEND_FLAGS:
-        if flag in params and [value.lower() for value in params[flag]] not in (["true"], ["false"]):
-            raise BadRequest(f"'{flag}' must be given once, as true or false", parameter=flag)
-    return {name: values for name, values in params.items() if name not in FRONTEND_FLAGS}
 
 
 def _path(values: ResourceInput) -> ResourceInput:

@@ -97,6 +97,8 @@ class Settings:
     stripe_redirect_uri: str
     stripe_require_state: bool
     stripe_timeout_seconds: float
+    database_connect_timeout_seconds: float
+    database_statement_timeout_seconds: float
     database_url_source: Secret = field(repr=False)
     jwt_secret_source: Secret = field(repr=False)
     stripe_secret_key_source: Secret = field(repr=False)
@@ -169,6 +171,10 @@ def get_settings() -> Settings:
         stripe_require_state=_bool("STRIPE_REQUIRE_STATE", False),
         # Stripe's read timeout; with the client's retries the worst case stays under API Gateway's 29 s.
         stripe_timeout_seconds=_number("STRIPE_TIMEOUT_SECONDS", 7.0, low=0.1, high=20.0),
+        # A frozen or overloaded database gives a 503 long before API Gateway's 29 s; the worker's
+        # function sets a longer statement timeout in its own environment (.chalice/config.json).
+        database_connect_timeout_seconds=_number("DATABASE_CONNECT_TIMEOUT_SECONDS", 3.0, low=0.1, high=60.0),
+        database_statement_timeout_seconds=_number("DATABASE_STATEMENT_TIMEOUT_SECONDS", 10.0, low=0.1, high=3600.0),
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),
         jwt_secret_source=Secret.from_environment("JWT_SECRET", required=True),
         stripe_secret_key_source=Secret.from_environment("STRIPE_SECRET_KEY", required=False),

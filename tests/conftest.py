@@ -29,6 +29,18 @@ TEST_ENVIRONMENT = {
 }
 
 
+def empty_tables() -> None:
+    """Every table emptied and its ids restarted (the schema stays)."""
+    from sqlalchemy import text
+
+    from chalicelib import models
+    from chalicelib.db import get_engine
+
+    tables = ", ".join(f'"{table.name}"' for table in models.Base.metadata.sorted_tables)
+    with get_engine().begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
 def reset_process_state() -> None:
     """Drop cached settings, engine and clients so the next use reads the environment."""
     from chalicelib import aws, db

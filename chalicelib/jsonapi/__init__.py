@@ -3,7 +3,7 @@
     resource     ResourceType / Attribute / Relationship: the declaration everything else reads
     negotiation  view(bp): error documents, 406 for Accept, 415 for Content-Type
     parsing      read_resource / parse_resource: a request body into validated model fields
-    query        parse_list_query: sort, filter, page[size]/page[number], fields[type]
+    query        parse_list_query / parse_item_query: sort, filter, page[size]/page[number], fields[type], strict
     filters      the JSON filter language, parsed into a tree (no SQL)
     sql          fetch_page: a ListQuery applied to a SQLAlchemy select, values bound; find (404)
     documents    resource_response, collection_response, relationship_response, deleted_response, links
@@ -30,7 +30,7 @@ from chalicelib.jsonapi.documents import (
 )
 from chalicelib.jsonapi.negotiation import check_accept, check_content_type, view
 from chalicelib.jsonapi.parsing import ResourceInput, parse_resource, read_resource
-from chalicelib.jsonapi.query import ListQuery, PageRequest, SortKey, parse_fields, parse_list_query, query_params
+from chalicelib.jsonapi.query import ListQuery, PageRequest, SortKey, parse_item_query, parse_list_query
 from chalicelib.jsonapi.resource import Attribute, Relationship, ResourceType
 from chalicelib.jsonapi.sql import fetch_page, find
 
@@ -50,10 +50,9 @@ __all__ = [
     "find",
     "meta_response",
     "pagination_links",
-    "parse_fields",
+    "parse_item_query",
     "parse_list_query",
     "parse_resource",
-    "query_params",
     "read_resource",
     "relationship_response",
     "resource_response",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.errors import BadRequest
+from chalicelib.inputs import NotJson, json_text_problem, load_json
 from chalicelib.jsonapi.resource import Attribute, ResourceType
 
 COMPARISONS = frozenset({"eq", "ne", "lt", "le", "gt", "ge"})
@@ -62,9 +63,13 @@ def parse_filter(raw: str, resource: ResourceType) -> Filter:
     if len(raw) > MAX_LENGTH:
         raise _fail(f"longer than {MAX_LENGTH} characters")
     try:
-        tree = json.loads(raw)
-    except (json.JSONDecodeError, RecursionError):
-        raise _fail("not a JSON array of conditions") from None
+        tree = load_json(raw)
+    except NotJson as error:
+        raise _fail(f"not a JSON array of conditions ({error})") from None
+    problem = json_text_problem(tree)
+    if problem:
+        pointer, detail = problem
+        raise _fail(f"{detail} (at {pointer or '/'})")
     if not isinstance(tree, list):
         raise _fail("not a JSON array of conditions")
     parser = _Parser(resource)
@@ -103,7 +108,7 @@ class _Parser:
         attribute = self.resource.queryable(name) if isinstance(name, str) else None
         if attribute is None:
             raise _fail(f"unknown field {json.dumps(name)}")
-        if op not in OPERATORS:
+        if not isinstance(op, str) or op not in OPERATORS:
             raise _fail(f"unknown operator {json.dumps(op)} (one of {', '.join(sorted(OPERATORS))})")
         _check_value(attribute, op, value)
         return Condition(attribute, op, value)

@@ -15,6 +15,7 @@ from chalice.app import Request
 
 from chalicelib.errors import BadRequest, Conflict, Forbidden, ValidationError
 from chalicelib.http import json_body
+from chalicelib.inputs import pointer_token
 from chalicelib.jsonapi.resource import ResourceType
 
 T = TypeVar("T")
@@ -54,16 +55,11 @@ def _declared(data: dict[str, Any], member: str, lookup: Callable[[str], T | Non
     if not isinstance(entries, dict):
         raise BadRequest(f"'{member}' must be an object", pointer=f"/data/{member}")
     for name, value in entries.items():
-        pointer = f"/data/{member}/{_escape(name)}"
+        pointer = f"/data/{member}/{pointer_token(name)}"
         declaration = lookup(name)
         if declaration is None:
             raise ValidationError(f"Unknown {member.removesuffix('s')} '{name}'", pointer=pointer)
         yield declaration, value, pointer
-
-
-def _escape(name: str) -> str:
-    """A JSON Pointer reference token (RFC 6901), so that a name with a '/' still points at itself."""
-    return name.replace("~", "~0").replace("/", "~1")
 
 
 def _id_text(value: Any) -> str | None:

@@ -1,16 +1,16 @@
 """The query string of a JSON:API list: ``sort``, ``filter``, ``page[size]``/``page[number]``, ``fields[type]``.
 
 Names are checked against the resource's declaration; a bad one is a 400 whose ``source.parameter``
-names the parameter. A parameter given twice is refused rather than half-read. Other parameters
-are ignored, except ``include``: we serve no compound documents, and JSON:API asks for a 400.
+names the parameter. Strict, so that a typo is an answer rather than a silently different list: a
+parameter given twice, an unknown one (``page``, ``page[foo]``, ``fields[other]``, ``include``: we
+serve no compound documents) and a sort key given twice are refused. A route may accept ``flags``
+of its clients (``true``/``false``), which this layer checks and otherwise ignores.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-from chalice.app import Request
 
 from chalicelib.errors import BadRequest
 from chalicelib.jsonapi.filters import Filter, parse_filter
@@ -47,16 +47,11 @@ class ListQuery:
     params: tuple[tuple[str, str], ...] = ()
 
 
-def query_params(request: Request) -> dict[str, list[str]]:
-    """Every value of every query parameter (Chalice's ``query_params`` keeps the last one only)."""
-    params = request.query_params
-    return {name: params.getlist(name) for name in params} if params else {}
+LIST_PARAMETERS = ("sort", "filter", "page[size]", "page[number]")
 
 
-def parse_list_query(params: Params, resource: ResourceType) -> ListQuery:
-    single = {name: _single(name, values) for name, values in params.items()}
-    if "include" in single:
-        raise BadRequest("Compound documents are not supported", parameter="include")
+def parse_list_query(params: Params, resource: ResourceType, *, flags: Sequence[str] = ()) -> ListQuery:
+    single = _checked(params, (*LIST_PARAMETERS, _fields_parameter(resource), *flags), flags)
     return ListQuery(
         sort=parse_sort(single["sort"], resource) if "sort" in single else (),
         filter=parse_filter(single["filter"], resource) if "filter" in single else None,
@@ -69,6 +64,29 @@ def parse_list_query(params: Params, resource: ResourceType) -> ListQuery:
     )
 
 
+def parse_item_query(params: Params, resource: ResourceType) -> frozenset[str] | None:
+    """The sparse fieldset of a request for one resource, the only parameter it takes."""
+    _checked(params, (_fields_parameter(resource),), ())
+    return parse_fields(params, resource)
+
+
+def _checked(params: Params, known: Sequence[str], flags: Sequence[str]) -> dict[str, str]:
+    """Each parameter's one value: every parameter given once, known, and each flag true or false."""
+    single = {name: _single(name, values) for name, values in params.items()}
+    for name, value in single.items():
+        if name == "include":
+            raise BadRequest("Compound documents are not supported", parameter="include")
+        if name not in known:
+            raise BadRequest(f"Unknown query parameter; this route reads {', '.join(known)}", parameter=name)
+        if name in flags and value not in ("true", "false"):
+            raise BadRequest(f"'{name}' must be true or false", parameter=name)
+    return single
+
+
+def _fields_parameter(resource: ResourceType) -> str:
+    return f"fields[{resource.type}]"
+
+
 def _single(name: str, values: Sequence[str]) -> str:
     if len(values) != 1:
         raise BadRequest(f"'{name}' may be given only once", parameter=name)
@@ -77,20 +95,22 @@ def _single(name: str, values: Sequence[str]) -> str:
 
 def parse_sort(raw: str, resource: ResourceType) -> tuple[SortKey, ...]:
     """``index,-name``: attributes in order of precedence, ``-`` for descending."""
-    keys = []
+    keys: list[SortKey] = []
     for entry in raw.split(","):
         name = entry.strip().removeprefix("-")
         attribute = resource.queryable(name)
         if attribute is None:
             known = ", ".join(["id", *resource.readable_names()])
             raise BadRequest(f"Cannot sort by {entry.strip()!r}: sort by one of {known}", parameter="sort")
+        if any(key.attribute == attribute for key in keys):
+            raise BadRequest(f"'{name}' appears twice in sort", parameter="sort")
         keys.append(SortKey(attribute, descending=entry.strip().startswith("-")))
     return tuple(keys)
 
 
 def parse_fields(params: Params, resource: ResourceType) -> frozenset[str] | None:
     """The sparse fieldset for this resource's type, if asked (``fields[page]=name,url``); lists and details."""
-    parameter = f"fields[{resource.type}]"
+    parameter = _fields_parameter(resource)
     if parameter not in params:
         return None
     raw = _single(parameter, params[parameter])

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Literal
 
-Kind = Literal["string", "integer", "boolean"]
+from chalicelib.inputs import INTEGER_RANGE, text_problem
 
-# PostgreSQL ``integer``: a bigger number would reach the database and fail there, as a 500.
-INTEGER_RANGE = (-(2**31), 2**31 - 1)
+Kind = Literal["string", "integer", "boolean"]
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,8 @@ class Attribute:
                 return f"'{self.name}' must be true or false"
         elif not isinstance(value, str):
             return f"'{self.name}' must be a string"
-        elif "\x00" in value:
-            return f"'{self.name}' must not contain NUL characters"
+        elif problem := text_problem(value):
+            return f"'{self.name}' {problem}"
         return None
 
     def problem(self, value: Any) -> str | None:

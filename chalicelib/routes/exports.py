@@ -19,7 +19,7 @@ from chalicelib.auth import current_user
 from chalicelib.db import transaction
 from chalicelib.errors import UnsupportedMediaType
 from chalicelib.exports.pipeline import request
-from chalicelib.http import ANY_CONTENT_TYPE, JSONAPI_MEDIA_TYPE, api_errors, json_body, json_response
+from chalicelib.http import ANY_CONTENT_TYPE, JSONAPI_MEDIA_TYPE, api_errors, json_body, json_response, query_lists
 
 bp = Blueprint(__name__)
 
@@ -36,7 +36,7 @@ def _start(event: str, format_name: str) -> Response:
     http_request = bp.current_request
     with transaction() as session:
         user = current_user(session, http_request)
-        task_id = request.request_export(session, user, event, format_name, http_request.query_params or {})
+        task_id = request.request_export(session, user, event, format_name, query_lists(http_request))
     return _accepted(task_id)
 
 

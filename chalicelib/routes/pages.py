@@ -12,7 +12,7 @@ from chalicelib import jsonapi, pages
 from chalicelib.access import require_admin
 from chalicelib.auth import current_user
 from chalicelib.db import transaction
-from chalicelib.http import ANY_CONTENT_TYPE
+from chalicelib.http import ANY_CONTENT_TYPE, query_lists
 from chalicelib.pages import PAGE
 
 bp = Blueprint(__name__)
@@ -29,8 +29,7 @@ def _as_admin() -> Iterator[Session]:
 @bp.route("/v1/pages", methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
 def list_pages() -> Response:
-    params = pages.without_frontend_flags(jsonapi.query_params(bp.current_request))
-    query = jsonapi.parse_list_query(params, PAGE)
+    query = jsonapi.parse_list_query(query_lists(bp.current_request), PAGE, flags=pages.FRONTEND_FLAGS)
     with transaction() as session:
         rows, count = pages.list_pages(session, query)
     return jsonapi.collection_response(PAGE, rows, count, query)
@@ -47,7 +46,7 @@ def create_page() -> Response:
 @bp.route("/v1/pages/{page_id}", methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
 def get_page(page_id: str) -> Response:
-    fields = jsonapi.parse_fields(jsonapi.query_params(bp.current_request), PAGE)
+    fields = jsonapi.parse_item_query(query_lists(bp.current_request), PAGE)
     with transaction() as session:
         page = pages.get_page(session, page_id)
     return jsonapi.resource_response(PAGE, page, fields=fields)

@@ -1,17 +1,17 @@
-"""A small TCP proxy that plays a dependency's network faults: it refuses connections, or hangs.
+"""A TCP proxy on 127.0.0.1 in front of one dependency (a TCP port, or a Unix socket such as the
+embedded PostgreSQL's), to play its network faults in a test.
 
-The fault tests put it between the workers and moto's S3 (``AWS_ENDPOINT_URL_S3``), so that only
-S3 fails, the way it fails in production, while SQS and the database stay up:
+- ``refuse()``: the dependency is stopped: new connections are refused, open ones reset.
+- ``hang()``: the dependency is frozen (a stopped process, packets unanswered): connections are
+  accepted by the kernel and kept, but no byte moves either way.
+- ``resume()``: back to forwarding on the same port.
 
-- ``refuse()``: the listening socket closes (a new connection is refused) and every open
-  connection is reset, mid-request or not.
-- ``hang()``: connections are accepted and kept, but no byte moves either way.
-- ``resume()``: back to normal on the same port; hung connections are reset, so that clients retry.
+Every thread is a daemon and every socket is closed on exit; nothing leaves 127.0.0.1.
 """
 
 from __future__ import annotations
 
-import select
+import contextlib
 import socket
 import struct
 import threading
@@ -20,109 +20,106 @@ from types import TracebackType
 
 
 def _reset(connection: socket.socket) -> None:
-    """Close with an RST (linger 0), as a dead peer or a refused connection looks to the client."""
-    try:
+    """Close with an RST, as a dead peer's kernel answers, rather than a polite FIN."""
+    with contextlib.suppress(OSError):
         connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        connection.close()
-    except OSError:
-        pass
+    connection.close()
 
 
 class TcpProxy:
-    """``with TcpProxy(upstream_port) as proxy:`` then point clients at ``proxy.url``."""
-
-    def __init__(self, upstream_port: int, host: str = "127.0.0.1") -> None:
-        self._upstream = (host, upstream_port)
-        self._host = host
-        self._lock = threading.Lock()
-        self._connections: set[socket.socket] = set()
-        self._hanging = False
-        self._running = True
-        self._listener = self._listen(0)
-        self.port: int = self._listener.getsockname()[1]
-        self.url = f"http://{host}:{self.port}"
-        self._accepter = self._start(self._accept, self._listener)
+    def __init__(self, upstream_port: int = 0, host: str = "127.0.0.1", *, unix_socket: str = "") -> None:
+        self.upstream = (host, upstream_port)
+        self.unix_socket = unix_socket
+        self.hung = threading.Event()
+        self.lock = threading.Lock()
+        self.connections: list[socket.socket] = []
+        self.listener = self._listen(0)
+        self.port: int = self.listener.getsockname()[1]
+        self.closed = False
 
     def _listen(self, port: int) -> socket.socket:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((self._host, port))
+        listener.bind(("127.0.0.1", port))
         listener.listen(64)
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
         return listener
 
-    @staticmethod
-    def _start(target: object, *args: object) -> threading.Thread:
-        thread = threading.Thread(target=target, args=args, daemon=True)  # type: ignore[arg-type]
-        thread.start()
-        return thread
-
     def _accept(self, listener: socket.socket) -> None:
-        while self._running:
+        while True:
             try:
                 client, _ = listener.accept()
-            except OSError:  # closed by refuse() or stop()
-                return
+            except OSError:
+                return  # the listener was closed: refuse() or close()
+            self._track(client)
+            if self.hung.is_set():
+                continue  # accepted and kept, never answered
             try:
-                upstream = socket.create_connection(self._upstream, timeout=5)
+                upstream = self._connect_upstream()
             except OSError:
                 _reset(client)
                 continue
-            with self._lock:
-                self._connections |= {client, upstream}
-            self._start(self._pump, client, upstream)
-            self._start(self._pump, upstream, client)
+            self._track(upstream)
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    def _connect_upstream(self) -> socket.socket:
+        if not self.unix_socket:
+            return socket.create_connection(self.upstream, timeout=5)
+        upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        upstream.connect(self.unix_socket)
+        return upstream
+
+    def _track(self, connection: socket.socket) -> None:
+        with self.lock:
+            self.connections.append(connection)
 
     def _pump(self, source: socket.socket, target: socket.socket) -> None:
-        try:
-            while self._running:
-                if self._hanging:
-                    time.sleep(0.05)
-                    continue
-                if not select.select([source], [], [], 0.1)[0]:
-                    continue
+        source.settimeout(None)
+        while True:
+            try:
                 data = source.recv(65536)
-                if not data:
-                    break
+            except OSError:
+                data = b""
+            while self.hung.is_set() and not self.closed:
+                time.sleep(0.05)  # hold what was read: a frozen peer neither answers nor closes
+            if not data:
+                _reset(target)
+                return
+            try:
                 target.sendall(data)
-        except (OSError, ValueError):  # reset by refuse(), resume() or stop(): its fd is gone
-            pass
-        finally:
-            for end in (source, target):
-                self._forget(end)
-
-    def _forget(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.discard(connection)
-        _reset(connection)
+            except OSError:
+                _reset(source)
+                return
 
     def _reset_all(self) -> None:
-        with self._lock:
-            connections, self._connections = self._connections, set()
+        with self.lock:
+            connections, self.connections = self.connections, []
         for connection in connections:
             _reset(connection)
 
+    def _stop_listening(self) -> None:
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() blocked in the other thread
+        self.listener.close()
+
     def refuse(self) -> None:
-        """Refuse new connections and reset the open ones."""
-        self._listener.close()
-        self._accepter.join(timeout=5)
+        self._stop_listening()
         self._reset_all()
 
     def hang(self) -> None:
-        """Accept and keep connections, forward nothing."""
-        self._hanging = True
+        self.hung.set()
 
     def resume(self) -> None:
-        """Forward again, on the same port; connections that hung are reset."""
-        if self._hanging:
-            self._reset_all()
-            self._hanging = False
-        if self._listener.fileno() == -1:
-            self._listener = self._listen(self.port)
-            self._accepter = self._start(self._accept, self._listener)
+        self.hung.clear()
+        self._reset_all()  # connections held while hung are broken, as after a real outage
+        if self.listener.fileno() == -1:
+            self.listener = self._listen(self.port)
 
-    def stop(self) -> None:
-        self._running = False
-        self._listener.close()
+    def close(self) -> None:
+        self.closed = True
+        self.hung.clear()
+        self._stop_listening()
         self._reset_all()
 
     def __enter__(self) -> TcpProxy:
@@ -131,4 +128,4 @@ class TcpProxy:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
     ) -> None:
-        self.stop()
+        self.close()

@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 from chalice.test import Client
-from sqlalchemy import text
 
 from app import app
 from chalicelib import models
-from chalicelib.db import get_engine, transaction
-from tests.conftest import REPO, Stack
+from chalicelib.db import transaction
+from tests.conftest import REPO, Stack, empty_tables
 from tests.factories import Factory
 
 # Fixtures of the export tests, offered to every functional test module.
@@ -23,9 +22,7 @@ from tests.functional.export_helpers import crashing_format, export_queue  # noq
 def clean_database(stack: Stack) -> Iterator[None]:
     """Every test starts from empty tables (the schema stays)."""
     yield
-    tables = ", ".join(f'"{table.name}"' for table in models.Base.metadata.sorted_tables)
-    with get_engine().begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    empty_tables()
 
 
 @pytest.fixture

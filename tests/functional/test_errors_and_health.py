@@ -64,7 +64,7 @@ def test_responses_allow_the_frontend_on_another_origin(client):
 
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
-    assert response.headers["Access-Control-Expose-Headers"] == "Location"
+    assert response.headers["Access-Control-Expose-Headers"] == "Location,Retry-After"
 
 
 def test_error_documents_carry_cors_headers_too(client):

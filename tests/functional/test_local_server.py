@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import json
-import threading
+import logging
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
-from app import app
-from devtools.localapi import local_server
-from tests.conftest import REPO
+from tests.local_api import serving
 
 
 @pytest.fixture
 def base_url(stack) -> Iterator[str]:
-    server = local_server(app, REPO, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server.server_address[1]}"
-    server.shutdown()
+    with serving() as url:
+        yield url
 
 
 def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], dict]:
@@ -57,3 +55,128 @@ def test_a_method_api_gateway_refuses_is_a_jsonapi_405(base_url, method):
     assert status == 405
     assert headers["Content-Type"] == "application/vnd.api+json"
     assert body["errors"][0]["detail"] == f"{method} is not supported"
+
+
+def raw_exchange(base_url: str, request: bytes) -> bytes:
+    """What the server answers on one connection to ``request`` (read until it closes)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def document_of(answer: bytes) -> tuple[str, dict]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.decode("latin-1"), json.loads(body)
+
+
+def test_an_unknown_route_with_a_token_is_the_same_404_and_never_echoes_it(base_url):
+    request = urllib.request.Request(f"{base_url}/v1/no-such-thing", headers={"Authorization": "JWT secret-token-xyz"})
+    try:
+        urllib.request.urlopen(request, timeout=10)
+    except urllib.error.HTTPError as error:
+        status, headers, raw = error.code, dict(error.headers), error.read()
+
+    assert status == 404
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert b"secret-token-xyz" not in raw
+    assert json.loads(raw)["errors"][0]["detail"] == "No route matches this method and path."
+
+
+def test_a_preflight_of_an_unknown_route_is_granted_so_the_browser_reads_the_404(base_url):
+    path = f"{base_url}/v1/events/x/export/attendees/pdf"
+    preflight = urllib.request.Request(path, method="OPTIONS", headers={"Access-Control-Request-Method": "GET"})
+
+    with urllib.request.urlopen(preflight, timeout=10) as answer:
+        status, headers = answer.status, dict(answer.headers)
+    followed, followed_headers, body = fetch(path)
+
+    assert status == 200
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in headers["Access-Control-Allow-Methods"].split(",")
+    assert "Authorization" in headers["Access-Control-Allow-Headers"]
+    assert (followed, followed_headers["Access-Control-Allow-Origin"]) == (404, "*")
+    assert body["errors"][0]["status"] == "404"
+
+
+@pytest.mark.parametrize("method", ["TRACE", "QUERY", "BREW"])
+def test_an_unknown_method_is_a_405_with_allow_and_the_connection_closed(base_url, method):
+    smuggled = b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+    request = f"{method} /v1/pages HTTP/1.1\r\nHost: x\r\nContent-Length: {len(smuggled)}\r\n\r\n".encode() + smuggled
+
+    answer = raw_exchange(base_url, request)
+
+    head, document = document_of(answer)
+    assert head.startswith("HTTP/1.1 405")
+    assert "Allow: GET,OPTIONS,POST" in head
+    assert "Connection: close" in head
+    assert document["errors"][0]["status"] == "405"
+    assert answer.count(b"HTTP/1.1 ") == 1  # the body was never run as a request
+
+
+def test_an_unreadable_request_is_a_jsonapi_400_and_never_logged(base_url, caplog):
+    caplog.set_level(logging.DEBUG)
+
+    answer = raw_exchange(base_url, b'{"stripe-auth-code": "ac_secret_code"} GET / HTTP/1.1\r\n\r\n')
+
+    head, document = document_of(answer)
+    assert head.startswith("HTTP/1.1 400")
+    assert "application/vnd.api+json" in head
+    assert document["errors"][0]["status"] == "400"
+    assert "ac_secret_code" not in caplog.text
+
+
+def test_a_request_line_over_64_kb_is_a_jsonapi_414(base_url):
+    answer = raw_exchange(base_url, b"GET /v1/pages?q=" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n")
+
+    head, document = document_of(answer)
+    assert head.startswith("HTTP/1.1 414")
+    assert document["errors"][0]["status"] == "414"
+
+
+def test_the_access_log_names_no_query_string(base_url, caplog):
+    caplog.set_level(logging.INFO, logger="devtools.localapi")
+
+    fetch(f"{base_url}/v1/pages?filter=secret-filter-value")
+
+    assert "/v1/pages" in caplog.text
+    assert "secret-filter-value" not in caplog.text
+
+
+def listen_drops() -> int:
+    """The kernel's count of connections refused because a listen backlog was full (``ListenDrops``)."""
+    lines = Path("/proc/net/netstat").read_text().splitlines()
+    for names, values in zip(lines[::2], lines[1::2], strict=True):
+        if names.startswith("TcpExt:"):
+            return dict(zip(names.split()[1:], map(int, values.split()[1:]), strict=True))["ListenDrops"]
+    raise AssertionError("no TcpExt counters")
+
+
+def test_a_burst_of_50_simultaneous_requests_is_served_without_a_dropped_connection(base_url):
+    dropped_before = listen_drops()
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        statuses = list(pool.map(lambda _: fetch(f"{base_url}/v1/pages")[0], range(50)))
+
+    assert statuses == [200] * 50
+    assert listen_drops() == dropped_before  # with Python's default backlog of 5, SYNs were dropped
+
+
+@pytest.mark.parametrize(
+    "headers, status",
+    [
+        ("Content-Length: 12abc", "400"),
+        ("Content-Length: 99999999999999", "413"),
+        ("Transfer-Encoding: chunked", "400"),
+    ],
+)
+def test_a_body_the_server_would_not_read_safely_is_refused_and_the_connection_closed(base_url, headers, status):
+    answer = raw_exchange(base_url, f"POST /v1/pages HTTP/1.1\r\nHost: x\r\n{headers}\r\n\r\n0\r\n\r\n".encode())
+
+    head, document = document_of(answer)
+    assert head.startswith(f"HTTP/1.1 {status}")
+    assert "Connection: close" in head
+    assert document["errors"][0]["status"] == status

@@ -13,6 +13,7 @@ import pytest
 
 from app import app
 from chalicelib.exports.pipeline import relay
+from chalicelib.http import CORS
 from tests.conftest import REPO
 from tests.package.conftest import Package
 
@@ -229,11 +230,48 @@ def test_gateway_answers_an_unknown_route_with_a_jsonapi_404(package: Package) -
     assert document["jsonapi"] == {"version": "1.0"}
 
 
-@pytest.mark.parametrize(
-    "response_type",
-    ["MISSING_AUTHENTICATION_TOKEN", "UNSUPPORTED_MEDIA_TYPE", "REQUEST_TOO_LARGE", "THROTTLED",
-     "INTEGRATION_TIMEOUT", "INTEGRATION_FAILURE", "DEFAULT_4XX", "DEFAULT_5XX"],
-)  # fmt: skip
+# API Gateway's answers for a path it does not route: without an Authorization header, with one that is
+# not a SigV4 signature (its message quotes the header), and with a malformed signature.
+UNKNOWN_ROUTE_TYPES = ["MISSING_AUTHENTICATION_TOKEN", "INCOMPLETE_SIGNATURE", "INVALID_SIGNATURE"]
+GATEWAY_RESPONSE_TYPES = [*UNKNOWN_ROUTE_TYPES, "UNSUPPORTED_MEDIA_TYPE", "REQUEST_TOO_LARGE", "THROTTLED",
+                          "INTEGRATION_TIMEOUT", "INTEGRATION_FAILURE", "DEFAULT_4XX", "DEFAULT_5XX"]  # fmt: skip
+
+
+@pytest.mark.parametrize("response_type", UNKNOWN_ROUTE_TYPES)
+def test_gateway_answers_an_unknown_route_with_or_without_a_token_with_the_same_404(
+    package: Package, response_type: str
+) -> None:
+    response = gateway_responses(package)[response_type]
+
+    assert response["statusCode"] == "404"
+    assert (
+        response["responseTemplates"] == gateway_responses(package)["MISSING_AUTHENTICATION_TOKEN"]["responseTemplates"]
+    )
+
+
+@pytest.mark.parametrize("response_type", GATEWAY_RESPONSE_TYPES)
+def test_gateway_errors_never_echo_the_request(package: Package, response_type: str) -> None:
+    templates = gateway_responses(package)[response_type]["responseTemplates"].values()
+
+    # messageString quotes the caller's Authorization header on an unknown route.
+    assert all("$context.error.messageString" not in template for template in templates)
+    assert all("$input" not in template and "$context.identity" not in template for template in templates)
+
+
+@pytest.mark.parametrize("response_type", GATEWAY_RESPONSE_TYPES)
+def test_gateway_errors_carry_the_apps_cors_headers(package: Package, response_type: str) -> None:
+    parameters = gateway_responses(package)[response_type]["responseParameters"]
+
+    sent = {
+        name.removeprefix("gatewayresponse.header."): value.strip("'")
+        for name, value in parameters.items()
+        if name.startswith("gatewayresponse.header.Access-Control-")
+    }
+
+    assert sent == CORS.get_access_control_headers()
+
+
+@pytest.mark.parametrize("response_type", GATEWAY_RESPONSE_TYPES)
 def test_gateway_errors_are_jsonapi_error_documents(package: Package, response_type: str) -> None:
     response = gateway_responses(package)[response_type]
 
@@ -250,3 +288,39 @@ def test_worker_concurrency_is_capped_to_spare_the_database(package: Package) ->
     (event,) = package.properties("ExportWorker")["Events"].values()
 
     assert event["Properties"]["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "WorkerMaxConcurrency"}}
+
+
+def test_the_http_function_gives_up_on_the_database_well_before_the_gateway_does(package: Package) -> None:
+    variables = package.properties("APIHandler")["Environment"]["Variables"]
+
+    connect = float(variables["DATABASE_CONNECT_TIMEOUT_SECONDS"])
+    statement = float(variables["DATABASE_STATEMENT_TIMEOUT_SECONDS"])
+
+    assert connect + statement < 29 / 2  # API Gateway's integration timeout is 29 s
+
+
+@pytest.mark.parametrize("name", ["export_worker", "migrate"])
+def test_long_running_functions_have_longer_statement_limits_within_their_own_timeout(
+    package: Package, name: str
+) -> None:
+    function = package.properties(FUNCTIONS[name])
+
+    statement = float(function["Environment"]["Variables"]["DATABASE_STATEMENT_TIMEOUT_SECONDS"])
+
+    assert 10 < statement < function["Timeout"]
+
+
+def test_gateway_grants_the_preflight_of_any_path_so_the_browser_reads_the_404(package: Package) -> None:
+    paths = package.properties("RestAPI")["DefinitionBody"]["paths"]
+    integration = paths["/{proxy+}"]["options"]["x-amazon-apigateway-integration"]
+    every_method = {"OPTIONS", *(method for methods in app.routes.values() for method in methods)}
+
+    sent = {
+        name.removeprefix("method.response.header."): value.strip("'")
+        for name, value in integration["responses"]["default"]["responseParameters"].items()
+    }
+
+    assert integration["type"] == "mock"
+    assert set(paths) > {"/{proxy+}", "/v1/pages"}  # Chalice's own routes are still there
+    assert set(sent.pop("Access-Control-Allow-Methods").split(",")) == every_method
+    assert sent == CORS.get_access_control_headers()

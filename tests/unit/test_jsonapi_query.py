@@ -253,3 +253,10 @@ def test_links_percent_encode_the_filter_but_keep_brackets_readable():
 
     assert links["self"] == "/v1/things?filter=[%7B%22name%22%3A%20%22a%2Bb%22%7D]"
     assert links["next"] is None
+
+
+def test_a_filter_operator_that_is_not_a_string_is_400_on_filter():
+    with pytest.raises(BadRequest) as refused:
+        parse_list_query({"filter": ['[{"name": "id", "op": ["eq"], "val": 1}]']}, THING)
+
+    assert refused.value.parameter == "filter"

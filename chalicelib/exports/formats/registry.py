@@ -7,7 +7,7 @@ and add its ``ExportFormat`` to ``FORMATS``."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,9 +44,9 @@ def orders_csv_options(query: Mapping[str, str]) -> dict[str, Any]:
     """``status`` (comma list, default all but deleted) and ``bom`` (default true: Excel needs it)."""
     statuses = list(EXPORTABLE_ORDER_STATUSES)
     if query.get("status") is not None:
-        statuses = [part.strip() for part in query["status"].split(",") if part.strip()]
+        statuses = [part.strip() for part in query["status"].split(",")]
         unknown = [status for status in statuses if status not in EXPORTABLE_ORDER_STATUSES]
-        if not statuses or unknown:
+        if unknown:  # an empty item ("completed,,placed") too
             allowed = ", ".join(EXPORTABLE_ORDER_STATUSES)
             raise BadRequest(f"status must be a comma-separated list of: {allowed}", parameter="status")
     return {"statuses": sorted(set(statuses)), "bom": _boolean(query, "bom", True)}
@@ -83,6 +83,20 @@ class ExportFormat:
     parse_body: BodyParser | None = None
     # True: the file covers every event, for admins; its task names no event, its renderer is a SiteRenderer.
     site_wide: bool = False
+    options: tuple[str, ...] = ()  # the query parameters parse_options reads; any other is a 400
+
+    def read_query(self, query: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+        """The options of a request's query string (every value of each parameter): each parameter
+        must be one of this format's and given once, so that a typo is never silently ignored."""
+        for name, values in query.items():
+            if name not in self.options:
+                accepted = ", ".join(self.options) or "no parameters"
+                raise BadRequest(
+                    f"Unknown parameter for the {self.name} export, which takes {accepted}", parameter=name
+                )
+            if len(values) != 1:
+                raise BadRequest(f"'{name}' may be given only once", parameter=name)
+        return self.parse_options({name: values[0] for name, values in query.items()})
 
     def file_name(self, event_identifier: str | None) -> str:
         if event_identifier is None:
@@ -112,6 +126,7 @@ FORMATS: dict[str, ExportFormat] = {
             "orders",
             "chalicelib.exports.formats.orders_csv:renderer",
             orders_csv_options,
+            options=("status", "bom"),
         ),
         ExportFormat(
             "orders/pdf", "pdf", "application/pdf", "orders", "chalicelib.exports.formats.orders_pdf:renderer"
@@ -123,6 +138,7 @@ FORMATS: dict[str, ExportFormat] = {
             "attendees",
             "chalicelib.exports.formats.attendees_csv:renderer",
             orders_csv_options,  # the same options: the orders' statuses, and the BOM
+            options=("status", "bom"),
         ),
         ExportFormat(
             "attendees/pdf", "pdf", "application/pdf", "attendees", "chalicelib.exports.formats.attendees_pdf:renderer"
@@ -134,6 +150,7 @@ FORMATS: dict[str, ExportFormat] = {
             "schedule",
             "chalicelib.exports.formats.pentabarf:renderer",
             pentabarf_options,
+            options=("form",),
         ),
         ExportFormat(
             "xcal",
@@ -142,6 +159,7 @@ FORMATS: dict[str, ExportFormat] = {
             "schedule",
             "chalicelib.exports.formats.xcal:renderer",
             xcal_options,
+            options=("form",),
         ),
         ExportFormat(
             "ical", "ics", "text/calendar; charset=utf-8", "schedule", "chalicelib.exports.formats.ical:renderer"

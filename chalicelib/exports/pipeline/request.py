@@ -32,15 +32,16 @@ SQS_BATCH_LIMIT = 10
 
 
 def request_export(
-    session: Session, user: User, event_reference: str, format_name: str, query: Mapping[str, str]
+    session: Session, user: User, event_reference: str, format_name: str, query: Mapping[str, Sequence[str]]
 ) -> uuid.UUID:
-    """A new WAITING task for ``format_name`` of the event; 404, 403 or 400 as the contract says."""
+    """A new WAITING task for ``format_name`` of the event; 404, 403 or 400 as the contract says.
+    ``query`` holds every value of each query parameter."""
     fmt = get_format(format_name)
     if fmt.parse_body is not None:
         raise MethodNotAllowed(f"The {format_name} export is asked for by POST, with a JSON body")
     event = find_event(session, event_reference)
     require_event_staff(session, user, event)
-    options = fmt.parse_options(query)
+    options = fmt.read_query(query)
     return tasks.create(session, user, event, fmt, options).id
 
 
