@@ -87,7 +87,7 @@ def test_an_unknown_route_with_a_token_is_the_same_404_and_never_echoes_it(base_
 
 
 def test_a_preflight_of_an_unknown_route_is_granted_so_the_browser_reads_the_404(base_url):
-    path = f"{base_url}/v1/events/x/export/attendees/pdf"
+    path = f"{base_url}/v1/events/x/export/attendees/pdf/pages"  # no such route
     preflight = urllib.request.Request(path, method="OPTIONS", headers={"Access-Control-Request-Method": "GET"})
 
     with urllib.request.urlopen(preflight, timeout=10) as answer:
