@@ -1,8 +1,9 @@
 """Command line: ``python -m devtools.cli {migrate,load,seed,token,import-schedule}``.
 
 Commands print JSON (or, for ``token``, the bare token) on stdout so that scripts can chain them;
-a refusal (``migrate`` downgrading past data without ``--confirm drop-data``, an unknown revision)
-prints one JSON line ``{"error": ..., "detail": ...}`` and exits with status 1.
+a refusal (``migrate`` downgrading past data without ``--confirm drop-data``, an unknown revision,
+``seed`` of an identifier that exists) prints one JSON line ``{"error": ..., "detail": ...}`` and
+exits with status 1.
 Without ``DATABASE_URL`` they use ``make run``'s embedded database (migrated first), and ``make
 run``'s development JWT secret: nothing to set by hand beside the local stack.
 """
@@ -53,6 +54,7 @@ def cmd_load(args: argparse.Namespace) -> Any:
 
 
 def cmd_seed(args: argparse.Namespace) -> Any:
+    from chalicelib.models import Event
     from devtools.seed import SeedSpec, seed
 
     spec = SeedSpec(
@@ -67,6 +69,13 @@ def cmd_seed(args: argparse.Namespace) -> Any:
         timezone=args.timezone,
     )
     with transaction() as session:
+        if session.scalar(select(Event.id).where(Event.identifier == spec.identifier)) is not None:
+            # A refusal, not the database's unique-violation traceback: the README and docs/cli.md
+            # both seed "big", so running one after the other meets it.
+            return {
+                "error": f"an event with identifier {spec.identifier!r} exists",
+                "detail": "seed a new event under another --identifier",
+            }
         return seed(session, spec)
 
 

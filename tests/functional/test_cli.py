@@ -85,6 +85,18 @@ def test_seed_generates_the_requested_sizes(capsys):
     assert count(models.TicketHolder) == 300
 
 
+def test_seed_of_an_identifier_that_exists_is_a_refusal_line(capsys):
+    # The README seeds "big", docs/cli.md seeds "big" again: the second is refused, not a traceback.
+    run_cli(capsys, "seed", "--identifier", "big", "--orders", "10", "--sessions", "0")
+
+    assert main(["seed", "--identifier", "big", "--orders", "20"]) == 1
+
+    refusal = json.loads(capsys.readouterr().out)
+    assert refusal["error"] == "an event with identifier 'big' exists"
+    assert count(models.Event, identifier="big") == 1
+    assert count(models.Order) == 10
+
+
 def test_token_prints_a_bare_token_for_the_user(capsys, factory):
     user = factory.user(email="ada@example.com")
 
