@@ -16,9 +16,8 @@ from chalice.test import Client
 from sqlalchemy import make_url, text
 from sqlalchemy.exc import DBAPIError
 
-from app import app
 from chalicelib import db
-from tests.conftest import REPO, Stack, empty_tables, reset_process_state
+from tests.conftest import Stack, empty_tables, reset_process_state
 from tests.factories import PASSWORD, Factory
 from tests.faults.tcp_proxy import TcpProxy
 
@@ -38,12 +37,6 @@ def people(stack: Stack) -> Iterator[dict[str, str]]:
     organizer = factory.staff(event)
     yield {"token": factory.token(organizer), "email": organizer.email, "event": event.identifier}
     empty_tables()
-
-
-@pytest.fixture
-def client(stack: Stack) -> Iterator[Client]:
-    with Client(app, project_dir=str(REPO)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ test client. A failed delivery is made visible again at once, which plays the vi
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -63,6 +65,11 @@ HOSTILE = [
     (("\t=1+1", "\r=2", "%0A@example.com", Decimal("5"), "|h-5"),
      ["'|h-5", "5.00", "'\t=1+1", "'\r=2", "'%0A@example.com"]),
 ]  # fmt: skip
+
+
+def csv_records(data: bytes) -> list[dict[str, str]]:
+    """An exported CSV read back by the csv module, one dict per row (a BOM, if any, dropped)."""
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 def start_export(client: Any, token: str, event: str, path: str = "orders/csv", query: str = "") -> Any:

@@ -3,7 +3,6 @@ the admin sales page's tabs as ``status`` (app/controllers/admin/sales/index.js,
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -14,21 +13,13 @@ from sqlalchemy import event as sa_event
 from chalicelib.db import get_engine, transaction
 from chalicelib.exports.formats.admin_sales_csv import HEADER, renderer
 from chalicelib.models import TicketHolder
+from tests.functional.export_helpers import csv_records as parse
 from tests.functional.export_helpers import post_export, posted_export_file, read_task, run_worker, task_url_of
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
 NOW = datetime.now(UTC)
 PATH = "admin/export/sales/csv"
-
-
-def parse(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-
-
-@pytest.fixture
-def admin_token(factory):
-    return factory.token(factory.user(admin=True))
 
 
 def holders(order, count: int, deleted: int = 0) -> None:

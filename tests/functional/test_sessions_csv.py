@@ -3,7 +3,6 @@ file by the csv module, as the frontend's sessions page asks for it (app/control
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime, timedelta
 
@@ -14,15 +13,12 @@ from chalicelib.db import get_engine, transaction
 from chalicelib.exports.formats.csv_rows import BOM
 from chalicelib.exports.formats.sessions_csv import HEADER, renderer
 from chalicelib.models import Event, SessionType
+from tests.functional.export_helpers import csv_records as parse
 from tests.functional.export_helpers import posted_export_file
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
 NINE_UTC = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-
-def parse(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 @pytest.fixture
