@@ -37,6 +37,11 @@ class TcpProxy:
         self.port: int = self.listener.getsockname()[1]
         self.closed = False
 
+    @property
+    def url(self) -> str:
+        """The HTTP endpoint to point a client at (``AWS_ENDPOINT_URL_S3``) instead of the dependency's."""
+        return f"http://127.0.0.1:{self.port}"
+
     def _listen(self, port: int) -> socket.socket:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

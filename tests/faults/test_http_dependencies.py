@@ -59,7 +59,7 @@ def database(stack: Stack, people, monkeypatch) -> Iterator[TcpProxy]:
 def s3(stack: Stack, monkeypatch) -> Iterator[TcpProxy]:
     """S3 (moto) behind a proxy; the other AWS services stay direct."""
     with TcpProxy(urlsplit(stack.aws_endpoint).port or 80) as proxy:
-        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", f"http://127.0.0.1:{proxy.port}")
+        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", proxy.url)
         reset_process_state()
         yield proxy
         monkeypatch.undo()
