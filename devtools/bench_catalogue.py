@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from devtools.benchkit import CountingSink, run_child
+from devtools.benchkit import CountingSink, run_task
 
 SMALL, LARGE = "bench-catalogue-10000", "bench-catalogue-100000"
 SALES_EVENTS = 100_000
@@ -137,15 +137,7 @@ def _copy_seconds(event_id: int | None, queries: Callable[[], list[Any]], option
 def _measure(
     format_name: str, user_id: int, event_id: int | None, body: dict[str, Any], baseline: float
 ) -> dict[str, Any]:
-    from chalicelib.db import transaction
-    from chalicelib.models import ExportTask
-
-    task_id = _new_task(format_name, user_id, event_id, body)
-    child = run_child("devtools.benchkit", str(task_id))
-    with transaction() as session:
-        task = session.get(ExportTask, task_id)
-        assert task is not None and task.state == "SUCCESS", task and task.error
-        rows, size = task.row_count or 0, task.size_bytes or 0
+    child, rows, size = run_task(_new_task(format_name, user_id, event_id, body))
     return {
         "rows": rows,
         "file_mb": round(size / 2**20, 1),

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from devtools.benchkit import CountingSink, run_child
+from devtools.benchkit import CountingSink, run_task
 
 if TYPE_CHECKING:
     from devtools.seed import SeedSpec
@@ -82,15 +82,7 @@ def copy_seconds(event_id: int, query: Callable[[int, Sequence[str]], Any] | Non
 
 def measure_export(event_id: int, owner_id: int, format_name: str) -> dict[str, Any]:
     """One export of ``format_name`` by the warm worker in a child process: its size, time and peak RSS."""
-    from chalicelib.db import transaction
-    from chalicelib.models import ExportTask
-
-    task_id = new_task(event_id, owner_id, format_name)
-    child = run_child("devtools.benchkit", str(task_id))
-    with transaction() as session:
-        task = session.get(ExportTask, task_id)
-        assert task is not None and task.state == "SUCCESS", task and task.error
-        rows, size = task.row_count or 0, task.size_bytes or 0
+    child, rows, size = run_task(new_task(event_id, owner_id, format_name))
     return {
         "rows": rows,
         "file_mb": round(size / 2**20, 1),

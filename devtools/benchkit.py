@@ -48,6 +48,19 @@ def run_child(module: str, *args: str) -> dict[str, Any]:
     return result
 
 
+def run_task(task_id: uuid.UUID) -> tuple[dict[str, Any], int, int]:
+    """Run the export task in a child worker (``deliver_task``); its figures, and the finished task's
+    row count and file size. The task must end SUCCESS."""
+    from chalicelib.db import transaction
+    from chalicelib.models import ExportTask
+
+    child = run_child("devtools.benchkit", str(task_id))
+    with transaction() as session:
+        task = session.get(ExportTask, task_id)
+        assert task is not None and task.state == "SUCCESS", task and task.error
+        return child, task.row_count or 0, task.size_bytes or 0
+
+
 def _warm_up(task_id: uuid.UUID) -> None:
     """What a reused Lambda container already has: modules imported, clients built, a connection open."""
     from chalicelib import aws, db

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,3 +112,14 @@ def stack(postgres_server_url: str, aws_endpoint: str) -> Iterator[Stack]:
     )
     reset_process_state()
     drop_database(database_url)
+
+
+@pytest.fixture
+def client(stack: Stack) -> Iterator[Any]:
+    """Chalice's test client of the app, against the running stack (functional and fault tests)."""
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, project_dir=str(REPO)) as test_client:
+        yield test_client

@@ -1,5 +1,5 @@
 """The app behind ``make run``'s HTTP server (``devtools.localapi``) on a free port, for tests that
-need real HTTP: the local server's own tests, the schema-driven fuzz, the fault tests."""
+need real HTTP: the local server's own tests and the schema-driven fuzz."""
 
 from __future__ import annotations
 

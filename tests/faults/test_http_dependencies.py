@@ -16,9 +16,8 @@ from chalice.test import Client
 from sqlalchemy import make_url, text
 from sqlalchemy.exc import DBAPIError
 
-from app import app
 from chalicelib import db
-from tests.conftest import REPO, Stack, empty_tables, reset_process_state
+from tests.conftest import Stack, empty_tables, reset_process_state
 from tests.factories import PASSWORD, Factory
 from tests.faults.tcp_proxy import TcpProxy
 
@@ -41,12 +40,6 @@ def people(stack: Stack) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def client(stack: Stack) -> Iterator[Client]:
-    with Client(app, project_dir=str(REPO)) as test_client:
-        yield test_client
-
-
-@pytest.fixture
 def database(stack: Stack, people, monkeypatch) -> Iterator[TcpProxy]:
     """The app's database behind a proxy, with short limits so that the test is quick."""
     url = make_url(stack.database_url)
@@ -66,7 +59,7 @@ def database(stack: Stack, people, monkeypatch) -> Iterator[TcpProxy]:
 def s3(stack: Stack, monkeypatch) -> Iterator[TcpProxy]:
     """S3 (moto) behind a proxy; the other AWS services stay direct."""
     with TcpProxy(urlsplit(stack.aws_endpoint).port or 80) as proxy:
-        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", f"http://127.0.0.1:{proxy.port}")
+        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", proxy.url)
         reset_process_state()
         yield proxy
         monkeypatch.undo()

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from chalice.test import Client
 
-from app import app
 from chalicelib import models
-from chalicelib.db import transaction
-from tests.conftest import REPO, Stack, empty_tables
+from tests.conftest import Stack, empty_tables
 from tests.factories import Factory
 
 # Fixtures of the export tests, offered to every functional test module.
@@ -26,14 +22,14 @@ def clean_database(stack: Stack) -> Iterator[None]:
 
 
 @pytest.fixture
-def client(stack: Stack) -> Iterator[Client]:
-    with Client(app, project_dir=str(REPO)) as test_client:
-        yield test_client
+def factory(stack: Stack) -> Factory:
+    return Factory()
 
 
 @pytest.fixture
-def factory(stack: Stack) -> Factory:
-    return Factory()
+def admin_token(factory: Factory) -> str:
+    """An access token of a site administrator."""
+    return factory.token(factory.user(admin=True))
 
 
 @pytest.fixture
@@ -43,9 +39,3 @@ def one_order_event(factory: Factory) -> tuple[models.Event, str]:
     organizer = factory.staff(event)
     factory.order(event, identifier="O-1")
     return event, factory.token(organizer)
-
-
-@pytest.fixture
-def db_session() -> Iterator[Any]:
-    with transaction() as session:
-        yield session

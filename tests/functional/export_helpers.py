@@ -7,7 +7,11 @@ test client. A failed delivery is made visible again at once, which plays the vi
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -16,10 +20,11 @@ from typing import Any
 import boto3
 import pytest
 import requests
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from app import app
-from chalicelib.db import transaction
+from chalicelib.db import get_engine, transaction
 from chalicelib.exports.formats.orders_csv import renderer as orders_renderer
 from chalicelib.exports.formats.registry import FORMATS, ExportFormat
 from chalicelib.exports.pipeline.s3stream import PART_SIZE
@@ -63,6 +68,27 @@ HOSTILE = [
     (("\t=1+1", "\r=2", "%0A@example.com", Decimal("5"), "|h-5"),
      ["'|h-5", "5.00", "'\t=1+1", "'\r=2", "'%0A@example.com"]),
 ]  # fmt: skip
+
+
+def csv_records(data: bytes) -> list[dict[str, str]]:
+    """An exported CSV read back by the csv module, one dict per row (a BOM, if any, dropped)."""
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@contextmanager
+def recorded_statements() -> Iterator[list[str]]:
+    """The statements the app's engine sends while the block runs, for the tests that count queries
+    (a COPY's rows, streamed by the driver, are not seen by this event)."""
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    sa_event.listen(get_engine(), "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(get_engine(), "before_cursor_execute", record)
 
 
 def start_export(client: Any, token: str, event: str, path: str = "orders/csv", query: str = "") -> Any:

@@ -3,32 +3,29 @@ the admin sales page's tabs as ``status`` (app/controllers/admin/sales/index.js,
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event as sa_event
 
-from chalicelib.db import get_engine, transaction
+from chalicelib.db import transaction
 from chalicelib.exports.formats.admin_sales_csv import HEADER, renderer
 from chalicelib.models import TicketHolder
-from tests.functional.export_helpers import post_export, posted_export_file, read_task, run_worker, task_url_of
+from tests.functional.export_helpers import csv_records as parse
+from tests.functional.export_helpers import (
+    post_export,
+    posted_export_file,
+    read_task,
+    recorded_statements,
+    run_worker,
+    task_url_of,
+)
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
 NOW = datetime.now(UTC)
 PATH = "admin/export/sales/csv"
-
-
-def parse(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-
-
-@pytest.fixture
-def admin_token(factory):
-    return factory.token(factory.user(admin=True))
 
 
 def holders(order, count: int, deleted: int = 0) -> None:
@@ -154,18 +151,10 @@ def test_every_event_is_summed_by_one_grouped_query(factory):
     for number in range(5):
         event = factory.event(name=f"e{number}", starts_at=NOW - timedelta(days=number))
         holders(factory.order(event, amount=Decimal(number)), number)
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    sa_event.listen(get_engine(), "before_cursor_execute", record)
-    try:
+    with recorded_statements() as statements:
         out, reported = io.BytesIO(), []
         with transaction() as session:
             written = renderer.render(session, {"status": "all"}, out, reported.append)
-    finally:
-        sa_event.remove(get_engine(), "before_cursor_execute", record)
 
     assert written == 5 and reported == [5]
     assert [row["Ticket (Completed)"] for row in parse(out.getvalue())] == ["0", "1", "2", "3", "4"]

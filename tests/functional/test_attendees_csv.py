@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,15 +11,12 @@ import pytest
 from chalicelib.exports.formats.attendees_csv import HEADER
 from chalicelib.exports.formats.csv_rows import BOM
 from tests.functional.export_helpers import HOSTILE, NOON_UTC, Shop, export_file, start_export
+from tests.functional.export_helpers import csv_records as parse
 from tests.functional.http_helpers import body_of
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
 PATH = "attendees/csv"
-
-
-def parse(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 @pytest.fixture

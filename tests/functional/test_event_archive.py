@@ -10,12 +10,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event as sa_event
 
-from chalicelib.db import get_engine, transaction
+from chalicelib.db import transaction
 from chalicelib.exports.formats import event_archive
 from chalicelib.models import Event, SessionType
-from tests.functional.export_helpers import posted_export_file
+from tests.functional.export_helpers import posted_export_file, recorded_statements
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
@@ -190,19 +189,11 @@ def test_each_document_is_one_streamed_query_written_in_batches(factory, confere
     speaker = factory.speaker(event)
     for number in range(5):
         factory.session(event, title=f"t-{number}", state="accepted", speakers=(speaker,))
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
     out, reported = io.BytesIO(), []
     with transaction() as session:
         event_row = session.get(Event, event.id)
-        sa_event.listen(get_engine(), "before_cursor_execute", record)
-        try:
+        with recorded_statements() as statements:
             written = event_archive.renderer.render(session, event_row, {"media": ["image"]}, out, reported.append)
-        finally:
-            sa_event.remove(get_engine(), "before_cursor_execute", record)
 
     assert written == 8  # five sessions, one speaker, the event's two images in the manifest
     assert reported == [2, 4, 5, 6, 8]

@@ -33,11 +33,6 @@ def event(factory):
     return factory.event(identifier=EVENT)
 
 
-@pytest.fixture
-def admin_token(factory):
-    return factory.token(factory.user(admin=True))
-
-
 def only_task() -> ExportTask | None:
     with transaction() as session:
         return session.scalars(select(ExportTask)).one_or_none()

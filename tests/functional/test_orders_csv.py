@@ -9,10 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
-from chalicelib.db import get_engine, transaction
+from chalicelib.db import transaction
 from chalicelib.exports.formats.csv_rows import BOM
 from chalicelib.exports.formats.orders_csv import HEADER, OrdersCsv
 from chalicelib.models import DiscountCode, Event, Order
@@ -22,6 +21,7 @@ from tests.functional.export_helpers import (
     Shop,
     export_file,
     read_task,
+    recorded_statements,
     run_worker,
     start_export,
     task_url_of,
@@ -143,17 +143,9 @@ def render_orders(shop: Shop, out: Any, batch_size: int) -> tuple[int, list[int]
 def test_orders_are_read_by_one_streamed_query_in_batches_in_a_stable_order(shop):
     for number in range(7):
         shop.order(identifier=f"p-{number}", tickets=[(shop.ticket, number + 1)])
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    sa_event.listen(get_engine(), "before_cursor_execute", record)
-    try:
+    with recorded_statements() as statements:
         out = io.BytesIO()
         written, reported = render_orders(shop, out, batch_size=3)
-    finally:
-        sa_event.remove(get_engine(), "before_cursor_execute", record)
 
     rows = parse(out.getvalue())
     assert written == 7

@@ -3,26 +3,21 @@ file by the csv module, as the frontend's sessions page asks for it (app/control
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 
-from chalicelib.db import get_engine, transaction
+from chalicelib.db import transaction
 from chalicelib.exports.formats.csv_rows import BOM
 from chalicelib.exports.formats.sessions_csv import HEADER, renderer
 from chalicelib.models import Event, SessionType
-from tests.functional.export_helpers import posted_export_file
+from tests.functional.export_helpers import csv_records as parse
+from tests.functional.export_helpers import posted_export_file, recorded_statements
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
 NINE_UTC = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-
-def parse(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 @pytest.fixture
@@ -147,19 +142,11 @@ def test_sessions_are_read_by_one_streamed_query_whatever_their_number(factory, 
     for number in range(7):
         factory.session(event, title=f"t-{number}", speakers=(speaker,), starts_at=NINE_UTC + timedelta(hours=number),
                         short_abstract="<em>rich</em>" if number % 2 else "plain")  # fmt: skip
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    sa_event.listen(get_engine(), "before_cursor_execute", record)
     reported: list[int] = []
-    try:
+    with recorded_statements() as statements:
         out = io.BytesIO()
         with transaction() as session:
             written = renderer.render(session, session.get(Event, event.id), {"status": "all"}, out, reported.append)
-    finally:
-        sa_event.remove(get_engine(), "before_cursor_execute", record)
 
     assert written == 7 and reported == [3, 6, 7]
     assert [row["Session Title"] for row in parse(out.getvalue())] == [f"t-{number}" for number in range(7)]

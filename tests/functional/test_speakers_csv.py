@@ -3,22 +3,17 @@ the speakers page's tabs as ``status`` (app/routes/events/view/speakers/list.js,
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from chalicelib.exports.formats.speakers_csv import HEADER
+from tests.functional.export_helpers import csv_records as parse
 from tests.functional.export_helpers import posted_export_file
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
 NOON_UTC = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-def parse(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 @pytest.fixture
