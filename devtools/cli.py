@@ -54,7 +54,7 @@ def cmd_load(args: argparse.Namespace) -> Any:
 
 
 def cmd_seed(args: argparse.Namespace) -> Any:
-    from chalicelib.models import Event
+    from chalicelib.access import event_exists
     from devtools.seed import SeedSpec, seed
 
     spec = SeedSpec(
@@ -69,7 +69,7 @@ def cmd_seed(args: argparse.Namespace) -> Any:
         timezone=args.timezone,
     )
     with transaction() as session:
-        if session.scalar(select(Event.id).where(Event.identifier == spec.identifier)) is not None:
+        if event_exists(session, spec.identifier):
             # A refusal, not the database's unique-violation traceback: the README and docs/cli.md
             # both seed "big", so running one after the other meets it.
             return {
