@@ -27,7 +27,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
 from sqlalchemy.orm import Session
 
 from chalicelib import aws
@@ -96,8 +96,7 @@ def expire_stale(session: Session) -> list[uuid.UUID]:
     """Fail the unfinished tasks asked for longer than ``QUEUE_RETENTION`` ago; returns their ids.
 
     A STARTED one counts only once its heartbeat stopped: a live attempt is left to finish."""
-    unfinished = or_(ExportTask.state == "WAITING", tasks.abandoned())
-    stale = (unfinished, ExportTask.created_at < func.now() - QUEUE_RETENTION)
+    stale = (tasks.unattended(), ExportTask.created_at < func.now() - QUEUE_RETENTION)
     query = update(ExportTask).where(ExportTask.id.in_(_pick(*stale)), *stale)
     return list(session.scalars(query.values(**tasks.failure(EXPIRED)).returning(ExportTask.id)))
 
