@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
 from sqlalchemy.orm import Session
 
 from chalicelib import aws
@@ -72,34 +74,34 @@ def take_lost(session: Session) -> list[uuid.UUID]:
     row is skipped, and a row taken by a run that committed meanwhile no longer matches.
     """
     lost = (ExportTask.state == "WAITING", ExportTask.updated_at < func.now() - LOST_AFTER)
-    query = update(ExportTask).where(ExportTask.id.in_(_pick(*lost)), *lost)
-    return list(session.scalars(query.values(updated_at=func.now()).returning(ExportTask.id)))
+    return _update_picked(session, lost, updated_at=func.now())
 
 
 def take_abandoned(session: Session) -> list[uuid.UUID]:
     """Put up to ``PER_RUN`` abandoned tasks that have attempts left back to WAITING; returns their ids."""
     retryable = (tasks.abandoned(), ExportTask.attempts < get_settings().export_max_attempts)
-    query = update(ExportTask).where(ExportTask.id.in_(_pick(*retryable)), *retryable)
-    return list(session.scalars(query.values(state="WAITING", progress=None).returning(ExportTask.id)))
+    return _update_picked(session, retryable, state="WAITING", progress=None)
 
 
 def give_up_abandoned(session: Session) -> list[uuid.UUID]:
     """Fail the abandoned tasks that have used every attempt; returns their ids."""
     attempts = get_settings().export_max_attempts
     exhausted = (tasks.abandoned(), ExportTask.attempts >= attempts)
-    query = update(ExportTask).where(ExportTask.id.in_(_pick(*exhausted)), *exhausted)
-    reason = tasks.failure(tasks.GAVE_UP.format(attempts=attempts))
-    return list(session.scalars(query.values(**reason).returning(ExportTask.id)))
+    return _update_picked(session, exhausted, **tasks.failure(tasks.GAVE_UP.format(attempts=attempts)))
 
 
 def expire_stale(session: Session) -> list[uuid.UUID]:
     """Fail the unfinished tasks asked for longer than ``QUEUE_RETENTION`` ago; returns their ids.
 
     A STARTED one counts only once its heartbeat stopped: a live attempt is left to finish."""
-    unfinished = or_(ExportTask.state == "WAITING", tasks.abandoned())
-    stale = (unfinished, ExportTask.created_at < func.now() - QUEUE_RETENTION)
-    query = update(ExportTask).where(ExportTask.id.in_(_pick(*stale)), *stale)
-    return list(session.scalars(query.values(**tasks.failure(EXPIRED)).returning(ExportTask.id)))
+    stale = (tasks.unattended(), ExportTask.created_at < func.now() - QUEUE_RETENTION)
+    return _update_picked(session, stale, **tasks.failure(EXPIRED))
+
+
+def _update_picked(session: Session, conditions: Sequence[ColumnElement[bool]], **values: Any) -> list[uuid.UUID]:
+    """Set ``values`` on the rows ``_pick`` chooses that still match ``conditions``; returns their ids."""
+    query = update(ExportTask).where(ExportTask.id.in_(_pick(*conditions)), *conditions)
+    return list(session.scalars(query.values(**values).returning(ExportTask.id)))
 
 
 def _pick(*conditions: ColumnElement[bool]) -> ScalarSelect[uuid.UUID]:

@@ -71,6 +71,11 @@ def abandoned() -> ColumnElement[bool]:
     return (ExportTask.state == "STARTED") & (ExportTask.updated_at < func.now() - abandoned_after())
 
 
+def unattended() -> ColumnElement[bool]:
+    """Unfinished and no live attempt running it: WAITING, or STARTED and abandoned."""
+    return or_(ExportTask.state == "WAITING", abandoned())
+
+
 def object_key(claim: Claim) -> str:
     """Where an attempt writes its file: ``exports/<event id, or site>/<task>/<random>/<file name>``.
 
@@ -121,10 +126,9 @@ def create(session: Session, user: User, event: Event | None, fmt: ExportFormat,
 
 def claim(session: Session, task_id: uuid.UUID) -> Claim | None:
     """Move a WAITING (or abandoned STARTED) task to STARTED with one more attempt; None if not ours."""
-    claimable = or_(ExportTask.state == "WAITING", abandoned())
     row = session.execute(
         update(ExportTask)
-        .where(ExportTask.id == task_id, claimable)
+        .where(ExportTask.id == task_id, unattended())
         .values(state="STARTED", attempts=ExportTask.attempts + 1, progress=0, started_at=func.now(), error=None)
         .returning(ExportTask)
     ).scalar_one_or_none()
@@ -168,7 +172,7 @@ def fail(session: Session, task_id: uuid.UUID, reason: str, attempt: int | None 
 
 def give_up(session: Session, task_id: uuid.UUID, reason: str) -> bool:
     """Fail the task unless it finished or a live attempt (a heartbeat) is running it."""
-    query = update(ExportTask).where(ExportTask.id == task_id, or_(ExportTask.state == "WAITING", abandoned()))
+    query = update(ExportTask).where(ExportTask.id == task_id, unattended())
     return session.execute(query.values(**failure(reason)).returning(ExportTask.id)).first() is not None
 
 
