@@ -27,7 +27,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chalicelib.errors import Unauthorized
-from chalicelib.http import bearer_token
+from chalicelib.http import bearer_token, url_id
+from chalicelib.inputs import INTEGER_RANGE
 from chalicelib.models import User
 from chalicelib.settings import get_settings
 
@@ -60,8 +61,6 @@ _DUMMY_HASH = "scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 TokenType = Literal["access", "refresh"]
 # Open Event Server and this service sign on different clocks: a few seconds of skew are no error.
 _LEEWAY = timedelta(seconds=10)
-# Ids are PostgreSQL integers: a larger identity names nobody (and must not reach the database).
-_MAX_USER_ID = 2**31 - 1
 
 
 def _token(user: User, kind: TokenType, lifetime: int, *, now: datetime | None, fresh: bool) -> str:
@@ -113,15 +112,22 @@ def user_from_token(session: Session, token: str, kind: TokenType = "access") ->
         raise Unauthorized(f"The {kind} token is not valid") from None
     if claims.get("type", "access") != kind:
         raise Unauthorized(f"This token's type is {claims.get('type')!r}; this route takes {kind} tokens only")
-    identity = claims.get("identity")
-    if isinstance(identity, str) and identity.isascii() and identity.isdigit() and len(identity) < 12:
-        identity = int(identity)  # flask-jwt-extended takes any JSON identity; Open Event's is the id
-    user = None
-    if isinstance(identity, int) and not isinstance(identity, bool) and 0 < identity <= _MAX_USER_ID:
-        user = session.get(User, identity)
+    user_id = _user_id(claims.get("identity"))
+    user = session.get(User, user_id) if user_id is not None else None
     if user is None or user.deleted_at is not None:
         raise Unauthorized(f"The {kind} token's user no longer exists")
     return user
+
+
+def _user_id(identity: object) -> int | None:
+    """The user id a token's ``identity`` names: flask-jwt-extended takes any JSON identity, Open
+    Event's is the id, as a number or its digits. Ids are PostgreSQL integers: a larger one names
+    nobody (and must not reach the database)."""
+    if isinstance(identity, str):
+        identity = url_id(identity)
+    if isinstance(identity, int) and not isinstance(identity, bool) and 0 < identity <= INTEGER_RANGE[1]:
+        return identity
+    return None
 
 
 def refresh(session: Session, refresh_token: str) -> str:

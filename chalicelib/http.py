@@ -106,8 +106,7 @@ def http_boundary(event: Request, get_response: Callable[[Request], Response]) -
 
 def _text_problem_in_url(request: Request) -> BadRequest | None:
     """A 400 naming the query parameter or path segment that is not text (NUL, lone surrogates)."""
-    params = request.query_params
-    named = [(name, [name, *params.getlist(name)]) for name in params] if params else []
+    named = [(name, [name, *values]) for name, values in query_lists(request).items()]
     named += [(name, [value]) for name, value in (request.uri_params or {}).items()]
     for name, texts in named:
         problem = next((p for p in map(text_problem, texts) if p), None)
