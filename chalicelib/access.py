@@ -53,6 +53,13 @@ def require_event_staff(session: Session, user: User, event: Event) -> None:
         raise Forbidden("Minimum Organizer access required")
 
 
+def staffed_event(session: Session, user: User, reference: str) -> Event:
+    """The live event ``reference`` names, when ``user`` is on its staff: 404, else 403, as OES answers."""
+    event = find_event(session, reference)
+    require_event_staff(session, user, event)
+    return event
+
+
 def event_exists(session: Session, identifier: str) -> bool:
     """Whether an event (deleted or not) already holds this identifier."""
     return session.scalar(select(Event.id).where(Event.identifier == identifier)) is not None

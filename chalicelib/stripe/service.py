@@ -17,7 +17,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from chalicelib.access import find_event, is_event_staff, require_event_staff
+from chalicelib.access import find_event, is_event_staff, require_event_staff, staffed_event
 from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unauthorized, ValidationError
 from chalicelib.jsonapi import find
 from chalicelib.models import Event, StripeAuthorization, User
@@ -49,8 +49,7 @@ def _serialize_writes(session: Session, event_id: int) -> None:
 
 
 def create(session: Session, user: User, event_reference: str, grant: Grant) -> StripeAuthorization:
-    event = find_event(session, event_reference)
-    require_event_staff(session, user, event)
+    event = staffed_event(session, user, event_reference)
     client = platform.connect_client()
     _serialize_writes(session, event.id)
     if session.scalar(select(StripeAuthorization.id).where(StripeAuthorization.event_id == event.id)):
@@ -126,8 +125,7 @@ def delete(session: Session, user: User, authorization_id: str) -> None:
 
 
 def connect_url(session: Session, user: User, event_reference: str) -> platform.ConnectUrl:
-    event = find_event(session, event_reference)
-    require_event_staff(session, user, event)
+    event = staffed_event(session, user, event_reference)
     return platform.connect_url(user_id=user.id, event_id=event.id)
 
 

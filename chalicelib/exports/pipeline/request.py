@@ -17,7 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy.orm import Session
 
 from chalicelib import aws
-from chalicelib.access import find_event, require_admin, require_event_staff
+from chalicelib.access import require_admin, staffed_event
 from chalicelib.db import transaction
 from chalicelib.errors import MethodNotAllowed, NotFound, ServiceUnavailable
 from chalicelib.exports.formats.registry import get_format
@@ -39,8 +39,7 @@ def request_export(
     fmt = get_format(format_name)
     if fmt.parse_body is not None:
         raise MethodNotAllowed(f"The {format_name} export is asked for by POST, with a JSON body")
-    event = find_event(session, event_reference)
-    require_event_staff(session, user, event)
+    event = staffed_event(session, user, event_reference)
     options = fmt.read_query(query)
     return tasks.create(session, user, event, fmt, options).id
 
@@ -60,8 +59,7 @@ def request_posted_export(
     if event_reference is None:
         require_admin(user)
     else:
-        event = find_event(session, event_reference)
-        require_event_staff(session, user, event)
+        event = staffed_event(session, user, event_reference)
     options = fmt.parse_body(read_body())
     return tasks.create(session, user, event, fmt, options).id
 
