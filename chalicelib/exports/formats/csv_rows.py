@@ -79,7 +79,7 @@ class CsvWriter:
             self.out.write(text.encode("utf-8"))
 
 
-class _CopyBatches:
+class CopyBatches:
     """A sink for ``COPY ... TO STDOUT WITH (FORMAT csv)``, handing its rows on in batches.
 
     PostgreSQL sends one CopyData message (one ``write``) per row, ending in LF; a line break inside
@@ -110,7 +110,7 @@ class _CopyBatches:
         raise NotImplementedError
 
 
-class CopyRows(_CopyBatches):
+class CopyRows(CopyBatches):
     """COPY's rows to ``out`` as they are, with CRLF row ends: our CSV dialect, no cell parsed."""
 
     def __init__(self, out: BinaryIO, batch_size: int, on_batch: Callable[[int], None]) -> None:
@@ -124,7 +124,7 @@ class CopyRows(_CopyBatches):
         self._out.write(b"\r\n".join(lines) + b"\r\n")
 
 
-class CopyRecords(_CopyBatches):
+class CopyRecords(CopyBatches):
     """COPY's rows parsed back into lists of text cells, for the writers that are not CSV (the PDFs).
 
     A NULL and an empty text both arrive as ``""``."""
