@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from sqlalchemy import ColumnElement, case, func, literal
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import QueryableAttribute
 
 Cell = str | int | Decimal | float | None
@@ -53,6 +54,12 @@ def defused_sql(text: ColumnElement[Any] | QueryableAttribute[Any]) -> ColumnEle
     value = func.nullif(text, "")
     risky = func.left(value, 1).in_(list(FORMULA_TRIGGERS)) & ~value.regexp_match(PLAIN_NUMBER)
     return case((risky, literal("'") + value), else_=value)
+
+
+def joined_sql(value: Any, *order_by: Any) -> ColumnElement[Any]:
+    """The group's ``value``s in one ``; ``-joined text, in ``order_by`` order (NULLs skipped): one
+    cell for many rows (a session's speakers, a speaker's sessions)."""
+    return func.string_agg(value, aggregate_order_by(literal("; "), *order_by))
 
 
 def _defused(row: Row) -> list[Cell]:
