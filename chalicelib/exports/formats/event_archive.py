@@ -33,7 +33,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, literal, literal_col
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.base import ProgressCallback
+from chalicelib.exports.formats.base import Options, ProgressCallback
 from chalicelib.exports.formats.csv_rows import CopyBatches
 from chalicelib.exports.formats.orders_csv import copy_csv
 from chalicelib.exports.formats.session_links import with_live_links
@@ -48,7 +48,6 @@ BATCH_SIZE = 1000
 # COPY in CSV form with a quote and a delimiter that JSON text never holds raw (it escapes every
 # control character): each row leaves as PostgreSQL built it, one JSON document per line.
 JSON_LINES = "FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02'"
-Options = Mapping[str, Any]
 
 
 def _json(*fields: tuple[str, Any]) -> ColumnElement[Any]:
