@@ -13,13 +13,12 @@ orders CSV is, does every event at once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, BinaryIO
 
 from sqlalchemy import ColumnElement, Integer, Numeric, Select, case, cast, column, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.base import ProgressCallback
+from chalicelib.exports.formats.base import Options, ProgressCallback
 from chalicelib.exports.formats.csv_rows import CopyRows, CsvWriter, defused_sql
 from chalicelib.exports.formats.orders_csv import BATCH_SIZE, copy_csv
 from chalicelib.models import Event, Order, TicketHolder, User, UserEventRole
@@ -31,7 +30,6 @@ HEADER = (
     "Orders (Completed)", "Orders (Placed)", "Orders (Pending)",
 )  # fmt: skip
 STATUSES = ("completed", "placed", "pending")
-Options = Mapping[str, Any]
 
 _zone_names = table("pg_timezone_names", column("name"))
 

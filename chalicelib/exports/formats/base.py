@@ -15,6 +15,8 @@ from chalicelib.models import Event
 
 # Called with the number of items written so far; the pipeline throttles the database writes.
 ProgressCallback = Callable[[int], None]
+# A task's options, already checked against the format's (``registry``).
+Options = Mapping[str, Any]
 
 
 class ExportFailed(Exception):

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from sqlalchemy import ColumnElement, case, func, literal
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import QueryableAttribute
 
 Cell = str | int | Decimal | float | None
@@ -55,6 +56,12 @@ def defused_sql(text: ColumnElement[Any] | QueryableAttribute[Any]) -> ColumnEle
     return case((risky, literal("'") + value), else_=value)
 
 
+def joined_sql(value: Any, *order_by: Any) -> ColumnElement[Any]:
+    """The group's ``value``s in one ``; ``-joined text, in ``order_by`` order (NULLs skipped): one
+    cell for many rows (a session's speakers, a speaker's sessions)."""
+    return func.string_agg(value, aggregate_order_by(literal("; "), *order_by))
+
+
 def _defused(row: Row) -> list[Cell]:
     return [defuse(cell) if isinstance(cell, str) else cell for cell in row]
 
@@ -79,7 +86,7 @@ class CsvWriter:
             self.out.write(text.encode("utf-8"))
 
 
-class _CopyBatches:
+class CopyBatches:
     """A sink for ``COPY ... TO STDOUT WITH (FORMAT csv)``, handing its rows on in batches.
 
     PostgreSQL sends one CopyData message (one ``write``) per row, ending in LF; a line break inside
@@ -110,7 +117,7 @@ class _CopyBatches:
         raise NotImplementedError
 
 
-class CopyRows(_CopyBatches):
+class CopyRows(CopyBatches):
     """COPY's rows to ``out`` as they are, with CRLF row ends: our CSV dialect, no cell parsed."""
 
     def __init__(self, out: BinaryIO, batch_size: int, on_batch: Callable[[int], None]) -> None:
@@ -124,7 +131,7 @@ class CopyRows(_CopyBatches):
         self._out.write(b"\r\n".join(lines) + b"\r\n")
 
 
-class CopyRecords(_CopyBatches):
+class CopyRecords(CopyBatches):
     """COPY's rows parsed back into lists of text cells, for the writers that are not CSV (the PDFs).
 
     A NULL and an empty text both arrive as ``""``."""

@@ -33,7 +33,8 @@ from sqlalchemy import ColumnElement, Select, exists, func, literal, literal_col
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.base import ProgressCallback
+from chalicelib.exports.formats.base import Options, ProgressCallback
+from chalicelib.exports.formats.csv_rows import CopyBatches
 from chalicelib.exports.formats.orders_csv import copy_csv
 from chalicelib.exports.formats.session_links import with_live_links
 from chalicelib.models import Event, EventSession, Microlocation, SessionType, Speaker, SpeakerSession, Track
@@ -47,7 +48,6 @@ BATCH_SIZE = 1000
 # COPY in CSV form with a quote and a delimiter that JSON text never holds raw (it escapes every
 # control character): each row leaves as PostgreSQL built it, one JSON document per line.
 JSON_LINES = "FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02'"
-Options = Mapping[str, Any]
 
 
 def _json(*fields: tuple[str, Any]) -> ColumnElement[Any]:
@@ -190,28 +190,18 @@ class _Counter:
         self._progress(self.done)
 
 
-class JsonArray:
+class JsonArray(CopyBatches):
     """The COPY sink of an array member: PostgreSQL's JSON lines written as one JSON array, in batches."""
 
     def __init__(self, member: IO[bytes], counter: _Counter) -> None:
+        super().__init__(BATCH_SIZE, lambda _: None)  # progress spans every member: ``_emit`` tells ``counter``
         self._member = member
         self._counter = counter
-        self._rows: list[bytes] = []
-        self.count = 0
 
-    def write(self, row: bytes) -> int:
-        self._rows.append(row[:-1])  # without its LF
-        if len(self._rows) >= BATCH_SIZE:
-            self.flush()
-        return len(row)
-
-    def flush(self) -> None:
-        if not self._rows:
-            return
-        self._member.write((b",\n" if self.count else b"[\n") + b",\n".join(self._rows))
-        self.count += len(self._rows)
-        self._counter.add(len(self._rows))
-        self._rows = []
+    def _emit(self, rows: list[bytes]) -> None:
+        lines = [row[:-1] for row in rows]  # without their LF
+        self._member.write((b",\n" if self.count else b"[\n") + b",\n".join(lines))
+        self._counter.add(len(rows))
 
     def close(self) -> None:
         self.flush()

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
+from chalicelib.exports.formats.base import Options
 from chalicelib.exports.formats.pentabarf import (
     GENERATOR,
     SCHEDULE_VERSION,
@@ -30,7 +31,7 @@ from chalicelib.exports.formats.pentabarf import (
     session_slug,
     track_slugs,
 )
-from chalicelib.exports.formats.schedule_renderer import Options, Progress, ScheduleRenderer
+from chalicelib.exports.formats.schedule_renderer import Progress, ScheduleRenderer
 from chalicelib.schedule.loader import iter_sessions
 from chalicelib.schedule.model import Day, Link, Schedule, ScheduleSession
 

@@ -28,7 +28,8 @@ from typing import Any, BinaryIO
 import icalendar
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.schedule_renderer import Options, Progress, ScheduleRenderer
+from chalicelib.exports.formats.base import Options
+from chalicelib.exports.formats.schedule_renderer import Progress, ScheduleRenderer
 from chalicelib.exports.formats.vtimezone import schedule_observances, vtimezone, writes_utc
 from chalicelib.models import Event
 from chalicelib.schedule.loader import iter_sessions

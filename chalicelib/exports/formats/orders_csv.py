@@ -13,7 +13,7 @@ reader and writer, 3.4 times; this stream, 1.3 to 1.6 times.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, Numeric, Select, cast, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from chalicelib.exports.formats.base import ExportFailed, ProgressCallback
+from chalicelib.exports.formats.base import ExportFailed, Options, ProgressCallback
 from chalicelib.exports.formats.csv_rows import CopyRows, CsvWriter, defused_sql
 from chalicelib.exports.formats.registry import EXPORTABLE_ORDER_STATUSES
 from chalicelib.models import DiscountCode, Event, Order, OrderTicket, User
@@ -31,7 +31,6 @@ HEADER = (
     "Quantity", "Discount Code", "First Name", "Last Name", "Email",
 )  # fmt: skip
 BATCH_SIZE = 5000
-Options = Mapping[str, Any]
 # ISO 8601 with the offset of the session's time zone, which ``render`` sets to the event's.
 ISO_LOCAL = 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'
 

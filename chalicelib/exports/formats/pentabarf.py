@@ -21,8 +21,8 @@ from typing import Any, BinaryIO
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.base import ExportFailed
-from chalicelib.exports.formats.schedule_renderer import Options, Progress, ScheduleRenderer
+from chalicelib.exports.formats.base import ExportFailed, Options
+from chalicelib.exports.formats.schedule_renderer import Progress, ScheduleRenderer
 from chalicelib.models import Event
 from chalicelib.schedule.loader import iter_sessions
 from chalicelib.schedule.model import DAY_CHANGE, Day, Link, Schedule, ScheduleSession, TrackInfo

@@ -10,19 +10,18 @@ and ``bom``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.base import ProgressCallback
+from chalicelib.exports.formats.base import Options, ProgressCallback
 from chalicelib.exports.formats.csv_rows import CsvWriter, MarkedCopyRows
 from chalicelib.exports.formats.orders_csv import BATCH_SIZE, copy_csv, use_event_time_zone
 from chalicelib.exports.formats.plain_text import PlainText
 from chalicelib.models import Event
 
-Options = Mapping[str, Any]
 # (event id, status) -> the marked rows, in the file's order.
 MarkedQuery = Callable[[int, str], Select[Any]]
 

@@ -7,13 +7,12 @@ from typing import Any, BinaryIO, TypeAlias
 
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.base import ProgressCallback
+from chalicelib.exports.formats.base import Options, ProgressCallback
 from chalicelib.models import Event
 from chalicelib.schedule.loader import load_schedule
 from chalicelib.schedule.model import Schedule
 from chalicelib.schedule.queries import session_count
 
-Options: TypeAlias = Mapping[str, Any]
 Progress: TypeAlias = ProgressCallback
 
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, case, cast, func, literal, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import ColumnElement, Integer, Select, case, cast, func, select
 
-from chalicelib.exports.formats.csv_rows import defused_sql
+from chalicelib.exports.formats.csv_rows import defused_sql, joined_sql
 from chalicelib.exports.formats.orders_csv import ISO_LOCAL
 from chalicelib.exports.formats.plain_text import MARKUP
 from chalicelib.exports.formats.rich_text_csv import RichTextCsv
@@ -43,7 +42,7 @@ def _speakers_by_session(event_id: int) -> Any:
     grouped once for the whole event, then joined (not a subquery per session, nor per use of it)."""
 
     def joined(value: Any, label: str) -> Any:
-        return func.string_agg(value, aggregate_order_by(literal("; "), Speaker.name, Speaker.id)).label(label)
+        return joined_sql(value, Speaker.name, Speaker.id).label(label)
 
     return (
         select(

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import ColumnElement, Select, case, exists, select
 
-from chalicelib.exports.formats.csv_rows import defused_sql
+from chalicelib.exports.formats.csv_rows import defused_sql, joined_sql
 from chalicelib.exports.formats.plain_text import MARKUP
 from chalicelib.exports.formats.rich_text_csv import RichTextCsv
 from chalicelib.models import EventSession, Speaker, SpeakerSession
@@ -51,9 +50,10 @@ def speakers_query(event_id: int, status: str) -> Select[Any]:
     sessions = (
         select(
             SpeakerSession.speaker_id,
-            func.string_agg(
+            joined_sql(
                 EventSession.title + " (" + EventSession.state + ")",
-                aggregate_order_by(literal("; "), EventSession.starts_at.asc().nulls_last(), EventSession.id),
+                EventSession.starts_at.asc().nulls_last(),
+                EventSession.id,
             ).label("titles"),
         )
         .join(EventSession, EventSession.id == SpeakerSession.session_id)

@@ -92,10 +92,12 @@ def schedule_observances(schedule: Schedule) -> tuple[Observance, ...]:
     return observances(schedule.zone, first - timedelta(days=366), last + timedelta(days=366))
 
 
+@lru_cache(maxsize=256)
 def writes_utc(zone: ZoneInfo) -> bool:
     """Whether ``icalendar`` writes this zone's times in UTC (``...Z``, no ``TZID``): it does for
     every zone equal to UTC (``UTC``, ``Etc/UTC``, ``GMT``, ...). RFC 5545 forbids a ``TZID`` on UTC
-    times, so such a calendar needs no VTIMEZONE, and the xCal forms follow the same rule."""
+    times, so such a calendar needs no VTIMEZONE, and the xCal forms follow the same rule.
+    Cached: the RFC 6321 writer asks once per session, and each answer encodes a datetime."""
     return "TZID" not in icalendar.vDDDTypes(datetime(2000, 1, 1, tzinfo=zone)).params
 
 

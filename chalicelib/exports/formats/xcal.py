@@ -21,8 +21,10 @@ from typing import Any, BinaryIO
 from lxml import etree
 from sqlalchemy.orm import Session
 
+from chalicelib.exports.formats.base import Options
 from chalicelib.exports.formats.ical import PRODID, description, session_uid
-from chalicelib.exports.formats.schedule_renderer import Options, Progress, ScheduleRenderer
+from chalicelib.exports.formats.schedule_renderer import Progress, ScheduleRenderer
+from chalicelib.exports.formats.xcal_rfc6321 import NS as ICALENDAR_NS
 from chalicelib.exports.formats.xcal_rfc6321 import calendar_properties, timezone_component, vevent_rfc6321
 from chalicelib.schedule.loader import iter_sessions
 from chalicelib.schedule.model import Schedule, ScheduleSession
@@ -30,7 +32,6 @@ from chalicelib.schedule.model import Schedule, ScheduleSession
 XCAL_NS = "urn:ietf:params:xml:ns:xcal"
 PENTABARF_NS = "http://pentabarf.org"
 EVENT_ID = f"{{{PENTABARF_NS}}}event-id"
-ICALENDAR_NS = "urn:ietf:params:xml:ns:icalendar-2.0"
 
 
 def iso_duration(duration: timedelta) -> str:

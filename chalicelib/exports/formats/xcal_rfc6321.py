@@ -33,6 +33,10 @@ def local_date_time(moment: datetime) -> str:
     return f"{moment:%Y-%m-%dT%H:%M:%S}"
 
 
+def utc_date_time(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+
 def utc_offset(offset: timedelta) -> str:
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
@@ -44,7 +48,7 @@ def _zoned(parent: etree._Element, name: str, moment: datetime, tzid: str | None
     """Local time with a ``tzid`` parameter, or UTC (``...Z``) when ``tzid`` is None (as the .ics)."""
     element = _e(parent, name)
     if tzid is None:
-        _e(element, "date-time", f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}")
+        _e(element, "date-time", utc_date_time(moment))
         return
     _property(_e(element, "parameters"), "tzid", "text", tzid)
     _e(element, "date-time", local_date_time(moment))
@@ -84,7 +88,7 @@ def vevent_rfc6321(schedule: Schedule, item: ScheduleSession, stamp: datetime) -
     event, tzid = schedule.event, None if writes_utc(schedule.zone) else schedule.zone.key
     vevent = _e(None, "vevent")
     properties = _e(vevent, "properties")
-    _property(properties, "dtstamp", "date-time", f"{stamp:%Y-%m-%dT%H:%M:%SZ}")
+    _property(properties, "dtstamp", "date-time", utc_date_time(stamp))
     _zoned(properties, "dtstart", item.start, tzid)
     _zoned(properties, "dtend", item.end, tzid)
     _property(properties, "uid", "text", session_uid(event, item))
