@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(PYTHON_VERSION)-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 VENV_VERSION_OK := $(BIN)/python -c 'import sys; sys.exit("%d.%d" % sys.version_info[:2] != "$(PYTHON_VERSION)")'
 
-.PHONY: venv run worker test fuzz bench lint package test-localstack clean
+.PHONY: venv run worker test fuzz bench lint package scan test-localstack clean
 
 $(STAMP): requirements.txt requirements-dev.txt .python-version
 	@$(VENV_VERSION_OK) 2>/dev/null || { \
@@ -46,6 +46,10 @@ bench: venv
 ## package: `chalice package` for the prod stage (STAGE=...) into build/package: sam.json + deployment.zip
 package: venv
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(BIN)/python -m devtools.package build/package --stage $(STAGE)
+
+## scan: cfn-lint and checkov (its own venv in .local/) on the template `make package` built
+scan: package
+	devtools/scan.sh
 
 ## test-localstack: the functional tests against a real LocalStack (its own venv in .local/)
 test-localstack: venv
