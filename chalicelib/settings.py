@@ -99,6 +99,7 @@ class Settings:
     stripe_timeout_seconds: float
     database_connect_timeout_seconds: float
     database_statement_timeout_seconds: float
+    metrics_namespace: str
     database_url_source: Secret = field(repr=False)
     jwt_secret_source: Secret = field(repr=False)
     stripe_secret_key_source: Secret = field(repr=False)
@@ -175,6 +176,8 @@ def get_settings() -> Settings:
         # function sets a longer statement timeout in its own environment (.chalice/config.json).
         database_connect_timeout_seconds=_number("DATABASE_CONNECT_TIMEOUT_SECONDS", 3.0, low=0.1, high=60.0),
         database_statement_timeout_seconds=_number("DATABASE_STATEMENT_TIMEOUT_SECONDS", 10.0, low=0.1, high=3600.0),
+        # CloudWatch namespace of the embedded metrics (chalicelib.metrics); the template names one per stage.
+        metrics_namespace=os.environ.get("METRICS_NAMESPACE") or "OpenEventServerless/local",
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),
         jwt_secret_source=Secret.from_environment("JWT_SECRET", required=True),
         stripe_secret_key_source=Secret.from_environment("STRIPE_SECRET_KEY", required=False),
