@@ -1,0 +1,43 @@
+"""The settings each Lambda function gets, read from ``.chalice/config.json`` as Chalice deploys them.
+
+The local stack runs each function with its own: the worker with the export worker's 540 s statement
+timeout, the API with its 10 s. Nothing is copied here; a change to the config is a change locally.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import signal
+from pathlib import Path
+from typing import Any
+
+CHALICE_CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
+STAGE = "prod"
+
+
+def _stage() -> dict[str, Any]:
+    stage: dict[str, Any] = json.loads(CHALICE_CONFIG.read_text())["stages"][STAGE]
+    return stage
+
+
+def environment(function: str) -> dict[str, str]:
+    """The variables Chalice gives ``function``: the stage's, then the function's own over them."""
+    stage = _stage()
+    own = stage.get("lambda_functions", {}).get(function, {})
+    return {**stage.get("environment_variables", {}), **own.get("environment_variables", {})}
+
+
+def timeout_seconds(function: str) -> int:
+    """The function's Lambda timeout (its own, else the stage's)."""
+    stage = _stage()
+    own = stage.get("lambda_functions", {}).get(function, {})
+    return int(own.get("lambda_timeout", stage.get("lambda_timeout", 60)))
+
+
+def die_with_parent() -> None:
+    """In a child process (``preexec_fn``): be killed when the parent dies, however it dies (Linux;
+    elsewhere a no-op). A killed ``make worker`` takes its functions with it, as a Lambda timeout does."""
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
