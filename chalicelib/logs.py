@@ -24,7 +24,7 @@ from typing import Any
 # The members ``context`` may set; a fixed list, so that a record never gains a member by accident.
 FIELDS = ("request_id", "task_id", "event_identifier", "export_format", "function")
 
-_context: ContextVar[Mapping[str, str]] = ContextVar("log_context", default={})  # noqa: B039 (never mutated)
+_context: ContextVar[Mapping[str, str]] = ContextVar("log_context", default={})  # noqa: B039 (replaced, never mutated)
 
 _SECRETS = [
     # A JWT (ours: the login's and the refresh's tokens) wherever it appears.

@@ -7,6 +7,7 @@ import json
 
 from devtools import functions
 from tests.conftest import REPO
+from tests.factories import Factory
 from tests.faults.conftest import SLACK_SECONDS, ask_export, finished, task, wait_for
 
 QUERY_SECONDS = 10.5
@@ -22,10 +23,10 @@ def test_each_function_gets_the_stages_variables_and_its_own_over_them():
     assert float(worker["DATABASE_STATEMENT_TIMEOUT_SECONDS"]) > QUERY_SECONDS
 
 
-def test_an_export_whose_query_outlasts_the_apis_statement_timeout_succeeds(clean_stack, start_workers, factory):
+def test_an_export_whose_query_outlasts_the_apis_statement_timeout_succeeds(clean_stack, start_workers):
     (worker,) = start_workers(relay=False, FAULTS_QUERY_SECONDS=str(QUERY_SECONDS), FAULTS_EXPORT_SECONDS="0")
 
-    task_id = ask_export(factory)
+    task_id = ask_export(Factory())
     wait_for(finished(task_id), QUERY_SECONDS + SLACK_SECONDS, "the export")
 
     assert (task(task_id).state, task(task_id).error) == ("SUCCESS", None), worker.log()
