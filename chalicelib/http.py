@@ -98,7 +98,8 @@ def http_boundary(event: Request, get_response: Callable[[Request], Response]) -
     the errors Chalice answers itself (405 for an unknown method, before any view runs) get the
     JSON:API error shape every other error has. Every log line of the request names it (``logs``)."""
     refused = _text_problem_in_url(event)
-    with logs.context(request_id=(event.context or {}).get("requestId"), event_identifier=_event_named(event)):
+    request_id = (event.context or {}).get("requestId")
+    with logs.context(request_id=request_id, function="api_handler", event_identifier=_event_named(event)):
         response = error_response(refused) if refused else _as_jsonapi(get_response(event))
     for name, value in CORS.get_access_control_headers().items():
         response.headers.setdefault(name, value)
