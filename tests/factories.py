@@ -35,7 +35,8 @@ class Factory:
         return self._save(
             models.User(
                 email=email or f"user{number}@example.com",
-                **_HASH,
+                password=fields.pop("password", _HASH["password"]),
+                salt=fields.pop("salt", _HASH["salt"]),
                 is_admin=admin,
                 first_name=fields.pop("first_name", "Ada"),
                 last_name=fields.pop("last_name", f"Tester {number}"),
