@@ -151,11 +151,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from devtools.stack import use_local_database
 
     args = parser().parse_args(argv)
+    local = use_local_database()  # before the settings are read: it may set DATABASE_URL
     if args.run in _WRITES_OPEN_EVENT_DATA and get_settings().open_event_mode:
         refusal = {"error": "open-event-mode", "detail": f"{args.command} writes Open Event's tables: standalone only"}
         print(json.dumps(refusal))
         return 1
-    if use_local_database() and args.run is not cmd_migrate:
+    if local and args.run is not cmd_migrate:
         cmd_migrate(argparse.Namespace(action="upgrade", revision="head"))  # idempotent: a no-op when current
     result = args.run(args)
     if isinstance(result, dict) and "error" in result:  # a refusal: one JSON line, a non-zero status

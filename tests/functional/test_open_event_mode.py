@@ -7,6 +7,7 @@ them alone; what stays on OES answers so.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -117,3 +118,13 @@ def test_what_stays_on_oes_answers_404_naming_it(client, open_event_database, me
 
     assert response.status_code == 404
     assert "served by Open Event Server in Open Event mode" in response.json_body["errors"][0]["detail"]
+
+
+@pytest.mark.parametrize("argv", [["seed", "--identifier", "x"], ["load", "devtools/demo.json"]], ids=["seed", "load"])
+def test_the_cli_never_writes_oes_tables(capsys, open_event_database, argv):
+    from devtools.cli import main
+
+    status = main(argv)
+
+    assert status == 1
+    assert json.loads(capsys.readouterr().out)["error"] == "open-event-mode"
