@@ -263,7 +263,7 @@ class DiscountCode(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    code: Mapped[str] = mapped_column(String(255))
+    code: Mapped[str] = mapped_column(CITEXT)
     value: Mapped[float] = mapped_column(Float, server_default="0")
     type: Mapped[str] = mapped_column(String(16), server_default="amount")
     deleted_at: Mapped[datetime | None]

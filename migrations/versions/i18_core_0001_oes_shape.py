@@ -8,7 +8,8 @@ the own chain (``migrations/own``) has created schema ``serverless``. Nothing is
   ``events.group_id`` as OES has them; ``users_events_roles.role`` becomes ``role_id``.
 - money (tickets.price, orders.amount, discount_codes.value) becomes float8; ``orders.deleted_at``
   becomes ``trashed_at``; names of ticket holders are nullable again (OES revision 2b19596af9f0);
-  ticket holders gain ``identifier`` and ``event_id`` (from their order); emails become citext.
+  ticket holders gain ``identifier`` and ``event_id`` (from their order); emails and discount codes
+  become citext.
 - the CHECKs OES does not have (order status, session and event state) are dropped.
 - export tasks and Stripe authorizations are copied into ``serverless``, and the schedule import's
   extras (session, speaker and room guids, links, ...) into its side tables, then dropped here.
@@ -122,7 +123,7 @@ SELECT id, event_id, guid FROM microlocations WHERE guid IS NOT NULL;
 ALTER TABLE microlocations DROP COLUMN guid;
 
 ALTER TABLE tickets ALTER COLUMN price TYPE float8, ALTER COLUMN price DROP NOT NULL;
-ALTER TABLE discount_codes ALTER COLUMN value TYPE float8;
+ALTER TABLE discount_codes ALTER COLUMN value TYPE float8, ALTER COLUMN code TYPE citext;
 UPDATE orders SET amount = 0 WHERE amount IS NULL;
 ALTER TABLE orders ALTER COLUMN amount TYPE float8, ALTER COLUMN amount SET NOT NULL,
     ALTER COLUMN amount SET DEFAULT 0, DROP CONSTRAINT ck_orders_status, ALTER COLUMN created_at DROP NOT NULL;
@@ -181,7 +182,7 @@ ALTER TABLE orders ALTER COLUMN amount TYPE numeric(12, 2), ALTER COLUMN amount 
     ALTER COLUMN amount DROP DEFAULT, ALTER COLUMN created_at SET NOT NULL,
     ADD CONSTRAINT ck_orders_status CHECK (status IN
         ('initializing', 'pending', 'placed', 'completed', 'expired', 'cancelled', 'deleted')) NOT VALID;
-ALTER TABLE discount_codes ALTER COLUMN value TYPE numeric(12, 2);
+ALTER TABLE discount_codes ALTER COLUMN value TYPE numeric(12, 2), ALTER COLUMN code TYPE varchar(255);
 UPDATE tickets SET price = 0 WHERE price IS NULL;
 ALTER TABLE tickets ALTER COLUMN price TYPE numeric(12, 2), ALTER COLUMN price SET NOT NULL;
 

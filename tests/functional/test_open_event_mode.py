@@ -128,3 +128,29 @@ def test_the_cli_never_writes_oes_tables(capsys, open_event_database, argv):
 
     assert status == 1
     assert json.loads(capsys.readouterr().out)["error"] == "open-event-mode"
+
+
+def test_every_model_of_an_oes_table_maps_only_columns_oes_has_with_its_types(open_event_database):
+    """``select(Model)`` names every mapped column: each must exist in OES's table, citext as citext
+    and money as float8, or an export would fail on a real OES database."""
+    from sqlalchemy import Float, inspect
+    from sqlalchemy.dialects.postgresql import CITEXT, DOUBLE_PRECISION
+
+    engine = create_engine(open_event_database)
+    inspector = inspect(engine)
+    mismatches = []
+    for table in models.Base.metadata.sorted_tables:
+        if table.schema == models.OWN_SCHEMA:
+            continue
+        oes_columns = {column["name"]: column["type"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            oes_type = oes_columns.get(column.name)
+            if oes_type is None:
+                mismatches.append(f"{table.name}.{column.name} is not in OES")
+            elif isinstance(column.type, CITEXT) != isinstance(oes_type, CITEXT):
+                mismatches.append(f"{table.name}.{column.name}: citext in one only")
+            elif isinstance(column.type, Float) and not isinstance(oes_type, DOUBLE_PRECISION):
+                mismatches.append(f"{table.name}.{column.name}: OES has {oes_type}")
+    engine.dispose()
+
+    assert mismatches == []
