@@ -6,9 +6,9 @@ builds Open Event's tables in standalone mode; ``OWN`` (``migrations/own``, vers
 an upgrade brings ``OWN`` to its head first, then ``STANDALONE`` (whose revision
 ``i18_core_0001_oes_shape`` moves old rows into ``serverless``). In Open Event mode only ``OWN``
 is migrated: OES's tables and its ``public.alembic_version`` are OES's, and the answer says so.
-To add a revision: ``alembic -c`` is not needed; write the file in ``migrations/versions`` (OES-shaped
-tables, standalone only) or ``migrations/own/versions`` (ours, schema ``serverless``), chained on
-that chain's head.
+A new revision is a file in ``migrations/versions`` (OES-shaped tables, standalone only) or in
+``migrations/own/versions`` (ours: ``schema="serverless"`` on every operation, no foreign key into
+OES's tables), chained on that chain's head, with its ``data_loss``.
 
 Two invocations never interleave: each holds a PostgreSQL advisory lock for its whole run, and one
 that cannot get it within ``LOCK_WAIT_SECONDS`` gives up, naming the backend that holds it.
