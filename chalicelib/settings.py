@@ -3,7 +3,7 @@
 Nothing reads ``os.environ`` at import time: Chalice's test client applies a stage's environment
 only during a call, and Lambda cold starts pay for every import.
 
-Secrets (``DATABASE_URL``, ``JWT_SECRET``, ``STRIPE_SECRET_KEY``) come from their variable when it is
+Secrets (``DATABASE_URL``, ``OPEN_EVENT_DATABASE_URL``, ``JWT_SECRET``, ``STRIPE_SECRET_KEY``) come from their variable when it is
 set (development, tests), else from the SSM SecureString that ``<NAME>_PARAMETER`` names (production:
 the template sets the names, never the values). They are fetched on first access, so a function
 only reads, and only needs IAM access to, the secrets it uses: the worker never asks for the JWT key.
@@ -33,21 +33,30 @@ class Secret:
     value: str = field(repr=False)
     parameter: str
     required: bool
+    # An optional secret whose named parameter does not exist is simply unset (the Stripe key); one
+    # whose mere presence switches a mode (OES's database URL) must exist once it is named.
+    missing_parameter_ok: bool
 
     @classmethod
-    def from_environment(cls, variable: str, *, required: bool) -> Secret:
+    def from_environment(cls, variable: str, *, required: bool, missing_parameter_ok: bool | None = None) -> Secret:
         return cls(
             variable=variable,
             value=os.environ.get(variable, ""),
             parameter=os.environ.get(f"{variable}_PARAMETER", ""),
             required=required,
+            missing_parameter_ok=not required if missing_parameter_ok is None else missing_parameter_ok,
         )
+
+    @property
+    def configured(self) -> bool:
+        """Whether the environment gives the secret or names its parameter (read nothing yet)."""
+        return bool(self.value or self.parameter)
 
     def resolve(self) -> str:
         if self.value:
             return self.value
         if self.parameter:
-            return _parameter_value(self.variable, self.parameter, missing_ok=not self.required)
+            return _parameter_value(self.variable, self.parameter, missing_ok=self.missing_parameter_ok)
         if self.required:
             raise SettingsError(
                 f"{self.variable} is not set: set it, or set {self.variable}_PARAMETER to the name of an SSM"
@@ -101,6 +110,7 @@ class Settings:
     database_statement_timeout_seconds: float
     metrics_namespace: str
     database_url_source: Secret = field(repr=False)
+    open_event_database_url_source: Secret = field(repr=False)
     jwt_secret_source: Secret = field(repr=False)
     stripe_secret_key_source: Secret = field(repr=False)
 
@@ -108,6 +118,20 @@ class Settings:
     @cached_property
     def database_url(self) -> str:
         return self.database_url_source.resolve()
+
+    @cached_property
+    def open_event_database_url(self) -> str:
+        """Open Event Server's database (read only), or "" in standalone mode."""
+        return self.open_event_database_url_source.resolve()
+
+    @property
+    def open_event_mode(self) -> bool:
+        """Whether OES's data is read from OES's own database, beside a running OES.
+
+        Told by the variable or its parameter's name, without reading SSM: the migrate function needs
+        the mode but never OES's database, so its role may not read that parameter.
+        """
+        return self.open_event_database_url_source.configured
 
     @cached_property
     def jwt_secret(self) -> str:
@@ -179,6 +203,9 @@ def get_settings() -> Settings:
         # CloudWatch namespace of the embedded metrics (chalicelib.metrics); the template names one per stage.
         metrics_namespace=os.environ.get("METRICS_NAMESPACE") or "OpenEventServerless/local",
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),
+        open_event_database_url_source=Secret.from_environment(
+            "OPEN_EVENT_DATABASE_URL", required=False, missing_parameter_ok=False
+        ),
         jwt_secret_source=Secret.from_environment("JWT_SECRET", required=True),
         stripe_secret_key_source=Secret.from_environment("STRIPE_SECRET_KEY", required=False),
     )

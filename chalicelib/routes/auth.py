@@ -8,6 +8,10 @@ takes the refresh token in the Authorization header and answers a new ``{"access
 A refused login answers the JSON:API ``errors`` and, beside them, Open Event Server's top-level
 ``error`` text: the frontend's login form shows ``error`` (its translations know OES's texts, e.g.
 "Invalid Credentials") and says "An unexpected error has occurred." for any answer without it.
+
+Standalone mode only: in Open Event mode OES logs users in (it keeps a refresh token blacklist that a
+read-only verifier here could not honour, so a logged-out refresh token would still work here);
+its tokens are accepted here as they are (``chalicelib.open_event``).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib import auth
-from chalicelib.db import transaction
+from chalicelib.db import read_transaction
 from chalicelib.errors import AppError, Unauthorized, ValidationError
 from chalicelib.http import (
     ANY_CONTENT_TYPE,
@@ -30,8 +34,10 @@ from chalicelib.http import (
     json_body,
     json_response,
 )
+from chalicelib.open_event import standalone_only
 
 bp = Blueprint(__name__)
+LOGIN = "Login and token refresh"
 
 
 # Open Event Server's texts for a refused login (app/api/auth.py): wrong credentials, a field missing
@@ -73,7 +79,7 @@ def _login() -> Response:
     # Open Event sets the refresh token as a cookie unless it is asked for in the response; this
     # service sets no cookies, so a refresh token is given only when it can be returned.
     remember = body.get("remember-me") is True and body.get("include-in-response") is True
-    with transaction() as session:
+    with read_transaction() as session:
         tokens = auth.login(session, email, password, remember=remember)
     return json_response(tokens, headers=NO_STORE)
 
@@ -81,6 +87,7 @@ def _login() -> Response:
 @bp.route("/auth/session", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
 @_with_oes_error
+@standalone_only(LOGIN)
 def session_login() -> Response:
     return _login()
 
@@ -88,16 +95,18 @@ def session_login() -> Response:
 @bp.route("/v1/auth/login", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
 @_with_oes_error
+@standalone_only(LOGIN)
 def login() -> Response:
     return _login()
 
 
 @bp.route("/v1/auth/token/refresh", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
+@standalone_only(LOGIN)
 def refresh_token() -> Response:
     token = bearer_token(bp.current_request)
     if not token:
         raise Unauthorized("Send the refresh token as 'Authorization: JWT <refresh token>'")
-    with transaction() as session:
+    with read_transaction() as session:
         access_token = auth.refresh(session, token)
     return json_response({"access_token": access_token}, headers=NO_STORE)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from chalicelib import aws, logs, metrics
 from chalicelib.access import is_admin, is_event_staff
-from chalicelib.db import transaction
+from chalicelib.db import read_transaction, transaction
 from chalicelib.errors import NotFound
 from chalicelib.exports.formats.registry import ExportFailed, ExportFormat, get_format
 from chalicelib.exports.pipeline import tasks
@@ -108,9 +108,8 @@ def _bound_renderer(session: Session, fmt: ExportFormat, claim: tasks.Claim) -> 
 def _export(claim: tasks.Claim, object_key: str) -> tuple[int, int]:
     """Render the file into S3; returns its size and the number of items in it."""
     fmt = _format(claim)
-    with transaction() as session:
-        # One snapshot for the whole file, however many pages the renderer reads.
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    # One read-only snapshot of Open Event's data for the whole file, however many pages it takes.
+    with read_transaction(snapshot=True) as session:
         render, total = _bound_renderer(session, fmt, claim)
         progress = _Progress(claim, total)
         bucket = get_settings().export_bucket
@@ -169,8 +168,17 @@ def _succeeded(claim: tasks.Claim, started: float, size: int, items: int) -> Non
     )
 
 
-def _event_identifier(session: Session, event_id: int | None) -> str | None:
-    return None if event_id is None else session.scalar(select(Event.identifier).where(Event.id == event_id))
+def _event_identifier(event_id: int | None) -> str | None:
+    """The identifier of the task's event (Open Event's data), for the log lines; best effort: when the
+    database cannot say, the export's own first read meets the same error and the crash path handles it."""
+    if event_id is None:
+        return None
+    try:
+        with read_transaction() as session:
+            return session.scalar(select(Event.identifier).where(Event.id == event_id))
+    except Exception as error:
+        log.warning("event %s could not be read for the log lines: %s", event_id, type(error).__name__)
+        return None
 
 
 def _publish(claim: tasks.Claim, object_key: str, size: int, items: int) -> bool:
@@ -190,11 +198,10 @@ def _publish(claim: tasks.Claim, object_key: str, size: int, items: int) -> bool
 def _run(task_id: uuid.UUID, receive_count: int) -> None:
     with transaction() as session:
         claim = tasks.claim(session, task_id)
-        identifier = _event_identifier(session, claim.event_id) if claim else None
     if claim is None:
         log.info("task %s is finished, running elsewhere or unknown: nothing to do", task_id)
         return
-    logs.bind(export_format=claim.format, event_identifier=identifier)
+    logs.bind(export_format=claim.format, event_identifier=_event_identifier(claim.event_id))
     log.info("task %s, attempt %d: started (%s)", task_id, claim.attempt, claim.format)
     metrics.count("ExportsStarted", Format=claim.format)
     started = time.monotonic()
