@@ -65,13 +65,18 @@ def hot_standby(primary_pgdata: Path, standby_pgdata: Path) -> Iterator[str]:
 
 
 def wait_for_replay(primary_url: str, standby_url: str, timeout_seconds: float = 30.0) -> None:
-    """Return once the standby has replayed everything the primary had written when this was called
-    (its insert position: with ``synchronous_commit`` off, as in the tests, a commit may not be flushed yet)."""
-    primary = create_engine(make_url(primary_url), isolation_level="AUTOCOMMIT")
+    """Return once the standby has replayed everything the primary had written when this was called.
+
+    A standby receives only flushed WAL, and the tests' server commits asynchronously: one durable
+    commit (of a transaction id, so that there is a commit record) flushes everything before it, and the
+    standby's replay passes that commit record, which lies beyond the insert position read before it."""
+    primary = create_engine(make_url(primary_url))
     standby = create_engine(make_url(standby_url), isolation_level="AUTOCOMMIT")
     try:
-        with primary.connect() as connection:
-            target = connection.scalar(text("SELECT pg_current_wal_insert_lsn()"))
+        with primary.begin() as connection:
+            connection.execute(text("SET LOCAL synchronous_commit = on"))
+            connection.execute(text("SELECT pg_current_xact_id()"))
+            target = connection.scalar(text("SELECT pg_current_wal_insert_lsn()"))  # the commit comes after
         deadline = time.monotonic() + timeout_seconds
         with standby.connect() as connection:
             query = text("SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), CAST(:target AS pg_lsn)) >= 0")
