@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from devtools.openevent import SCHEMA_SQL, grant_reader, load_schema
 from devtools.openevent_seed import SeededEvent, seed_open_event
-from tests.conftest import TEST_PGDATA
+from tests.conftest import TEST_PGDATA, Stack, empty_tables, reset_process_state
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,50 @@ def embedded_pgdata() -> os.PathLike[str]:
     if os.environ.get("DATABASE_URL"):
         pytest.skip("DATABASE_URL names an external server: the replica test needs the embedded one")
     return TEST_PGDATA
+
+
+@contextmanager
+def open_event_mode(database_url: str) -> Iterator[None]:
+    """The service reads OES's data from ``database_url`` for the block (``OPEN_EVENT_DATABASE_URL``)."""
+    os.environ["OPEN_EVENT_DATABASE_URL"] = database_url
+    reset_process_state()
+    try:
+        yield
+    finally:
+        del os.environ["OPEN_EVENT_DATABASE_URL"]
+        reset_process_state()
+
+
+@pytest.fixture
+def as_open_event(stack: Stack, open_event_database: OpenEventDatabase) -> Iterator[OpenEventDatabase]:
+    """Open Event mode for the test, through the SELECT-only login; our tasks stay in the stack's database."""
+    with open_event_mode(open_event_database.reader_url):
+        yield open_event_database
+
+
+@pytest.fixture(scope="session")
+def tokens(stack: Stack, open_event_database: OpenEventDatabase) -> dict[str, str]:
+    """An access token of each of the lane's people (OES signs the same claims with the shared secret)."""
+    from chalicelib.auth import issue_token
+    from chalicelib.models import User
+
+    engine = create_engine(open_event_database.owner_url)
+    with Session(engine) as session:
+        made = {
+            person: issue_token(session.get_one(User, user_id))
+            for person, user_id in open_event_database.event.users.items()
+        }
+    engine.dispose()
+    return made
+
+
+@pytest.fixture
+def standalone_twin(stack: Stack) -> Iterator[SeededEvent]:
+    """The same rows, seeded by the same seeder into the standalone database; emptied afterwards."""
+    from chalicelib.db import transaction
+
+    empty_tables()
+    with transaction() as session:
+        seeded = seed_open_event(session)
+    yield seeded
+    empty_tables()
