@@ -37,6 +37,8 @@ _EVENT_ROLE_OF = {
     "deleted_organizer": "organizer",
 }
 START = datetime(2026, 6, 1, 7, tzinfo=UTC)
+# Every row's created_at: OES leaves it to the application, the standalone schema to now().
+CREATED = START - timedelta(days=60)
 # A password no one can log in with: in Open Event mode logins stay on OES (flask-scrypt).
 _UNUSABLE_PASSWORD = "!seeded"
 
@@ -70,6 +72,7 @@ def _people(writer: TableWriter, identifier: str) -> dict[str, int]:
                     "is_super_admin": person == "super_admin",
                     "is_verified": True,
                     "is_blocked": False,
+                "created_at": CREATED,
                     "deleted_at": START if person == "deleted_organizer" else None,
                 },
             )
@@ -93,6 +96,7 @@ def _event(writer: TableWriter, identifier: str, users: dict[str, int], **fields
                 "state": "published",
                 "group_id": group,
                 "payment_currency": "EUR",
+                "created_at": CREATED,
                 **fields,
             },
         )
@@ -224,6 +228,7 @@ def _schedule(writer: TableWriter, event_id: int, users: dict[str, int]) -> None
                 "track_id": track,
                 "microlocation_id": room,
                 "session_type_id": kind,
+                "created_at": CREATED,
                 "deleted_at": deleted,
             },
         )

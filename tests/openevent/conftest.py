@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import create_engine
@@ -18,6 +19,9 @@ from sqlalchemy.orm import Session
 from devtools.openevent import SCHEMA_SQL, grant_reader, load_schema
 from devtools.openevent_seed import SeededEvent, seed_open_event
 from tests.conftest import TEST_PGDATA, Stack, empty_tables, reset_process_state
+
+# The export tests' empty queues, offered to the lane's modules.
+from tests.functional.export_helpers import export_queue  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,9 @@ def open_event_database(postgres_server_url: str) -> Iterator[OpenEventDatabase]
 
 
 @pytest.fixture(scope="session")
-def embedded_pgdata() -> os.PathLike[str]:
+def embedded_pgdata(postgres_server_url: str) -> os.PathLike[str]:
     """The embedded server's data folder (a replica is made from it); skipped on an external server."""
-    if os.environ.get("DATABASE_URL"):
+    if str(TEST_PGDATA) not in unquote(postgres_server_url):
         pytest.skip("DATABASE_URL names an external server: the replica test needs the embedded one")
     return TEST_PGDATA
 
@@ -73,29 +77,40 @@ def as_open_event(stack: Stack, open_event_database: OpenEventDatabase) -> Itera
         yield open_event_database
 
 
-@pytest.fixture(scope="session")
-def tokens(stack: Stack, open_event_database: OpenEventDatabase) -> dict[str, str]:
-    """An access token of each of the lane's people (OES signs the same claims with the shared secret)."""
+def tokens_of(session: Session, seeded: SeededEvent) -> dict[str, str]:
+    """An access token of each of the lane's people, as the database of ``session`` numbers them
+    (OES signs the same claims with the shared secret)."""
     from chalicelib.auth import issue_token
     from chalicelib.models import User
 
+    return {person: issue_token(session.get_one(User, user_id)) for person, user_id in seeded.users.items()}
+
+
+@pytest.fixture(scope="session")
+def tokens(stack: Stack, open_event_database: OpenEventDatabase) -> dict[str, str]:
+    """The lane's people's tokens for OES's database."""
     engine = create_engine(open_event_database.owner_url)
     with Session(engine) as session:
-        made = {
-            person: issue_token(session.get_one(User, user_id))
-            for person, user_id in open_event_database.event.users.items()
-        }
+        made = tokens_of(session, open_event_database.event)
     engine.dispose()
     return made
 
 
+@dataclass(frozen=True)
+class Twin:
+    event: SeededEvent
+    tokens: dict[str, str]
+
+
 @pytest.fixture
-def standalone_twin(stack: Stack) -> Iterator[SeededEvent]:
-    """The same rows, seeded by the same seeder into the standalone database; emptied afterwards."""
+def standalone_twin(stack: Stack) -> Iterator[Twin]:
+    """The same rows, seeded by the same seeder into the standalone database, and their people's
+    tokens (its ids may differ: OES's sequences do not all start at 1); emptied afterwards."""
     from chalicelib.db import transaction
 
     empty_tables()
     with transaction() as session:
         seeded = seed_open_event(session)
-    yield seeded
+        twin = Twin(seeded, tokens_of(session, seeded))
+    yield twin
     empty_tables()

@@ -10,6 +10,8 @@ from sqlalchemy.exc import DBAPIError
 
 from tests.openevent.conftest import OpenEventDatabase
 
+pytestmark = pytest.mark.openevent
+
 INSUFFICIENT_PRIVILEGE = "42501"
 
 

@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError
 from devtools.replica import hot_standby, wait_for_replay
 from tests.openevent.conftest import OpenEventDatabase
 
+pytestmark = pytest.mark.openevent
+
 READ_ONLY_TRANSACTION = "25006"
 
 
