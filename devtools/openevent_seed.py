@@ -72,7 +72,7 @@ def _people(writer: TableWriter, identifier: str) -> dict[str, int]:
                     "is_super_admin": person == "super_admin",
                     "is_verified": True,
                     "is_blocked": False,
-                "created_at": CREATED,
+                    "created_at": CREATED,
                     "deleted_at": START if person == "deleted_organizer" else None,
                 },
             )
