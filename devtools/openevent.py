@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -92,3 +94,25 @@ def grant_reader(url: str, role: str = READER_ROLE) -> str:
             connection.execute(text(statement))
     engine.dispose()
     return target.set(username=role, password=READER_PASSWORD).render_as_string(hide_password=False)
+
+
+@contextmanager
+def open_event_mode(database_url: str) -> Iterator[None]:
+    """For the block, this process (and the processes it starts) reads OES's data from ``database_url``
+    (``OPEN_EVENT_DATABASE_URL``); the settings and engines are read again on both edges."""
+    from chalicelib import db
+    from chalicelib.settings import get_settings
+
+    before = os.environ.get("OPEN_EVENT_DATABASE_URL")
+    os.environ["OPEN_EVENT_DATABASE_URL"] = database_url
+    get_settings.cache_clear()
+    db.reset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["OPEN_EVENT_DATABASE_URL"]
+        else:
+            os.environ["OPEN_EVENT_DATABASE_URL"] = before
+        get_settings.cache_clear()
+        db.reset()

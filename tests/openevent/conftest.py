@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -16,9 +15,9 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from devtools.openevent import SCHEMA_SQL, grant_reader, load_schema
+from devtools.openevent import SCHEMA_SQL, grant_reader, load_schema, open_event_mode
 from devtools.openevent_seed import SeededEvent, seed_open_event
-from tests.conftest import TEST_PGDATA, Stack, empty_tables, reset_process_state
+from tests.conftest import TEST_PGDATA, Stack, empty_tables
 
 # The export tests' empty queues, offered to the lane's modules.
 from tests.functional.export_helpers import export_queue  # noqa: F401
@@ -56,18 +55,6 @@ def embedded_pgdata(postgres_server_url: str) -> os.PathLike[str]:
     if str(TEST_PGDATA) not in unquote(postgres_server_url):
         pytest.skip("DATABASE_URL names an external server: the replica test needs the embedded one")
     return TEST_PGDATA
-
-
-@contextmanager
-def open_event_mode(database_url: str) -> Iterator[None]:
-    """The service reads OES's data from ``database_url`` for the block (``OPEN_EVENT_DATABASE_URL``)."""
-    os.environ["OPEN_EVENT_DATABASE_URL"] = database_url
-    reset_process_state()
-    try:
-        yield
-    finally:
-        del os.environ["OPEN_EVENT_DATABASE_URL"]
-        reset_process_state()
 
 
 @pytest.fixture
