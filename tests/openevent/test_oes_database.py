@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from tests.openevent.conftest import OpenEventDatabase
 
@@ -89,3 +90,28 @@ def test_the_reader_may_not_write_create_or_lock(as_reader: Connection, statemen
         as_reader.execute(text(statement))
 
     assert sqlstate(refused.value) == INSUFFICIENT_PRIVILEGE
+
+
+def test_the_projects_seeder_fills_an_oes_database(postgres_server_url: str) -> None:
+    from devtools.openevent import load_schema
+    from devtools.postgres import create_scratch_database, drop_database
+    from devtools.seed import SeedSpec, seed
+
+    url = create_scratch_database(postgres_server_url, "oes_seeded")
+    try:
+        load_schema(url)
+        engine = create_engine(url)
+        with Session(engine) as session, session.begin():
+            seeded = seed(session, SeedSpec("seeded", orders=40, holders=20, sessions=10, speakers=4))
+        with engine.connect() as connection:
+            counts = connection.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM ticket_holders), (SELECT count(*) FROM sessions)"
+                )
+            ).one()
+        engine.dispose()
+    finally:
+        drop_database(url)
+
+    assert seeded["identifier"] == "seeded"
+    assert tuple(counts) == (40, 20, 10)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
+from devtools.openevent import open_event_mode
 from devtools.replica import hot_standby, wait_for_replay
+from tests.conftest import Stack
+from tests.functional.export_helpers import csv_records, export_file
 from tests.openevent.conftest import OpenEventDatabase
 
 pytestmark = pytest.mark.openevent
@@ -50,3 +54,17 @@ def test_a_write_through_the_standby_is_impossible(replica_url: str, open_event_
     engine.dispose()
 
     assert refused.value.orig.args[0]["C"] == READ_ONLY_TRANSACTION  # type: ignore[index]
+
+
+def test_an_export_reads_through_the_standby_while_its_task_is_written_elsewhere(
+    client: Any, export_queue: Stack, replica_url: str, open_event_database: OpenEventDatabase, tokens: dict[str, str]
+) -> None:
+    with open_event_mode(replica_url):
+        data = export_file(client, export_queue, tokens["owner"], open_event_database.event.identifier, "orders/csv")
+    stored = create_engine(export_queue.database_url)
+    with stored.connect() as connection:
+        state = connection.scalar(text("SELECT state FROM serverless.export_tasks ORDER BY created_at DESC LIMIT 1"))
+    stored.dispose()
+
+    assert len(csv_records(data)) == 6
+    assert state == "SUCCESS"
