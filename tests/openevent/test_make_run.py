@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,31 +30,37 @@ def get(url: str, token: str) -> Any:
         return json.loads(response.read())
 
 
+@pytest.fixture
+def local_dir() -> Iterator[Path]:
+    """``make run``'s own folder, not under pytest's shared temporary root (pytest sessions of other
+    checkouts of the same user prune it)."""
+    folder = Path(tempfile.mkdtemp(prefix="oes-make-run-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def test_make_run_serves_the_oes_database_without_writing_into_it(
-    open_event_database: OpenEventDatabase, tokens: dict[str, str], tmp_path: Path
+    open_event_database: OpenEventDatabase, tokens: dict[str, str], local_dir: Path
 ) -> None:
     port = free_port()
     environment = {key: value for key, value in os.environ.items() if key not in FOREIGN}
     environment.update(
-        OES_LOCAL_DIR=str(tmp_path / "local"),
+        OES_LOCAL_DIR=str(local_dir / "local"),
         PORT=str(port),
         MOTO_PORT=str(free_port()),
         OPEN_EVENT_DATABASE_URL=open_event_database.reader_url,
         JWT_SECRET=os.environ["JWT_SECRET"],  # the tokens' secret: OES's, shared
     )
     before = row_counts(open_event_database.owner_url)
-    log = tmp_path / "stack.log"
+    log = local_dir / "stack.log"
     stack = start([sys.executable, "-m", "devtools.stack"], environment, log)
     try:
         wait_for(lambda: "is running on" in log.read_text() or stack.poll() is not None, 120, "make run")
         assert stack.poll() is None, log.read_text()
         base = f"http://127.0.0.1:{port}/v1"
-        task_url = get(f"{base}/events/{open_event_database.event.identifier}/export/orders/csv", tokens["owner"])[
-            "task_url"
-        ]
-        wait_for(
-            lambda: get(f"http://127.0.0.1:{port}{task_url}", tokens["owner"])["state"] == "SUCCESS", 60, "the export"
-        )
+        answer = get(f"{base}/events/{open_event_database.event.identifier}/export/orders/csv", tokens["owner"])
+        task = f"http://127.0.0.1:{port}{answer['task_url']}"
+        wait_for(lambda: get(task, tokens["owner"])["state"] == "SUCCESS", 120, "the export")
     finally:
         stack.send_signal(signal.SIGTERM)
         stack.wait(timeout=60)
