@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from devtools.openevent import open_event_mode
+from devtools.openevent_seed import OES_ORDER_STATUSES
 from tests.conftest import Stack
 from tests.functional.export_helpers import csv_records, export_file, posted_export_file
 from tests.openevent.conftest import OpenEventDatabase, Twin
@@ -90,3 +91,14 @@ def test_attendees_read_as_oes_means_them(
     assert "Holder32" not in text  # a soft-deleted holder
     assert "None" not in text  # NULL names are blank
     assert len(rows) == 11
+
+
+def test_orders_read_as_oes_means_them(
+    client: Any, export_queue: Stack, as_open_event: OpenEventDatabase, tokens: dict[str, str]
+) -> None:
+    rows = csv_records(export_file(client, export_queue, tokens["owner"], as_open_event.event.identifier, "orders/csv"))
+
+    assert {row["Status"] for row in rows} == set(OES_ORDER_STATUSES)
+    assert {row["Total Amount"] for row in rows} == {"30.30", "0.00"}  # 10.1 + 20.2 in float8, without its noise
+    assert rows[0]["First Name"] == rows[0]["Last Name"] == ""  # a buyer without names
+    assert rows[0]["Email"] == "Stranger@oes-lane.Example.org"  # citext, read as the text it holds
