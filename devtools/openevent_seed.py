@@ -4,7 +4,7 @@ Written through ``TableWriter`` in OES's columns, so the same rows go into OES's
 standalone one (its tables have OES's names for what we read), and the exports of both can be compared:
 - people: an admin, a super admin, the owner, an organizer, a co-organizer, a group organizer whose
   invitation was accepted and one whose was not, a track organizer, a moderator, a registrar, a deleted
-  organizer and a stranger; emails in mixed case (``citext``), one user without names;
+  and a blocked organizer, and a stranger; emails in mixed case (``citext``), one user without names;
 - rows OES soft-deletes (an event, a ticket, a holder, a session, a speaker, a track);
 - one order in every OES order status, float amounts that carry float noise (10.1 + 20.2), holders
   with NULL names and OES's Ticket ID parts (``orders.identifier``, ``ticket_holders.identifier``);
@@ -26,7 +26,9 @@ from devtools.table_writer import TableWriter
 OES_ORDER_STATUSES = ("initializing", "pending", "placed", "completed", "cancelled", "expired")
 # Who may export (OES: is_coorganizer covers owner, organizer, coorganizer, admins) and who may not.
 MAY_EXPORT = ("admin", "super_admin", "owner", "organizer", "coorganizer", "group_organizer")
-MAY_NOT_EXPORT = ("group_invitee", "track_organizer", "moderator", "registrar", "deleted_organizer", "stranger")
+MAY_NOT_EXPORT = (
+    "group_invitee", "track_organizer", "moderator", "registrar", "deleted_organizer", "blocked_organizer", "stranger"
+)  # fmt: skip
 _EVENT_ROLE_OF = {
     "owner": "owner",
     "organizer": "organizer",
@@ -35,6 +37,7 @@ _EVENT_ROLE_OF = {
     "moderator": "moderator",
     "registrar": "registrar",
     "deleted_organizer": "organizer",
+    "blocked_organizer": "organizer",
 }
 START = datetime(2026, 6, 1, 7, tzinfo=UTC)
 # Every row's created_at: OES leaves it to the application, the standalone schema to now().
@@ -71,7 +74,7 @@ def _people(writer: TableWriter, identifier: str) -> dict[str, int]:
                     "is_admin": person == "admin",
                     "is_super_admin": person == "super_admin",
                     "is_verified": True,
-                    "is_blocked": False,
+                    "is_blocked": person == "blocked_organizer",
                     "created_at": CREATED,
                     "deleted_at": START if person == "deleted_organizer" else None,
                 },
