@@ -1,4 +1,5 @@
-"""Every export, from OES's own database through the SELECT-only login, equals the standalone one.
+"""Every export (each format of the registry), from OES's own database through the SELECT-only login,
+equals the standalone one.
 
 The same seeder writes the same rows into OES's schema and into the standalone database; each format
 is exported from both, and the files must be the same bytes except where a file records when it was
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.exports.formats.registry import FORMATS, ExportFormat
 from devtools.openevent import open_event_mode
 from devtools.openevent_seed import OES_ORDER_STATUSES
 from tests.conftest import Stack
@@ -22,48 +24,38 @@ from tests.openevent.conftest import OpenEventDatabase, Twin
 
 pytestmark = pytest.mark.openevent
 
-GET_EXPORTS = (
-    "orders/csv",
-    "orders/pdf",
-    "attendees/csv",
-    "attendees/pdf",
-    "pentabarf",
-    "xcal",
-    "ical",
-    "json-schedule",
-)
-POST_EXPORTS = {"sessions/csv": {"status": "all"}, "speakers/csv": {"status": "all"}, "json": {"image": True}}
-SALES = "admin/export/sales/csv"
-# What a file may differ in between two runs: the moment it was made.
+# What a file may differ in between two runs, by extension: the moment it was made.
 GENERATED_AT = {
     "pdf": re.compile(rb"/CreationDate \(D:[^)]*\)|/ID \[<[0-9A-F]+><[0-9A-F]+>\]"),
-    "ical": re.compile(rb"DTSTAMP:[0-9TZ]+"),
-    "xcal": re.compile(rb"<dtstamp>[^<]*</dtstamp>"),
-    "json-member": re.compile(rb'"exported_at": "[^"]*"'),  # the archive's meta.json
+    "ics": re.compile(rb"DTSTAMP:[0-9TZ]+"),
+    "xcs": re.compile(rb"<dtstamp>[^<]*</dtstamp>"),
 }
+# In the event archive's members (``meta``, a JSON document without an extension): its export time.
+ARCHIVED_AT = re.compile(rb'"exported_at": "[^"]*"')
 
 
-def exported(client: Any, stack: Stack, tokens: dict[str, str], event: str, name: str) -> bytes:
-    if name == SALES:
-        return posted_export_file(client, stack, tokens["super_admin"], name, {"status": "all"})
-    if name in POST_EXPORTS:
-        return posted_export_file(client, stack, tokens["owner"], f"events/{event}/export/{name}", POST_EXPORTS[name])
-    return export_file(client, stack, tokens["owner"], event, name)
+def exported(client: Any, stack: Stack, tokens: dict[str, str], event: str, fmt: ExportFormat) -> bytes:
+    """The file of ``fmt`` as its route gives it, with the format's default options."""
+    if fmt.site_wide:  # admin/sales/csv: POST /v1/admin/export/sales/csv
+        path = f"admin/export/{fmt.name.removeprefix('admin/')}"
+        return posted_export_file(client, stack, tokens["super_admin"], path, {})
+    if fmt.parse_body is not None:
+        return posted_export_file(client, stack, tokens["owner"], f"events/{event}/export/{fmt.name}", {})
+    return export_file(client, stack, tokens["owner"], event, fmt.name)
 
 
-def comparable(data: bytes, name: str) -> Any:
-    """The file without what records its making: a ZIP as its members (their times differ) and its
-    meta.json without ``exported_at``, a PDF without its creation date and the id fpdf2 derives
-    from it, a calendar without its DTSTAMPs."""
-    kind = "pdf" if name.endswith("pdf") else name
-    pattern = GENERATED_AT.get(kind)
-    if name == "json":
+def comparable(data: bytes, extension: str) -> Any:
+    """The file without what records its making: a ZIP as its members (their times differ), the
+    archive's ``meta`` without ``exported_at``; a PDF without its creation date and the id fpdf2
+    derives from it; a calendar without its DTSTAMPs."""
+    if extension == "zip":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return {member: comparable(archive.read(member), "json-member") for member in archive.namelist()}
+            return {name: ARCHIVED_AT.sub(b"", archive.read(name)) for name in archive.namelist()}
+    pattern = GENERATED_AT.get(extension)
     return pattern.sub(b"", data) if pattern else data
 
 
-@pytest.mark.parametrize("name", [*GET_EXPORTS, *POST_EXPORTS, SALES])
+@pytest.mark.parametrize("name", sorted(FORMATS))
 def test_the_file_from_oes_equals_the_standalone_one(
     client: Any,
     export_queue: Stack,
@@ -72,11 +64,13 @@ def test_the_file_from_oes_equals_the_standalone_one(
     tokens: dict[str, str],
     name: str,
 ) -> None:
-    with open_event_mode(open_event_database.reader_url):
-        from_oes = exported(client, export_queue, tokens, open_event_database.event.identifier, name)
-    from_standalone = exported(client, export_queue, standalone_twin.tokens, standalone_twin.event.identifier, name)
+    fmt = FORMATS[name]
 
-    assert comparable(from_oes, name) == comparable(from_standalone, name)
+    with open_event_mode(open_event_database.reader_url):
+        from_oes = exported(client, export_queue, tokens, open_event_database.event.identifier, fmt)
+    from_standalone = exported(client, export_queue, standalone_twin.tokens, standalone_twin.event.identifier, fmt)
+
+    assert comparable(from_oes, fmt.extension) == comparable(from_standalone, fmt.extension)
 
 
 def test_attendees_read_as_oes_means_them(
