@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -31,15 +32,21 @@ class OpenEventDatabase:
 
 
 @pytest.fixture(scope="session")
-def open_event_database(postgres_server_url: str) -> Iterator[OpenEventDatabase]:
+def oes_schema_sql() -> Path:
+    """OES's schema dump; the lane skips, saying so, where ``../shared`` is absent."""
+    if not SCHEMA_SQL.exists():
+        pytest.skip(f"OES's schema dump {SCHEMA_SQL} is absent: the Open Event lane needs ../shared/oes/schema.sql")
+    return SCHEMA_SQL
+
+
+@pytest.fixture(scope="session")
+def open_event_database(postgres_server_url: str, oes_schema_sql: Path) -> Iterator[OpenEventDatabase]:
     """OES's schema as its installer creates it, the lane's event in it, and the read-only login."""
     from devtools.postgres import create_scratch_database, drop_database
 
-    if not SCHEMA_SQL.exists():
-        pytest.skip(f"OES's schema dump {SCHEMA_SQL} is absent: the Open Event lane needs ../shared/oes/schema.sql")
     url = create_scratch_database(postgres_server_url, "oes_open_event")
     try:
-        load_schema(url)
+        load_schema(url, oes_schema_sql)
         engine = create_engine(url)
         with Session(engine) as session, session.begin():
             seeded = seed_open_event(session)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, create_engine, text
@@ -92,14 +93,14 @@ def test_the_reader_may_not_write_create_or_lock(as_reader: Connection, statemen
     assert sqlstate(refused.value) == INSUFFICIENT_PRIVILEGE
 
 
-def test_the_projects_seeder_fills_an_oes_database(postgres_server_url: str) -> None:
+def test_the_projects_seeder_fills_an_oes_database(postgres_server_url: str, oes_schema_sql: Path) -> None:
     from devtools.openevent import load_schema
     from devtools.postgres import create_scratch_database, drop_database
     from devtools.seed import SeedSpec, seed
 
     url = create_scratch_database(postgres_server_url, "oes_seeded")
     try:
-        load_schema(url)
+        load_schema(url, oes_schema_sql)
         engine = create_engine(url)
         with Session(engine) as session, session.begin():
             seeded = seed(session, SeedSpec("seeded", orders=40, holders=20, sessions=10, speakers=4))
