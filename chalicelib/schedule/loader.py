@@ -1,7 +1,12 @@
 """The one loader behind every schedule format (schedule.xml, xCal, iCalendar, frab JSON).
 
 Queries (``queries``) and days (``days``) are its own modules; this one puts them together into the
-model (``model``), cleaning text once for every format.
+model (``model``), cleaning text once for every format. Abstracts and descriptions are stored as
+rich text (the HTML of Open Event's editor) and leave here as plain text (``PlainText``, as in the
+CSVs): iCalendar and RFC 6321 say their text is plain, and the readers of schedule.xml and frab JSON
+read it as Markdown or plain text (docs/schedule.md says which and why). Text with neither a tag nor
+a character reference is plain already (an imported file's, pretalx's Markdown): read as HTML, only
+its line breaks would change, collapsing its paragraphs.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.base import ExportFailed
+from chalicelib.exports.formats.plain_text import PlainText
 from chalicelib.models import Event, Track
 from chalicelib.schedule.days import load_days, schedule_day
 from chalicelib.schedule.model import NO_ROOM, NO_ROOM_ID, Link, Person, Schedule, ScheduleSession, TrackInfo, guid
@@ -22,6 +28,8 @@ from chalicelib.schedule.queries import session_rows_query, speaker_rows_query
 from chalicelib.schedule.text import clean, clean_or_none
 
 HTTP_URL = re.compile(r"https?://\S+")
+# A tag, comment or declaration, or a character reference: what makes a stored text HTML.
+MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
 
 Order = Literal["time", "room"]
 
@@ -44,6 +52,11 @@ def _links(stored: list[dict[str, str]] | None) -> tuple[Link, ...]:
         if href and href not in links:
             links[href] = Link(href, clean(item.get("title")) or href)
     return tuple(links.values())
+
+
+def _plain_text(plain: PlainText, stored: str | None) -> str | None:
+    """A stored rich text as plain text, None when blank."""
+    return clean_or_none(plain(stored) if stored and MARKUP.search(stored) else stored)
 
 
 def event_zone(event: Event) -> ZoneInfo:
@@ -96,7 +109,7 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
     held as small immutable rows, a few megabytes for 10,000 sessions.
     """
     speakers = _speakers(session, schedule.event.id)
-    zone = schedule.zone
+    zone, plain = schedule.zone, PlainText()
     loaded = []
     for row in session.execute(session_rows_query(schedule.event.id)):
         start = row[7].astimezone(zone)
@@ -104,8 +117,8 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
             id=row[0],
             title=clean(row[1]),
             subtitle=clean_or_none(row[2]),
-            abstract=clean_or_none(row[3]),
-            description=clean_or_none(row[4]),
+            abstract=_plain_text(plain, row[3]),
+            description=_plain_text(plain, row[4]),
             language=clean_or_none(row[5]),
             start=start,
             end=row[8].astimezone(zone),
