@@ -72,7 +72,7 @@ def _tracks(session: Session, event: Event) -> tuple[TrackInfo, ...]:
         .where(Track.event_id == event.id, Track.deleted_at.is_(None))
         .order_by(Track.name, Track.id)
     ).all()
-    return tuple(TrackInfo(row[0], clean(row[1]), row[2]) for row in rows)
+    return tuple(TrackInfo(row.id, clean(row.name), row.color) for row in rows)
 
 
 def load_schedule(session: Session, event: Event) -> Schedule:
@@ -112,31 +112,31 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
     zone, plain = schedule.zone, PlainText()
     loaded = []
     for row in session.execute(session_rows_query(schedule.event.id)):
-        start = row[7].astimezone(zone)
+        start = row.starts_at.astimezone(zone)
         item = ScheduleSession(
-            id=row[0],
-            title=clean(row[1]),
-            subtitle=clean_or_none(row[2]),
-            abstract=_plain_text(plain, row[3]),
-            description=_plain_text(plain, row[4]),
-            language=clean_or_none(row[5]),
+            id=row.id,
+            title=clean(row.title),
+            subtitle=clean_or_none(row.subtitle),
+            abstract=_plain_text(plain, row.abstract),
+            description=_plain_text(plain, row.description),
+            language=clean_or_none(row.language),
             start=start,
-            end=row[8].astimezone(zone),
+            end=row.ends_at.astimezone(zone),
             day=schedule_day(start),
-            room_id=row[9],
-            room=NO_ROOM if row[9] is None else clean(row[10]),
-            track=clean_or_none(row[12]),
-            type=clean_or_none(row[13]),
-            speakers=speakers.get(row[0], ()),
-            guid=row[14] or guid("session", row[0]),
-            room_guid=row[20] or guid("room", row[9] or NO_ROOM_ID),
-            url=_http_url(row[15]),
-            links=_links([{"href": row[6], "title": "Slides"}, *(row[16] or ())]),
-            attachments=_links(row[17]),
-            recording_optout=row[18],
-            recording_license=clean_or_none(row[19]),
+            room_id=row.room_id,
+            room=NO_ROOM if row.room_id is None else clean(row.room),
+            track=clean_or_none(row.track),
+            type=clean_or_none(row.type),
+            speakers=speakers.get(row.id, ()),
+            guid=row.guid or guid("session", row.id),
+            room_guid=row.room_guid or guid("room", row.room_id or NO_ROOM_ID),
+            url=_http_url(row.url),
+            links=_links([{"href": row.slides_url, "title": "Slides"}, *(row.links or ())]),
+            attachments=_links(row.attachments),
+            recording_optout=row.recording_optout,
+            recording_license=clean_or_none(row.recording_license),
         )
-        loaded.append((item, row[11]))
+        loaded.append((item, row.room_position))
     if order == "room":
         loaded.sort(key=_room_order)  # stable: time order is kept inside each room
     for item, _ in loaded:

@@ -36,30 +36,31 @@ def session_count(session: Session, event: Event) -> int:
 
 
 def session_rows_query(event_id: int) -> Rows:
-    """The schedule's sessions with their room, track and type, in time order: one query."""
+    """The schedule's sessions with their room, track and type, in time order: one query. Rows are
+    read by these labels, never by position."""
     return (
         select(
-            EventSession.id,
-            EventSession.title,
-            EventSession.subtitle,
-            EventSession.short_abstract,
-            EventSession.long_abstract,
-            EventSession.language,
-            EventSession.slides_url,
-            EventSession.starts_at,
-            EventSession.ends_at,
-            Microlocation.id,
-            Microlocation.name,
-            Microlocation.position,
-            Track.name,
-            SessionType.name,
-            EventSession.guid,
-            EventSession.url,
-            EventSession.links,
-            EventSession.attachments,
-            EventSession.recording_optout,
-            EventSession.recording_license,
-            Microlocation.guid,
+            EventSession.id.label("id"),
+            EventSession.title.label("title"),
+            EventSession.subtitle.label("subtitle"),
+            EventSession.short_abstract.label("abstract"),
+            EventSession.long_abstract.label("description"),
+            EventSession.language.label("language"),
+            EventSession.slides_url.label("slides_url"),
+            EventSession.starts_at.label("starts_at"),
+            EventSession.ends_at.label("ends_at"),
+            Microlocation.id.label("room_id"),
+            Microlocation.name.label("room"),
+            Microlocation.position.label("room_position"),
+            Track.name.label("track"),
+            SessionType.name.label("type"),
+            EventSession.guid.label("guid"),
+            EventSession.url.label("url"),
+            EventSession.links.label("links"),
+            EventSession.attachments.label("attachments"),
+            EventSession.recording_optout.label("recording_optout"),
+            EventSession.recording_license.label("recording_license"),
+            Microlocation.guid.label("room_guid"),
         )
         .outerjoin(
             Microlocation, and_(Microlocation.id == EventSession.microlocation_id, Microlocation.deleted_at.is_(None))
