@@ -12,7 +12,7 @@ its line breaks would change, collapsing its paragraphs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,7 +24,7 @@ from chalicelib.exports.formats.plain_text import PlainText
 from chalicelib.models import Event, Track
 from chalicelib.schedule.days import load_days, schedule_day
 from chalicelib.schedule.model import NO_ROOM, NO_ROOM_ID, Link, Person, Schedule, ScheduleSession, TrackInfo, guid
-from chalicelib.schedule.queries import session_rows_query, speaker_rows_query
+from chalicelib.schedule.queries import session_rows, speaker_rows_query
 from chalicelib.schedule.text import clean, clean_or_none
 
 HTTP_URL = re.compile(r"https?://\S+")
@@ -44,7 +44,7 @@ def _event_url(event: Event) -> str | None:
     return _http_url(event.external_event_url)
 
 
-def _links(stored: list[dict[str, str]] | None) -> tuple[Link, ...]:
+def _links(stored: Sequence[Mapping[str, str | None]] | None) -> tuple[Link, ...]:
     """Stored links or attachments, each address once; those without an http(s) one are left out."""
     links: dict[str, Link] = {}
     for item in stored or ():
@@ -111,7 +111,7 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
     speakers = _speakers(session, schedule.event.id)
     zone, plain = schedule.zone, PlainText()
     loaded = []
-    for row in session.execute(session_rows_query(schedule.event.id)):
+    for row in session_rows(session, schedule.event.id):
         start = row.starts_at.astimezone(zone)
         item = ScheduleSession(
             id=row.id,
