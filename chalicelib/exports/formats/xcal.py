@@ -49,9 +49,9 @@ def floating(moment: datetime) -> str:
 
 def floating_span(item: ScheduleSession) -> timedelta:
     """What the floating ``dtstart`` to ``dtend`` spans: the wall-clock span, so that both read
-    as the clock in the room does; when the clock goes back within the session by as much as that
-    span or more (a session inside the repeated hour), the wall-clock end would not come after the
-    start, and the elapsed time is used instead. Never negative."""
+    as the clock in the room does; when the clock goes back within the session by at least its
+    elapsed time (it starts and ends within the repeated hour), the wall-clock end would not come
+    after the start, and the elapsed time is used instead. Never negative."""
     wall = item.wall_clock_duration
     return wall if wall > timedelta(0) else item.duration
 
