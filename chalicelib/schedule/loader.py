@@ -25,6 +25,7 @@ from chalicelib.models import Event, Track
 from chalicelib.schedule.days import load_days, schedule_day
 from chalicelib.schedule.model import NO_ROOM, NO_ROOM_ID, Link, Person, Schedule, ScheduleSession, TrackInfo, guid
 from chalicelib.schedule.queries import session_rows, speaker_rows_query
+from chalicelib.schedule.sources import NO_EXTRAS, load_sources
 from chalicelib.schedule.text import clean, clean_or_none
 
 HTTP_URL = re.compile(r"https?://\S+")
@@ -85,12 +86,15 @@ def load_schedule(session: Session, event: Event) -> Schedule:
         tracks=_tracks(session, event),
         name=clean(event.name),
         url=_event_url(event),
+        sources=load_sources(event.id),
     )
 
 
-def _speakers(session: Session, event_id: int) -> dict[int, tuple[Person, ...]]:
+def _speakers(session: Session, schedule: Schedule) -> dict[int, tuple[Person, ...]]:
     grouped: dict[int, list[Person]] = {}
-    for session_id, speaker_id, name, stored_guid, source_id in session.execute(speaker_rows_query(event_id)):
+    imported = schedule.sources.speakers
+    for session_id, speaker_id, name in session.execute(speaker_rows_query(schedule.event.id)):
+        stored_guid, source_id = imported.get(speaker_id, (None, None))
         person = Person(source_id or speaker_id, stored_guid or guid("speaker", speaker_id), clean(name))
         grouped.setdefault(session_id, []).append(person)
     return {session_id: tuple(people) for session_id, people in grouped.items()}
@@ -108,11 +112,13 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
     Two queries whatever the size of the event (pg8000 buffers a result anyway); the sessions are
     held as small immutable rows, a few megabytes for 10,000 sessions.
     """
-    speakers = _speakers(session, schedule.event.id)
+    speakers = _speakers(session, schedule)
+    sources = schedule.sources
     zone, plain = schedule.zone, PlainText()
     loaded = []
     for row in session_rows(session, schedule.event.id):
         start = row.starts_at.astimezone(zone)
+        extras = sources.sessions.get(row.id, NO_EXTRAS)
         item = ScheduleSession(
             id=row.id,
             title=clean(row.title),
@@ -128,13 +134,13 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
             track=clean_or_none(row.track),
             type=clean_or_none(row.type),
             speakers=speakers.get(row.id, ()),
-            guid=row.guid or guid("session", row.id),
-            room_guid=row.room_guid or guid("room", row.room_id or NO_ROOM_ID),
-            url=_http_url(row.url),
-            links=_links([{"href": row.slides_url, "title": "Slides"}, *(row.links or ())]),
-            attachments=_links(row.attachments),
-            recording_optout=row.recording_optout,
-            recording_license=clean_or_none(row.recording_license),
+            guid=extras.guid or guid("session", row.id),
+            room_guid=sources.rooms.get(row.room_id or NO_ROOM_ID) or guid("room", row.room_id or NO_ROOM_ID),
+            url=_http_url(extras.url),
+            links=_links([{"href": row.slides_url, "title": "Slides"}, *extras.links]),
+            attachments=_links(extras.attachments),
+            recording_optout=extras.recording_optout,
+            recording_license=clean_or_none(extras.recording_license),
         )
         loaded.append((item, row.room_position))
     if order == "room":

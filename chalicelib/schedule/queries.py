@@ -55,13 +55,6 @@ class SessionRow(NamedTuple):
     room_position: int | None
     track: str | None
     type: str | None
-    guid: str | None
-    url: str | None
-    links: list[dict[str, str]] | None
-    attachments: list[dict[str, str]] | None
-    recording_optout: bool
-    recording_license: str | None
-    room_guid: str | None
 
 
 SESSION_COLUMNS: dict[str, Any] = {
@@ -79,13 +72,6 @@ SESSION_COLUMNS: dict[str, Any] = {
     "room_position": Microlocation.position,
     "track": Track.name,
     "type": SessionType.name,
-    "guid": EventSession.guid,
-    "url": EventSession.url,
-    "links": EventSession.links,
-    "attachments": EventSession.attachments,
-    "recording_optout": EventSession.recording_optout,
-    "recording_license": EventSession.recording_license,
-    "room_guid": Microlocation.guid,
 }
 
 
@@ -111,7 +97,7 @@ def session_rows(session: Session, event_id: int) -> Iterator[SessionRow]:
 def speaker_rows_query(event_id: int) -> Rows:
     """The speakers of the schedule's sessions, keyed by session id, in a stable order: one query."""
     return (
-        select(SpeakerSession.session_id, Speaker.id, Speaker.name, Speaker.guid, Speaker.source_id)
+        select(SpeakerSession.session_id, Speaker.id, Speaker.name)
         .join(Speaker, Speaker.id == SpeakerSession.speaker_id)
         .join(EventSession, EventSession.id == SpeakerSession.session_id)
         .where(*in_schedule(event_id), Speaker.deleted_at.is_(None))
