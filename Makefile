@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(PYTHON_VERSION)-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 VENV_VERSION_OK := $(BIN)/python -c 'import sys; sys.exit("%d.%d" % sys.version_info[:2] != "$(PYTHON_VERSION)")'
 
-.PHONY: venv run worker test fuzz bench lint package scan test-localstack clean
+.PHONY: venv run worker test test-openevent fuzz bench lint package scan test-localstack js-readers clean
 
 $(STAMP): requirements.txt requirements-dev.txt .python-version
 	@$(VENV_VERSION_OK) 2>/dev/null || { \
@@ -35,6 +35,10 @@ worker: venv
 test: lint
 	$(BIN)/python -m pytest
 
+## test-openevent: the Open Event lane: OES's own schema read through a SELECT-only login and a hot standby
+test-openevent: venv
+	$(BIN)/python -m pytest tests/openevent -m openevent
+
 ## fuzz: the schema-driven fuzz of every operation with a large budget (make test runs a small one)
 fuzz: venv
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(BIN)/python -m pytest tests/fuzz
@@ -54,6 +58,16 @@ scan: package
 ## test-localstack: the functional tests against a real LocalStack (its own venv in .local/)
 test-localstack: venv
 	devtools/localstack.sh
+
+## js-readers: ical.js and node-ical, pinned by tests/readers/package-lock.json, into .local/readers (the calendar tests run it)
+READERS := .local/readers
+$(READERS)/.installed: tests/readers/package.json tests/readers/package-lock.json tests/readers/read_calendars.mjs
+	@mkdir -p $(READERS)
+	cp tests/readers/package.json tests/readers/package-lock.json tests/readers/read_calendars.mjs $(READERS)/
+	cd $(READERS) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+js-readers: $(READERS)/.installed
 
 lint: venv
 	$(BIN)/ruff check .
