@@ -29,6 +29,7 @@ from chalicelib.errors import (
     error_document,
 )
 from chalicelib.inputs import INTEGER_RANGE, NotJson, json_text_problem, load_json, text_problem
+from chalicelib.settings import SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,9 @@ def api_errors(view: Callable[..., Any]) -> Callable[..., Any]:
             if error.status >= 500:
                 log.warning("%s: %s", type(error).__name__, error.detail)
             return error_response(error)
+        except SettingsError as error:
+            log.error("refusing requests, the deployment is misconfigured: %s", error)
+            return error_response(ServiceUnavailable("The service is not configured correctly; its operators are told"))
         except Exception as error:
             if db.unavailable(error):
                 log.warning("database unavailable in %s: %s", view.__name__, type(error).__name__)
