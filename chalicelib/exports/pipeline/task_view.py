@@ -9,21 +9,29 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from chalicelib import aws
-from chalicelib.access import is_admin
+from chalicelib.access import export_subject, is_admin
 from chalicelib.errors import NotFound
 from chalicelib.models import ExportTask, User
 from chalicelib.settings import get_settings
 
 
 def _visible_task(session: Session, user: User, task_id: str) -> ExportTask:
+    """The task, when ``user`` asked for it (or administers the site) and may still have its export.
+
+    Someone else's task is as unknown as a task that never existed (404), and so is the task of a
+    deleted event; a reader whose right has ended since (removed from the event's staff, no longer
+    an administrator) is told so (403): it is their own task, and the link must not be minted."""
     try:
         key = uuid.UUID(task_id)
     except ValueError:
         key = None
     task = session.get(ExportTask, key) if key else None
-    # Someone else's task is as unknown as a task that never existed.
     if task is None or (task.user_id != user.id and not is_admin(user)):
         raise NotFound(f"Task {task_id!r} not found")
+    try:
+        export_subject(session, user, task.event_id)
+    except NotFound:
+        raise NotFound(f"Task {task_id!r} not found: its event was deleted") from None
     return task
 
 
