@@ -163,6 +163,12 @@ def query_lists(request: Request) -> dict[str, list[str]]:
     return {name: params.getlist(name) for name in params} if params else {}
 
 
+def client_address(request: Request) -> str:
+    """The caller's IP address as API Gateway saw the connection (never a header the caller sets)."""
+    identity = (request.context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
+
+
 def bearer_token(request: Request) -> str | None:
     """The token of an ``Authorization: JWT <token>`` (Open Event's prefix) or ``Bearer <token>`` header."""
     header = request.headers.get("authorization")

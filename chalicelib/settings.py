@@ -115,6 +115,9 @@ class Settings:
     database_connect_timeout_seconds: float
     database_statement_timeout_seconds: float
     stage: str  # the deployment's stage; empty in local development
+    login_window_seconds: int
+    login_account_max_failures: int
+    login_address_max_failures: int
     database_url_source: Secret = field(repr=False)
     jwt_secret_source: Secret = field(repr=False)
     stripe_secret_key_source: Secret = field(repr=False)
@@ -197,6 +200,13 @@ def get_settings() -> Settings:
         database_connect_timeout_seconds=_number("DATABASE_CONNECT_TIMEOUT_SECONDS", 3.0, low=0.1, high=60.0),
         database_statement_timeout_seconds=_number("DATABASE_STATEMENT_TIMEOUT_SECONDS", 10.0, low=0.1, high=3600.0),
         stage=os.environ.get("STAGE", ""),
+        # Password guessing (chalicelib.login_throttle): this many failures in the window, then 429
+        # until it ends. 10 per account per 15 minutes is OWASP's usual lockout (temporary, so no
+        # permanent lockout for an attacker to inflict); 100 per address leaves room for an office
+        # or a campus behind one NAT, and stays under NIST SP 800-63B's 100 attempts per account.
+        login_window_seconds=_number("LOGIN_WINDOW_SECONDS", 15 * 60, low=1, high=24 * 3600),
+        login_account_max_failures=_number("LOGIN_ACCOUNT_MAX_FAILURES", 10, low=1, high=100),
+        login_address_max_failures=_number("LOGIN_ADDRESS_MAX_FAILURES", 100, low=1, high=10_000),
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),
         jwt_secret_source=Secret.from_environment("JWT_SECRET", required=True),
         stripe_secret_key_source=Secret.from_environment("STRIPE_SECRET_KEY", required=False),

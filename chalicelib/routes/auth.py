@@ -15,7 +15,15 @@ from chalice import Blueprint, Response
 from chalicelib import auth
 from chalicelib.db import transaction
 from chalicelib.errors import Unauthorized, ValidationError
-from chalicelib.http import ANY_CONTENT_TYPE, NO_STORE, api_errors, bearer_token, json_body, json_response
+from chalicelib.http import (
+    ANY_CONTENT_TYPE,
+    NO_STORE,
+    api_errors,
+    bearer_token,
+    client_address,
+    json_body,
+    json_response,
+)
 
 bp = Blueprint(__name__)
 
@@ -37,8 +45,12 @@ def _login() -> Response:
     # Open Event sets the refresh token as a cookie unless it is asked for in the response; this
     # service sets no cookies, so a refresh token is given only when it can be returned.
     remember = body.get("remember-me") is True and body.get("include-in-response") is True
-    with transaction() as session:
-        tokens = auth.login(session, email, password, remember=remember)
+    with transaction() as session:  # a failure is recorded (committed) before the 401
+        tokens = auth.login(
+            session, email, password, client_address=client_address(bp.current_request), remember=remember
+        )
+    if tokens is None:
+        raise Unauthorized("The email or the password is wrong")
     return json_response(tokens, headers=NO_STORE)
 
 
