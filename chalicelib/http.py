@@ -163,6 +163,12 @@ def query_lists(request: Request) -> dict[str, list[str]]:
     return {name: params.getlist(name) for name in params} if params else {}
 
 
+def refuse_query_parameters(request: Request) -> None:
+    """A route that reads no query string refuses one: a typo is an answer, never silently ignored."""
+    for name in query_lists(request):
+        raise BadRequest("Unknown query parameter; this route reads none", parameter=name)
+
+
 def client_address(request: Request) -> str:
     """The caller's IP address as API Gateway saw the connection (never a header the caller sets)."""
     identity = (request.context or {}).get("identity") or {}
