@@ -37,17 +37,21 @@ def forged_admin_token(admin_id: int, secret: str) -> str:
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
+def create_page_as_forged_admin(client, factory, monkeypatch, secret: str):  # type: ignore[no-untyped-def]
+    """The attack: the service runs with ``secret``, and a token signed with it names an admin."""
+    admin = factory.user(admin=True)
+    monkeypatch.setenv("JWT_SECRET", secret)
+    reset_process_state()
+    headers = auth_headers(forged_admin_token(admin.id, secret), Accept=JSONAPI, **{"Content-Type": JSONAPI})
+    return client.http.post("/v1/pages", headers=headers, body=PAGE)
+
+
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")  # the attacker's short key
 @pytest.mark.parametrize("secret", [DEVELOPMENT_JWT_SECRET, "x", "31-bytes-is-one-byte-too-short!"])
 def test_a_token_forged_with_a_weak_secret_on_stage_prod_is_refused_with_a_503_and_a_log_line(
     on_stage_prod, factory, monkeypatch, caplog, secret
 ):
-    admin = factory.user(admin=True)
-    monkeypatch.setenv("JWT_SECRET", secret)
-    reset_process_state()
-    headers = auth_headers(forged_admin_token(admin.id, secret), Accept=JSONAPI, **{"Content-Type": JSONAPI})
-
-    response = on_stage_prod.http.post("/v1/pages", headers=headers, body=PAGE)
+    response = create_page_as_forged_admin(on_stage_prod, factory, monkeypatch, secret)
 
     assert response.status_code == 503
     assert body_of(response)["errors"][0]["status"] == "503"
@@ -58,13 +62,7 @@ def test_a_token_forged_with_a_weak_secret_on_stage_prod_is_refused_with_a_503_a
 
 
 def test_a_strong_secret_on_stage_prod_signs_and_checks_tokens(on_stage_prod, factory, monkeypatch):
-    secret = "a-deployment-secret-of-at-least-32-bytes"
-    admin = factory.user(admin=True)
-    monkeypatch.setenv("JWT_SECRET", secret)
-    reset_process_state()
-    headers = auth_headers(forged_admin_token(admin.id, secret), Accept=JSONAPI, **{"Content-Type": JSONAPI})
-
-    response = on_stage_prod.http.post("/v1/pages", headers=headers, body=PAGE)
+    response = create_page_as_forged_admin(on_stage_prod, factory, monkeypatch, "a-deployment-secret-of-32-bytes-+")
 
     assert response.status_code == 201
 
