@@ -20,6 +20,7 @@ from chalicelib.models import Event, Track
 from chalicelib.schedule.days import load_days, schedule_day
 from chalicelib.schedule.model import NO_ROOM, NO_ROOM_ID, Link, Person, Schedule, ScheduleSession, TrackInfo, guid
 from chalicelib.schedule.queries import session_rows_query, speaker_rows_query
+from chalicelib.schedule.sources import NO_EXTRAS, load_sources
 from chalicelib.schedule.text import clean, clean_or_none
 
 HTTP_URL = re.compile(r"https?://\S+")
@@ -73,6 +74,7 @@ def load_schedule(session: Session, event: Event) -> Schedule:
         tracks=_tracks(session, event),
         name=clean(event.name),
         url=_event_url(event),
+        sources=load_sources(event.id),
     )
 
 
@@ -95,12 +97,14 @@ def person_ids(source_ids: Mapping[int, int | None]) -> dict[int, int]:
     return exported
 
 
-def _speakers(session: Session, event_id: int) -> dict[int, tuple[Person, ...]]:
-    rows = session.execute(speaker_rows_query(event_id)).all()
-    ids = person_ids({row.speaker_id: row.source_id for row in rows})
+def _speakers(session: Session, schedule: Schedule) -> dict[int, tuple[Person, ...]]:
+    rows = session.execute(speaker_rows_query(schedule.event.id)).all()
+    imported = schedule.sources.speakers  # speaker id -> (guid, the file's person id)
+    ids = person_ids({row.speaker_id: imported.get(row.speaker_id, (None, None))[1] for row in rows})
     grouped: dict[int, list[Person]] = {}
     for row in rows:
-        person = Person(ids[row.speaker_id], row.guid or guid("speaker", row.speaker_id), clean(row.name))
+        stored_guid = imported.get(row.speaker_id, (None, None))[0]
+        person = Person(ids[row.speaker_id], stored_guid or guid("speaker", row.speaker_id), clean(row.name))
         grouped.setdefault(row.session_id, []).append(person)
     return {session_id: tuple(people) for session_id, people in grouped.items()}
 
@@ -117,11 +121,13 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
     Two queries whatever the size of the event (pg8000 buffers a result anyway); the sessions are
     held as small immutable rows, a few megabytes for 10,000 sessions.
     """
-    speakers = _speakers(session, schedule.event.id)
+    speakers = _speakers(session, schedule)
+    sources = schedule.sources
     zone = schedule.zone
     loaded = []
     for row in session.execute(session_rows_query(schedule.event.id)):
         start = row[7].astimezone(zone)
+        extras = sources.sessions.get(row[0], NO_EXTRAS)
         item = ScheduleSession(
             id=row[0],
             title=clean(row[1]),
@@ -137,13 +143,13 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
             track=clean_or_none(row[12]),
             type=clean_or_none(row[13]),
             speakers=speakers.get(row[0], ()),
-            guid=row[14] or guid("session", row[0]),
-            room_guid=row[20] or guid("room", row[9] or NO_ROOM_ID),
-            url=_http_url(row[15]),
-            links=_links([{"href": row[6], "title": "Slides"}, *(row[16] or ())]),
-            attachments=_links(row[17]),
-            recording_optout=row[18],
-            recording_license=clean_or_none(row[19]),
+            guid=extras.guid or guid("session", row[0]),
+            room_guid=sources.rooms.get(row[9] or NO_ROOM_ID) or guid("room", row[9] or NO_ROOM_ID),
+            url=_http_url(extras.url),
+            links=_links([{"href": row[6], "title": "Slides"}, *extras.links]),
+            attachments=_links(extras.attachments),
+            recording_optout=extras.recording_optout,
+            recording_license=clean_or_none(extras.recording_license),
         )
         loaded.append((item, row[11]))
     if order == "room":
