@@ -83,6 +83,7 @@ STRIPE_ITEM = "/v1/stripe-authorizations/1"
     [
         (TASK, "foo=bar", "foo"),
         (TASK, "download=1&download=1", "download"),
+        ("/v1/export-tasks/00000000-0000-4000-8000-000000000000", "foo=bar", "foo"),
         ("/v1/health", "verbose=true", "verbose"),
         (f"{STRIPE_ITEM}/relationships/event", "include=event", "include"),
         (STRIPE_ITEM, "foo=bar", "foo"),
