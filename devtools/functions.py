@@ -15,6 +15,9 @@ from typing import Any
 
 CHALICE_CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
 STAGE = "prod"
+# Variables that say "this is a deployment" (``STAGE``: chalicelib.settings then refuses the development
+# JWT secret). The local stack is development, whatever the deployed stage's configuration says.
+DEPLOYMENT_ONLY = frozenset({"STAGE"})
 
 
 def _stage() -> dict[str, Any]:
@@ -23,10 +26,12 @@ def _stage() -> dict[str, Any]:
 
 
 def environment(function: str) -> dict[str, str]:
-    """The variables Chalice gives ``function``: the stage's, then the function's own over them."""
+    """The variables Chalice gives ``function`` (the stage's, then the function's own over them), but
+    those that only a deployment has (``DEPLOYMENT_ONLY``)."""
     stage = _stage()
     own = stage.get("lambda_functions", {}).get(function, {})
-    return {**stage.get("environment_variables", {}), **own.get("environment_variables", {})}
+    variables = {**stage.get("environment_variables", {}), **own.get("environment_variables", {})}
+    return {name: value for name, value in variables.items() if name not in DEPLOYMENT_ONLY}
 
 
 def timeout_seconds(function: str) -> int:

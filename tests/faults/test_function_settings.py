@@ -19,6 +19,7 @@ def test_each_function_gets_the_stages_variables_and_its_own_over_them():
     worker = stage["lambda_functions"]["export_worker"]["environment_variables"]
 
     assert functions.environment("export_worker") == {**stage["environment_variables"], **worker}
+    assert all("STAGE" not in functions.environment(name) for name in stage["lambda_functions"])  # local: no deployment
     assert float(functions.environment("api_handler")["DATABASE_STATEMENT_TIMEOUT_SECONDS"]) < QUERY_SECONDS
     assert float(worker["DATABASE_STATEMENT_TIMEOUT_SECONDS"]) > QUERY_SECONDS
 
