@@ -99,6 +99,8 @@ class Settings:
     stripe_timeout_seconds: float
     database_connect_timeout_seconds: float
     database_statement_timeout_seconds: float
+    feeds_inline_max_bytes: int
+    feeds_max_age_seconds: int
     database_url_source: Secret = field(repr=False)
     jwt_secret_source: Secret = field(repr=False)
     stripe_secret_key_source: Secret = field(repr=False)
@@ -175,6 +177,10 @@ def get_settings() -> Settings:
         # function sets a longer statement timeout in its own environment (.chalice/config.json).
         database_connect_timeout_seconds=_number("DATABASE_CONNECT_TIMEOUT_SECONDS", 3.0, low=0.1, high=60.0),
         database_statement_timeout_seconds=_number("DATABASE_STATEMENT_TIMEOUT_SECONDS", 10.0, low=0.1, high=3600.0),
+        # Live schedule feeds (docs/feeds.md): a larger file is a redirect to the bucket, well inside
+        # Lambda's 6 MB response; how long apps and CDNs may reuse an answer before revalidating.
+        feeds_inline_max_bytes=_number("FEEDS_INLINE_MAX_BYTES", 4_000_000, low=0, high=5_000_000),
+        feeds_max_age_seconds=_number("FEEDS_MAX_AGE_SECONDS", 60, low=0, high=86400),
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),
         jwt_secret_source=Secret.from_environment("JWT_SECRET", required=True),
         stripe_secret_key_source=Secret.from_environment("STRIPE_SECRET_KEY", required=False),

@@ -7,7 +7,7 @@ model (``model``), cleaning text once for every format.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -62,8 +62,9 @@ def _tracks(session: Session, event: Event) -> tuple[TrackInfo, ...]:
     return tuple(TrackInfo(row[0], clean(row[1]), row[2]) for row in rows)
 
 
-def load_schedule(session: Session, event: Event) -> Schedule:
-    """Everything but the sessions themselves: zone, days and tracks (two small queries)."""
+def load_schedule(session: Session, event: Event, only_sessions: Collection[int] | None = None) -> Schedule:
+    """Everything but the sessions themselves: zone, days and tracks (two small queries);
+    ``only_sessions``: the schedule holds those of its sessions only (the days stay the event's)."""
     zone = event_zone(event)
     return Schedule(
         event=event,
@@ -72,6 +73,7 @@ def load_schedule(session: Session, event: Event) -> Schedule:
         tracks=_tracks(session, event),
         name=clean(event.name),
         url=_event_url(event),
+        only_sessions=None if only_sessions is None else frozenset(only_sessions),
     )
 
 
@@ -99,6 +101,8 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
     zone = schedule.zone
     loaded = []
     for row in session.execute(session_rows_query(schedule.event.id)):
+        if schedule.only_sessions is not None and row[0] not in schedule.only_sessions:
+            continue
         start = row[7].astimezone(zone)
         item = ScheduleSession(
             id=row[0],

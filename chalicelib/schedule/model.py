@@ -96,6 +96,7 @@ class Schedule:
     tracks: tuple[TrackInfo, ...]
     name: str  # the event's name, cleaned once for every format
     url: str | None  # the event's public page, when it is an absolute http(s) URL
+    only_sessions: frozenset[int] | None = None  # set: a selection (a person's own schedule)
 
     @property
     def caption(self) -> str:
