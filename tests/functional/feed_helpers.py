@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from chalicelib import models
 from chalicelib.db import transaction
@@ -63,3 +63,27 @@ def set_event(event: models.Event, **values: Any) -> None:
 
 def get(client: Any, path: str, **headers: str) -> Any:
     return client.http.get(path, headers=headers)
+
+
+def favourite(user: models.User, event: models.Event, title: str) -> None:
+    """``user`` marks the event's session ``title`` for "my schedule" (Open Event's table)."""
+    with transaction() as session:
+        session_id = session.scalar(
+            select(models.EventSession.id).where(
+                models.EventSession.event_id == event.id, models.EventSession.title == title
+            )
+        )
+        session.add(models.FavouriteSession(user_id=user.id, session_id=session_id))
+
+
+def calendar_token(client: Any, token: str) -> str:
+    """The user's new secret calendar token (``POST /v1/auth/calendar-token``)."""
+    answer = client.http.post("/v1/auth/calendar-token", headers={"Authorization": f"JWT {token}"})
+    assert answer.status_code == 201, answer.body
+    return str(answer.json_body["token"])
+
+
+def summaries(data: bytes) -> list[str]:
+    import icalendar
+
+    return [str(vevent["SUMMARY"]) for vevent in icalendar.Calendar.from_ical(data).walk("VEVENT")]
