@@ -25,6 +25,7 @@ FUNCTIONS = {
     "export_worker": "ExportWorker",
     "export_dead_letters": "ExportDeadLetters",
     "export_requeue": "ExportRequeue",
+    "feeds_refresh": "FeedsRefresh",
     "migrate": "Migrate",
 }
 SECRETS = ("DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY")
