@@ -11,7 +11,7 @@ import hashlib
 import logging
 import tempfile
 from datetime import datetime
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from sqlalchemy.orm import Session
 
@@ -51,18 +51,19 @@ def _build_file(
 ) -> store.StoredFile | None:
     """The file's object, written unless an identical one is there already; None when the schedule
     cannot be written in this format (the other formats are still published)."""
-    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as out:
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
+        out = cast(BinaryIO, spool)  # typeshed's SpooledTemporaryFile is no BinaryIO; it is one
         try:
-            _render(session, event, feed, version, stamp, out)  # type: ignore[arg-type]
+            _render(session, event, feed, version, stamp, out)
         except ExportFailed as error:
             log.warning("feed %s of event %s left out: %s", feed.name, event.id, error)
             return None
-        digest, size = _digest(out)  # type: ignore[arg-type]
+        digest, size = _digest(out)
         key = store.file_key(event.id, feed.name, digest)
         known = previous.files.get(feed.name) if previous else None
         if known is not None and known.key == key:
             return known  # the same bytes: the same object, ETag and Last-Modified
-        store.put_file(key, out, feed.content_type)  # type: ignore[arg-type]
+        store.put_file(key, out, feed.content_type)
     return store.StoredFile(key, f'"{digest}"', size, feed.content_type, stamp)
 
 

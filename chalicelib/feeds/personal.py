@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from chalicelib.errors import NotFound
 from chalicelib.exports.formats.registry import SESSION_IDS, STAMP, VERSION, get_format
-from chalicelib.feeds import serve
+from chalicelib.feeds import serve, store
 from chalicelib.feeds.files import SCHEDULE_ICS
 from chalicelib.models import CalendarToken, Event, EventSession, FavouriteSession, User
 
@@ -68,9 +68,16 @@ def _favourites(session: Session, user_id: int, event_id: int) -> list[int]:
 
 
 def answer_my_schedule(
-    session: Session, user_id: int, identifier: str, conditions: serve.Conditions, *, head: bool, attachment: str | None
+    session: Session,
+    user_id: int,
+    manifest: store.Manifest,
+    conditions: serve.Conditions,
+    *,
+    head: bool,
+    attachment: str | None,
 ) -> serve.FeedAnswer:
-    manifest = serve.manifest_of(identifier)
+    """The favourites of ``user_id`` in the public schedule ``manifest`` describes (read first, by
+    the caller: a hidden schedule is the one 404, before any question about the caller)."""
     public = manifest.files.get(SCHEDULE_ICS)
     event = session.get(Event, manifest.event_id)
     if public is None or event is None:

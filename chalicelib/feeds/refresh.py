@@ -94,6 +94,15 @@ def _check(session: Session, event_id: int, now: datetime) -> bool:
     return True
 
 
+def _check_alone(event_id: int) -> bool:
+    """``_check`` in a transaction of its own, one snapshot, unless another run holds the event."""
+    with transaction() as session:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        if not _locked(session, event_id):
+            return False
+        return _check(session, event_id, datetime.now(UTC).replace(microsecond=0))
+
+
 def run(budget_seconds: float = BUDGET_SECONDS) -> Report:
     """One refresh: withdraw, then check the public schedules, least recently checked first."""
     started, report = time.monotonic(), Report()
@@ -108,12 +117,11 @@ def run(budget_seconds: float = BUDGET_SECONDS) -> Report:
     for event_id in due:
         if time.monotonic() - started > budget_seconds:
             break
-        with transaction() as session:
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            if not _locked(session, event_id):
-                continue
-            if _check(session, event_id, datetime.now(UTC).replace(microsecond=0)):
+        try:
+            if _check_alone(event_id):
                 report.rebuilt.append(event_id)
+        except Exception:  # one event's failure (S3 down, a bug) must not starve the others
+            log.exception("feeds: event %s not refreshed", event_id)
         report.checked += 1
     if report.rebuilt or report.withdrawn:
         log.info("feeds: %d checked, rebuilt %s, withdrawn %s", report.checked, report.rebuilt, report.withdrawn)

@@ -53,6 +53,7 @@ def _file(event: str, name: str, query: dict[str, str]) -> Response:
 def _my_schedule(event: str, query: dict[str, str]) -> Response:
     request = bp.current_request
     attachment = f"{event}-my-schedule.ics" if "download" in query else None
+    manifest = serve.manifest_of(event)
     with transaction() as session:
         if bearer_token(request) is not None:
             user_id = current_user(session, request).id
@@ -61,7 +62,7 @@ def _my_schedule(event: str, query: dict[str, str]) -> Response:
         else:
             raise Unauthorized("my_schedule needs a token: log in, or use your calendar token (?token=)")
         answer = personal.answer_my_schedule(
-            session, user_id, event, _conditions(), head=request.method == "HEAD", attachment=attachment
+            session, user_id, manifest, _conditions(), head=request.method == "HEAD", attachment=attachment
         )
     return _respond(answer)
 

@@ -17,6 +17,7 @@ HIDDEN = {
 }
 URLS = [*(f"/v1/events/{{identifier}}/{name}" for name in FEED_PATHS), "/v1/events/{identifier}.ics"]
 URLS += ["/v1/events/{identifier}.ics?include_sessions", "/v1/events/{identifier}.ics?download"]
+URLS += ["/v1/events/{identifier}.ics?include_sessions&my_schedule&user_id=1"]
 
 
 def answer_of(client, url: str, identifier: str) -> tuple[int, bytes, dict[str, str]]:
