@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 # A run stops taking new events after this long (the function has a minute between runs).
 BUDGET_SECONDS = 45.0
 # The advisory lock's first key: the feeds' own space of locks, the event id is the second.
-_LOCK_SPACE = 0x19FEED
+LOCK_SPACE = 0x19FEED
 
 
 @dataclass
@@ -50,7 +50,7 @@ def version_of(fingerprint: str) -> str:
 
 
 def _locked(session: Session, event_id: int) -> bool:
-    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(_LOCK_SPACE, event_id))))
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(LOCK_SPACE, event_id))))
 
 
 def _withdraw_hidden(report: Report) -> None:

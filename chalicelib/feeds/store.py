@@ -23,6 +23,7 @@ from chalicelib.errors import ServiceUnavailable
 from chalicelib.settings import get_settings
 
 PREFIX = "feeds/"
+IDENTIFIER_MAX = 64  # events.identifier's length
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,12 @@ def _unavailable(error: Exception) -> ServiceUnavailable:
 
 
 def read_manifest(identifier: str) -> Manifest | None:
-    """The event's manifest, or None when its schedule is not public (or there is no such event)."""
+    """The event's manifest, or None when its schedule is not public (or there is no such event).
+
+    A missing key is ``NoSuchKey`` only because the reader may list the bucket (the HTTP function's
+    role allows ``s3:ListBucket``); without that S3 answers ``AccessDenied``, which is a 503 here."""
+    if len(identifier) > IDENTIFIER_MAX:  # no event has it, and S3 refuses keys over 1,024 bytes
+        return None
     try:
         answer = aws.s3().get_object(Bucket=_bucket(), Key=manifest_key(identifier))
         return Manifest.from_json(answer["Body"].read())
