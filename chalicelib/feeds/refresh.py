@@ -61,14 +61,17 @@ def _withdraw_hidden(report: Report) -> None:
             .where(Event.id.is_(None))
         ).all()
     for event_id, identifier in hidden:
-        with transaction() as session:
-            if not _locked(session, event_id):
-                continue
-            build.withdraw(identifier)
-            feed = session.get(ScheduleFeed, event_id)
-            if feed is not None:
-                session.delete(feed)
-        report.withdrawn.append(event_id)
+        try:
+            with transaction() as session:
+                if not _locked(session, event_id):
+                    continue
+                build.withdraw(identifier)
+                feed = session.get(ScheduleFeed, event_id)
+                if feed is not None:
+                    session.delete(feed)
+            report.withdrawn.append(event_id)
+        except Exception:  # tried again next run; the others go on
+            log.exception("feeds: event %s not withdrawn", event_id)
 
 
 def _check(session: Session, event_id: int, now: datetime) -> bool:
