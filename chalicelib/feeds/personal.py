@@ -25,7 +25,7 @@ from chalicelib.errors import NotFound
 from chalicelib.exports.formats.registry import SESSION_IDS, STAMP, VERSION, get_format
 from chalicelib.feeds import serve, store
 from chalicelib.feeds.files import SCHEDULE_ICS
-from chalicelib.models import CalendarToken, Event, EventSession, FavouriteSession, User
+from chalicelib.models import CalendarToken, Event, FavouriteSession, User
 
 
 def _hash(token: str) -> str:
@@ -56,15 +56,15 @@ def user_of_token(session: Session, token: str) -> int:
     return user_id
 
 
-def _favourites(session: Session, user_id: int, event_id: int) -> list[int]:
-    return list(
-        session.scalars(
-            select(FavouriteSession.session_id)
-            .join(EventSession, EventSession.id == FavouriteSession.session_id)
-            .where(FavouriteSession.user_id == user_id, EventSession.event_id == event_id)
-            .order_by(FavouriteSession.session_id)
-        )
+def _favourites(session: Session, user_id: int) -> list[int]:
+    """Every session the user favoured, of any event: the schedule's own rows keep those of its
+    event, and this query reads the favourites alone (a few rows, by index), never the sessions."""
+    chosen = session.scalars(
+        select(FavouriteSession.session_id)
+        .where(FavouriteSession.user_id == user_id, FavouriteSession.session_id.is_not(None))
+        .order_by(FavouriteSession.session_id)
     )
+    return [session_id for session_id in chosen if session_id is not None]
 
 
 def answer_my_schedule(
@@ -79,10 +79,9 @@ def answer_my_schedule(
     """The favourites of ``user_id`` in the public schedule ``manifest`` describes (read first, by
     the caller: a hidden schedule is the one 404, before any question about the caller)."""
     public = manifest.files.get(SCHEDULE_ICS)
-    event = session.get(Event, manifest.event_id)
-    if public is None or event is None:
+    if public is None:
         raise NotFound(serve.HIDDEN)
-    chosen = _favourites(session, user_id, manifest.event_id)
+    chosen = _favourites(session, user_id)
     key = f"{public.etag}|{user_id}|{','.join(map(str, chosen))}"
     etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
     # A person's own: no shared cache may keep it, and the app asks again each time.
@@ -90,6 +89,9 @@ def answer_my_schedule(
     if conditions.unchanged(etag, public.last_modified):
         return serve.FeedAnswer(304, headers)
     headers |= serve.content_headers(public.content_type, attachment)
+    event = session.get(Event, manifest.event_id)
+    if event is None:  # deleted outright since the last refresh
+        raise NotFound(serve.HIDDEN)
     if head:
         return serve.FeedAnswer(200, headers)
     out = io.BytesIO()

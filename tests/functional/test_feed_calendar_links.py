@@ -6,8 +6,11 @@ served as Open Event Server's app/api/custom/calendars.py serves them: the event
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from tests.functional.export_helpers import recorded_statements
 from tests.functional.feed_helpers import calendar_token, favourite, get, published_schedule, refresh, summaries
 
 
@@ -75,3 +78,17 @@ def test_add_my_schedule_with_the_calendar_token_revalidates_and_follows_the_fav
     assert summaries(first.body) == ["Opening"]
     assert unchanged.status_code == 304
     assert changed.status_code == 200 and summaries(changed.body) == ["Opening", "Compilers"]
+
+
+def test_my_schedule_revalidation_reads_the_token_and_the_favourites_only(client, factory, feed_event):
+    user = factory.user()
+    favourite(user, feed_event, "Opening")
+    url = f"/v1/events/{feed_event.identifier}.ics?include_sessions&my_schedule&token={calendar_token(client, factory.token(user))}"
+    etag = get(client, url).headers["ETag"]
+
+    with recorded_statements() as statements:
+        answer = get(client, url, **{"If-None-Match": etag})
+
+    assert answer.status_code == 304
+    tables = {table for statement in statements for table in re.findall(r"FROM (\w+)", statement)}
+    assert tables == {"calendar_tokens", "user_favourite_sessions"}
