@@ -1,8 +1,8 @@
 """Render one event's feed files into the bucket and publish their manifest.
 
 Each file is rendered by its export format (through the registry) with the feeds' version and
-time fixed, so the same schedule gives the same bytes: the ETag is their SHA-256, and a file whose
-bytes did not change keeps its object, its ETag and, for its readers, its version.
+time fixed, so the same schedule gives the same bytes: they are kept under their SHA-256, and a
+file whose bytes did not change keeps its object, its ETag and, for its readers, its version.
 """
 
 from __future__ import annotations
@@ -63,8 +63,8 @@ def _build_file(
         known = previous.files.get(feed.name) if previous else None
         if known is not None and known.key == key:
             return known  # the same bytes: the same object, ETag and Last-Modified
-        store.put_file(key, out, feed.content_type)
-    return store.StoredFile(key, f'"{digest}"', size, feed.content_type, stamp)
+        etag = store.put_file(key, out, feed.content_type)
+    return store.StoredFile(key, etag, size, feed.content_type, stamp)
 
 
 def publish(

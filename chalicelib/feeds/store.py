@@ -29,7 +29,7 @@ IDENTIFIER_MAX = 64  # events.identifier's length
 @dataclass(frozen=True)
 class StoredFile:
     key: str
-    etag: str  # the quoted strong ETag: the SHA-256 of the bytes, shortened
+    etag: str  # S3's own (quoted, strong): the same bytes uploaded the same way get the same one
     size: int
     content_type: str
     last_modified: datetime  # when these bytes were first published, to the second (HTTP dates)
@@ -113,8 +113,13 @@ def download_url(stored: StoredFile, expiry_seconds: int, attachment: str | None
     return url
 
 
-def put_file(key: str, body: BinaryIO, content_type: str) -> None:
+def put_file(key: str, body: BinaryIO, content_type: str) -> str:
+    """Upload the file; return the ETag S3 gives it, which the feeds answer with too: a client that
+    followed the redirect of a large file keeps S3's ETag and sends it back to the stable URL
+    (EventFahrplan stores the ETag of the response it finally read)."""
     aws.s3().upload_fileobj(body, _bucket(), key, ExtraArgs={"ContentType": content_type})
+    etag: str = aws.s3().head_object(Bucket=_bucket(), Key=key)["ETag"]
+    return etag
 
 
 def put_manifest(identifier: str, manifest: Manifest) -> None:

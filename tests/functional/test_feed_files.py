@@ -10,6 +10,7 @@ import pytest
 from lxml import etree
 
 from chalicelib.settings import get_settings
+from tests.functional.export_helpers import download
 from tests.functional.feed_helpers import get, published_schedule, refresh, set_event, set_session
 from tests.functional.schedule_events import assert_valid_schedule
 from tests.functional.test_schedule_ical import assert_wire_format, parse_everywhere
@@ -108,5 +109,6 @@ def test_a_large_file_is_a_redirect_to_the_bucket_and_still_revalidates_here(cli
     get_settings.cache_clear()
     assert redirect.status_code == 302
     assert "/feeds/files/" in redirect.headers["Location"]
+    assert download(redirect.headers["Location"]).headers["ETag"] == redirect.headers["ETag"]
     assert redirect.headers["Cache-Control"] == "no-cache"
     assert revalidated.status_code == 304
