@@ -92,3 +92,16 @@ def test_my_schedule_revalidation_reads_the_token_and_the_favourites_only(client
     assert answer.status_code == 304
     tables = {table for statement in statements for table in re.findall(r"FROM (\w+)", statement)}
     assert tables == {"calendar_tokens", "user_favourite_sessions"}
+
+
+def test_add_my_schedule_to_google_with_its_encoded_query_shows_no_favourites(client, factory, feed_event):
+    # mySessionGoogleUrl encodes ".ics?include_sessions&my_schedule&user_id=" into the path segment.
+    user = factory.user()
+    favourite(user, feed_event, "Compilers")
+
+    answer = get(
+        client, f"/v1/events/{feed_event.identifier}%2Eics%3Finclude_sessions%26my_schedule%26user_id%3D{user.id}"
+    )
+
+    assert answer.status_code == 404
+    assert b"Compilers" not in answer.body
