@@ -50,19 +50,26 @@ def _file(event: str, name: str, query: dict[str, str]) -> Response:
     return _respond(serve.answer_file(event, name, _conditions(), head=head, attachment=attachment))
 
 
-def _my_schedule(event: str, query: dict[str, str]) -> Response:
+def _caller(query: dict[str, str]) -> int:
+    """Whose favourites: the logged-in user's (Open Event's users), else the calendar token's owner's
+    (the tokens are our own state)."""
     request = bp.current_request
+    if bearer_token(request) is not None:
+        with transaction() as oes:
+            return current_user(oes, request).id
+    if query.get("token"):
+        with transaction() as own:
+            return personal.user_of_token(own, query["token"])
+    raise Unauthorized("my_schedule needs a token: log in, or use your calendar token (?token=)")
+
+
+def _my_schedule(event: str, query: dict[str, str]) -> Response:
     attachment = f"{event}-my-schedule.ics" if "download" in query else None
-    manifest = serve.manifest_of(event)
-    with transaction() as session:
-        if bearer_token(request) is not None:
-            user_id = current_user(session, request).id
-        elif query.get("token"):
-            user_id = personal.user_of_token(session, query["token"])
-        else:
-            raise Unauthorized("my_schedule needs a token: log in, or use your calendar token (?token=)")
+    manifest = serve.manifest_of(event)  # a hidden schedule is the one 404, whoever asks
+    user_id = _caller(query)
+    with transaction() as oes:  # the favourites and the schedule are Open Event's
         answer = personal.answer_my_schedule(
-            session, user_id, manifest, _conditions(), head=request.method == "HEAD", attachment=attachment
+            oes, user_id, manifest, _conditions(), head=bp.current_request.method == "HEAD", attachment=attachment
         )
     return _respond(answer)
 
