@@ -3,7 +3,7 @@
 Nothing reads ``os.environ`` at import time: Chalice's test client applies a stage's environment
 only during a call, and Lambda cold starts pay for every import.
 
-Secrets (``DATABASE_URL``, ``JWT_SECRET``, ``STRIPE_SECRET_KEY``) come from their variable when it is
+Secrets (``DATABASE_URL``, ``OPEN_EVENT_DATABASE_URL``, ``JWT_SECRET``, ``STRIPE_SECRET_KEY``) come from their variable when it is
 set (development, tests), else from the SSM SecureString that ``<NAME>_PARAMETER`` names (production:
 the template sets the names, never the values). They are fetched on first access, so a function
 only reads, and only needs IAM access to, the secrets it uses: the worker never asks for the JWT key.
@@ -102,6 +102,7 @@ class Settings:
     feeds_inline_max_bytes: int
     feeds_max_age_seconds: int
     database_url_source: Secret = field(repr=False)
+    open_event_database_url_source: Secret = field(repr=False)
     jwt_secret_source: Secret = field(repr=False)
     stripe_secret_key_source: Secret = field(repr=False)
 
@@ -109,6 +110,16 @@ class Settings:
     @cached_property
     def database_url(self) -> str:
         return self.database_url_source.resolve()
+
+    @cached_property
+    def open_event_database_url(self) -> str:
+        """Open Event Server's database (read only), or "" in standalone mode."""
+        return self.open_event_database_url_source.resolve()
+
+    @property
+    def open_event_mode(self) -> bool:
+        """Whether OES's data is read from OES's own database, beside a running OES."""
+        return bool(self.open_event_database_url)
 
     @cached_property
     def jwt_secret(self) -> str:
@@ -182,6 +193,7 @@ def get_settings() -> Settings:
         feeds_inline_max_bytes=_number("FEEDS_INLINE_MAX_BYTES", 4_000_000, low=0, high=5_000_000),
         feeds_max_age_seconds=_number("FEEDS_MAX_AGE_SECONDS", 60, low=0, high=86400),
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),
+        open_event_database_url_source=Secret.from_environment("OPEN_EVENT_DATABASE_URL", required=False),
         jwt_secret_source=Secret.from_environment("JWT_SECRET", required=True),
         stripe_secret_key_source=Secret.from_environment("STRIPE_SECRET_KEY", required=False),
     )

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from chalicelib.db import transaction
+from chalicelib.db import read_transaction, transaction
 from chalicelib.feeds import build, store
 from chalicelib.feeds.fingerprint import schedule_fingerprint
 from chalicelib.models import Event, ScheduleFeed
@@ -53,14 +51,6 @@ def is_public() -> ColumnElement[bool]:
 def version_of(fingerprint: str) -> str:
     """The files' version string: derived from the content, so an unchanged schedule keeps it."""
     return fingerprint[:12]
-
-
-@contextmanager
-def _schedule_snapshot() -> Iterator[Session]:
-    """One REPEATABLE READ snapshot of Open Event's data: the fingerprint and the files agree."""
-    with transaction() as session:
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        yield session
 
 
 def _locked(own: Session, event_id: int) -> bool:
@@ -95,11 +85,11 @@ def _check(event_id: int) -> bool:
         if not _locked(own, event_id):
             return False
         feed = own.get(ScheduleFeed, event_id)
-        with _schedule_snapshot() as oes:
+        with read_transaction(snapshot=True) as oes:  # the fingerprint and the files agree
             event = oes.scalar(select(Event).where(Event.id == event_id, is_public()))
             if event is None:  # hidden since the run began: the next run withdraws it
                 return False
-            fingerprint = schedule_fingerprint(oes, event_id)
+            fingerprint = schedule_fingerprint(oes, own, event_id)
             changed = feed is None or (feed.fingerprint, feed.identifier) != (fingerprint, event.identifier)
             if changed:
                 _publish(oes, event, feed, fingerprint, now)
@@ -118,7 +108,7 @@ def run(budget_seconds: float = BUDGET_SECONDS) -> Report:
     started, report = time.monotonic(), Report()
     with transaction() as own:
         feeds = {feed.event_id: (feed.identifier, feed.checked_at) for feed in own.scalars(select(ScheduleFeed))}
-    with transaction() as oes:
+    with read_transaction() as oes:
         public = set(oes.scalars(select(Event.id).where(is_public())))
     for event_id in sorted(feeds.keys() - public):
         try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.auth import current_user
-from chalicelib.db import transaction
+from chalicelib.db import read_transaction, transaction
 from chalicelib.errors import BadRequest, NotFound, Unauthorized
 from chalicelib.feeds import personal, serve
 from chalicelib.feeds.files import EVENT_ICS, SCHEDULE_ICS
@@ -55,7 +55,7 @@ def _caller(query: dict[str, str]) -> int:
     (the tokens are our own state)."""
     request = bp.current_request
     if bearer_token(request) is not None:
-        with transaction() as oes:
+        with read_transaction() as oes:
             return current_user(oes, request).id
     if query.get("token"):
         with transaction() as own:
@@ -67,7 +67,7 @@ def _my_schedule(event: str, query: dict[str, str]) -> Response:
     attachment = f"{event}-my-schedule.ics" if "download" in query else None
     manifest = serve.manifest_of(event)  # a hidden schedule is the one 404, whoever asks
     user_id = _caller(query)
-    with transaction() as oes:  # the favourites and the schedule are Open Event's
+    with read_transaction() as oes:  # the favourites and the schedule are Open Event's
         answer = personal.answer_my_schedule(
             oes, user_id, manifest, _conditions(), head=bp.current_request.method == "HEAD", attachment=attachment
         )
@@ -100,8 +100,10 @@ def event_calendar(event_file: str) -> Response:
 @bp.route("/v1/auth/calendar-token", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
 def issue_calendar_token() -> Response:
-    with transaction() as session:
-        token = personal.issue_token(session, current_user(session, bp.current_request))
+    with read_transaction() as oes:
+        user = current_user(oes, bp.current_request)
+    with transaction() as own:
+        token = personal.issue_token(own, user)
     query = f"include_sessions&my_schedule&token={token}"
     body = {"token": token, "query": query, "example": f"/v1/events/{{identifier}}.ics?{query}"}
     return json_response(body, 201, NO_STORE)
@@ -110,6 +112,8 @@ def issue_calendar_token() -> Response:
 @bp.route("/v1/auth/calendar-token", methods=["DELETE"], content_types=ANY_CONTENT_TYPE)
 @api_errors
 def revoke_calendar_token() -> Response:
-    with transaction() as session:
-        personal.revoke_token(session, current_user(session, bp.current_request))
+    with read_transaction() as oes:
+        user = current_user(oes, bp.current_request)
+    with transaction() as own:
+        personal.revoke_token(own, user)
     return Response(body="", status_code=204)

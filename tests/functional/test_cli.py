@@ -36,7 +36,7 @@ def test_load_the_demo_fixture_prints_what_it_created(capsys):
     assert "organizer@example.com" in output["users"]
     assert count(models.Order, event_id=event["id"]) == 300
     assert count(models.SpeakerSession) > 0
-    assert count(models.UserEventRole, event_id=event["id"], role="owner") == 1
+    assert count(models.UserEventRole, event_id=event["id"], role_id=models.role_id("owner")) == 1
 
 
 def test_load_rejects_a_reference_to_an_unknown_room(tmp_path):

@@ -90,7 +90,7 @@ def test_my_schedule_revalidation_reads_the_token_and_the_favourites_only(client
         answer = get(client, url, **{"If-None-Match": etag})
 
     assert answer.status_code == 304
-    tables = {table for statement in statements for table in re.findall(r"FROM (\w+)", statement)}
+    tables = {table for statement in statements for table in re.findall(r"FROM (?:\w+\.)?(\w+)", statement)}
     assert tables == {"calendar_tokens", "user_favourite_sessions"}
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from chalicelib.exports.formats.base import Options, ProgressCallback
 from chalicelib.exports.formats.csv_rows import CopyRows, CsvWriter, defused_sql
 from chalicelib.exports.formats.orders_csv import BATCH_SIZE, copy_csv
-from chalicelib.models import Event, Order, TicketHolder, User, UserEventRole
+from chalicelib.models import Event, Order, TicketHolder, User, UserEventRole, role_id
 
 HEADER = (
     "Event Name", "Owner Name", "Owner Email", "Event Type", "Event Date",
@@ -76,7 +76,8 @@ def sales_query(status: str) -> Select[Any]:
             Order.status,
             func.count().label("orders"),
             func.coalesce(func.sum(holders.c.tickets), 0).label("tickets"),
-            func.coalesce(func.sum(Order.amount), 0).label("sales"),
+            # float8 in OES: each amount rounded to cents before the sum, so no float noise adds up.
+            func.coalesce(func.sum(cast(Order.amount, Numeric(12, 2))), 0).label("sales"),
         )
         .outerjoin(holders, holders.c.order_id == Order.id)
         .where(Order.deleted_at.is_(None), Order.status.in_(STATUSES))
@@ -85,7 +86,7 @@ def sales_query(status: str) -> Select[Any]:
     )
     owners = (
         select(UserEventRole.event_id, func.min(UserEventRole.user_id).label("user_id"))
-        .where(UserEventRole.role == "owner")
+        .where(UserEventRole.role_id == role_id("owner"))
         .group_by(UserEventRole.event_id)
         .subquery()
     )

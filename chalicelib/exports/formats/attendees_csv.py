@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Numeric, Select, cast, func, select
+from sqlalchemy import Numeric, Select, String, cast, func, select
 
 from chalicelib.exports.formats.orders_csv import CSV_CELLS, CellStyle, CopyCsv, live_orders
 from chalicelib.models import Event, Order, Ticket, TicketHolder, User
@@ -21,6 +21,12 @@ HEADER = (
     "Order#", "Order Date", "Status", "Ticket ID", "First Name", "Last Name", "Email",
     "Ticket Name", "Ticket Price", "Ticket Type", "Payment Type", "Buyer", "Buyer Email",
 )  # fmt: skip
+
+
+def ticket_id() -> Any:
+    """OES's Ticket ID, the code on the attendee's QR: the order's identifier, a dash, and the
+    holder's identifier (its id when it has none, as OES's ``TicketHolder.qr_code`` falls back)."""
+    return func.concat(Order.identifier, "-", func.coalesce(TicketHolder.identifier, cast(TicketHolder.id, String)))
 
 
 def _holders_of(event_id: int, statuses: Sequence[str]) -> Any:
@@ -35,8 +41,7 @@ def attendees_query(event_id: int, statuses: Sequence[str], cells: CellStyle = C
             cells.text(Order.identifier),
             func.to_char(Order.created_at, cells.date_format),
             Order.status,
-            # Open Event's ticket id: the order's identifier and the holder's number.
-            cells.text(func.concat(Order.identifier, "-", TicketHolder.id)),
+            cells.text(ticket_id()),
             cells.text(TicketHolder.firstname),
             cells.text(TicketHolder.lastname),
             cells.text(TicketHolder.email),
