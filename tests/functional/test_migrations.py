@@ -23,7 +23,7 @@ from devtools.postgres import create_scratch_database, drop_database
 LASTNAME = "4cac94c86047"  # Open Event's ticket_holders.lastname revision
 OLD_HEAD = "0007_stripe_code_hash"  # the last standalone revision before OES's shape
 OES_SHAPE = "i18_core_0001_oes_shape"
-HEAD = "i19_feeds_0001"
+HEAD = "i19_feeds_0002"
 OWN_HEAD = "i19_feeds_own_0001"
 
 

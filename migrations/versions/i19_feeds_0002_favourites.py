@@ -1,7 +1,7 @@
 """Users' favourite sessions for "my schedule" in standalone mode: Open Event's
 ``user_favourite_sessions`` as OES has it (in Open Event mode OES's own table is read).
 
-Revision ID: i19_feeds_0001
+Revision ID: i19_feeds_0002
 Revises: i18_core_0001_oes_shape
 Create Date: 2026-12-07
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "i19_feeds_0001"
+revision: str = "i19_feeds_0002"
 down_revision: str | None = "i18_core_0001_oes_shape"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
