@@ -28,7 +28,9 @@ FUNCTIONS = {
     "feeds_refresh": "FeedsRefresh",
     "migrate": "Migrate",
 }
-SECRETS = ("DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY")
+SECRETS = ("DATABASE_URL", "OPEN_EVENT_DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY")
+# Template parameters whose empty default turns a feature off rather than naming a secret.
+OPTIONAL_SECRET_PARAMETERS = {"OpenEventDatabaseUrlParameter"}
 
 
 def sqs_source(handler: str) -> dict[str, Any]:
@@ -180,7 +182,17 @@ def test_function_environment_holds_no_secret(package: Package, name: str) -> No
     for variable, value in variables.items():
         if variable.endswith("_PARAMETER"):
             assert value == {"Ref": value["Ref"]}
-            assert package.template["Parameters"][value["Ref"]]["Default"].startswith("/open-event/")
+            default = package.template["Parameters"][value["Ref"]]["Default"]
+            assert default.startswith("/open-event/") or (value["Ref"] in OPTIONAL_SECRET_PARAMETERS and default == "")
+
+
+def test_open_event_database_url_parameter_is_optional_and_empty_means_standalone(package: Package) -> None:
+    parameter = package.template["Parameters"]["OpenEventDatabaseUrlParameter"]
+    pattern = re.compile(parameter["AllowedPattern"])
+
+    assert parameter["Default"] == ""
+    assert pattern.match("") and pattern.match("/open-event/prod/open-event-database-url")
+    assert not pattern.match("postgresql+pg8000://reader@oes/open_event")
 
 
 def test_template_text_has_no_secret_value(package: Package) -> None:
@@ -193,12 +205,14 @@ def test_template_text_has_no_secret_value(package: Package) -> None:
     ("name", "secrets"),
     [
         ("api_handler", SECRETS),
-        ("export_worker", ("DATABASE_URL",)),
+        ("export_worker", ("DATABASE_URL", "OPEN_EVENT_DATABASE_URL")),
         ("export_dead_letters", ("DATABASE_URL",)),
         ("export_requeue", ("DATABASE_URL",)),
-        ("migrate", ("DATABASE_URL",)),
+        # Its name tells migrate the mode; the role does not let it read the value (test_iam.py).
+        ("migrate", ("DATABASE_URL", "OPEN_EVENT_DATABASE_URL")),
+        ("feeds_refresh", ("DATABASE_URL", "OPEN_EVENT_DATABASE_URL")),
     ],
-    ids=["api_handler", "export_worker", "export_dead_letters", "export_requeue", "migrate"],
+    ids=["api_handler", "export_worker", "export_dead_letters", "export_requeue", "migrate", "feeds_refresh"],
 )
 def test_function_is_told_where_its_secrets_are_and_no_others(
     package: Package, name: str, secrets: tuple[str, ...]
@@ -300,7 +314,7 @@ def test_the_http_function_gives_up_on_the_database_well_before_the_gateway_does
     assert connect + statement < 29 / 2  # API Gateway's integration timeout is 29 s
 
 
-@pytest.mark.parametrize("name", ["export_worker", "migrate"])
+@pytest.mark.parametrize("name", ["export_worker", "migrate", "feeds_refresh"])
 def test_long_running_functions_have_longer_statement_limits_within_their_own_timeout(
     package: Package, name: str
 ) -> None:
