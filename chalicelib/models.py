@@ -456,6 +456,21 @@ class RoomSource(Base):
     __table_args__ = (_OWN,)
 
 
+class LoginThrottle(Base):
+    """Failed logins of one account, or from one client address, in the current window (ours only).
+
+    ``key`` is a SHA-256 of the account or the address, so no email is kept; rows whose window has
+    ended are deleted as new failures come (``chalicelib.login_throttle``)."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int]
+    window_ends_at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (_OWN,)
+
+
 class CalendarToken(Base):
     """A user's secret calendar feed token, kept as its SHA-256 only: rotating replaces the row,
     revoking deletes it, and a leaked database cannot be turned into working feed URLs."""

@@ -2,7 +2,7 @@
 users' secret calendar tokens (hashes only). Keyed by OES's row ids, without foreign keys.
 
 Revision ID: i19_feeds_own_0001
-Revises: own_0001_serverless
+Revises: i22_trust_0001_login_throttles
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i19_feeds_own_0001"
-down_revision: str | None = "own_0001_serverless"
+down_revision: str | None = "i22_trust_0001_login_throttles"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 data_loss: str | None = (
