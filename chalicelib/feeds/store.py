@@ -114,11 +114,11 @@ def download_url(stored: StoredFile, expiry_seconds: int, attachment: str | None
 
 
 def put_file(key: str, body: BinaryIO, content_type: str) -> str:
-    """Upload the file; return the ETag S3 gives it, which the feeds answer with too: a client that
-    followed the redirect of a large file keeps S3's ETag and sends it back to the stable URL
-    (EventFahrplan stores the ETag of the response it finally read)."""
-    aws.s3().upload_fileobj(body, _bucket(), key, ExtraArgs={"ContentType": content_type})
-    etag: str = aws.s3().head_object(Bucket=_bucket(), Key=key)["ETag"]
+    """Upload the file in one PUT (feeds are megabytes, far under S3's 5 GB); return the ETag S3
+    gives it, which the feeds answer with too: a client that followed the redirect of a large file
+    keeps S3's ETag and sends it back to the stable URL (EventFahrplan stores the ETag of the
+    response it finally read)."""
+    etag: str = aws.s3().put_object(Bucket=_bucket(), Key=key, Body=body, ContentType=content_type)["ETag"]
     return etag
 
 

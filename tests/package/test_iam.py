@@ -22,9 +22,7 @@ EXPECTED_ACTIONS = {
     "ExportRequeue": LOGS
     | {"ssm:GetParameter", "sqs:SendMessage", "s3:ListBucketMultipartUploads", "s3:AbortMultipartUpload"},
     "Migrate": LOGS | {"ssm:GetParameter"},
-    "FeedsRefresh": LOGS
-    | {"ssm:GetParameter", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
-    | {"s3:AbortMultipartUpload"},
+    "FeedsRefresh": LOGS | {"ssm:GetParameter", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
 }
 LOG_GROUPS = {
     "APIHandler": "ApiHandlerLogGroup",
