@@ -217,11 +217,13 @@ def _connect() -> tuple[str, str]:
     return queue_url, dead_letter_queue_of(sqs, queue_url)
 
 
-FUNCTIONS = ("export_worker", "export_dead_letters", "export_requeue")
+FUNCTIONS = ("export_worker", "export_dead_letters", "export_requeue", "feeds_refresh")
+# The functions on a schedule: ``--relay-every 0`` runs neither (a test plays them itself).
+SCHEDULED = ("export_requeue", "feeds_refresh")
 
 
 def start_functions(relay_every: float | None = None) -> list[subprocess.Popen[bytes]]:
-    """One child process per function (no relay for ``relay_every`` 0), each with its own settings.
+    """One child process per function (none on a schedule for ``relay_every`` 0), each with its own settings.
 
     The children run the module this process was started as (``devtools.worker``, or a test's
     wrapper of it that registers more formats), and die with this process."""
@@ -229,7 +231,7 @@ def start_functions(relay_every: float | None = None) -> list[subprocess.Popen[b
 
     spec = getattr(sys.modules["__main__"], "__spec__", None)
     module = spec.name if spec is not None and spec.name != "devtools.stack" else "devtools.worker"
-    chosen = [name for name in FUNCTIONS if not (name == "export_requeue" and relay_every == 0)]
+    chosen = [name for name in FUNCTIONS if not (name in SCHEDULED and relay_every == 0)]
     extra = [] if relay_every is None else ["--relay-every", str(relay_every)]
     return [
         subprocess.Popen([sys.executable, "-m", module, "--function", name, *extra], preexec_fn=die_with_parent)
@@ -267,8 +269,8 @@ def run_function(name: str, relay_every: float | None) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    if name == "export_requeue":
-        every(name, stop, relay_every)
+    if name in SCHEDULED:  # ``--relay-every`` sets the relay's period; the feeds keep their own rate
+        every(name, stop, relay_every if name == "export_requeue" else None)
     else:
         serve(queue_url if name == "export_worker" else dead_letter_queue_url, stop)
     return 0

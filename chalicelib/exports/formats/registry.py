@@ -13,10 +13,29 @@ from typing import Any
 
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.exports.formats import bodies
-from chalicelib.exports.formats.base import ExportFailed, Renderer, SiteRenderer
+from chalicelib.exports.formats.base import (
+    EVENT_ONLY,
+    SESSION_IDS,
+    STAMP,
+    VERSION,
+    ExportFailed,
+    Renderer,
+    SiteRenderer,
+)
 from chalicelib.models import ORDER_STATUSES
 
-__all__ = ["FORMATS", "ExportFailed", "ExportFormat", "Renderer", "SiteRenderer", "get_format"]
+__all__ = [
+    "EVENT_ONLY",
+    "FORMATS",
+    "SESSION_IDS",
+    "STAMP",
+    "VERSION",
+    "ExportFailed",
+    "ExportFormat",
+    "Renderer",
+    "SiteRenderer",
+    "get_format",
+]
 
 OptionsParser = Callable[[Mapping[str, str]], dict[str, Any]]
 BodyParser = Callable[[Any], dict[str, Any]]
