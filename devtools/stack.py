@@ -206,6 +206,9 @@ def _serve(app: object) -> None:
 def main() -> int:
     """Run until Ctrl-C or SIGTERM; either way the workers, moto and PostgreSQL stop with it."""
     signal.signal(signal.SIGTERM, _interrupt)
+    from devtools.worker import use_export_worker_limits
+
+    use_export_worker_limits()  # before anything reads the settings
     from app import app
 
     with suppress(KeyboardInterrupt):

@@ -27,6 +27,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -34,6 +35,24 @@ import boto3
 log = logging.getLogger("devtools.worker")
 
 Invoke = Callable[[dict[str, Any]], Any]
+
+CHALICE_CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
+# The database limits that differ per function: one local process can only have one of each.
+_DATABASE_LIMITS = ("DATABASE_CONNECT_TIMEOUT_SECONDS", "DATABASE_STATEMENT_TIMEOUT_SECONDS")
+
+
+def use_export_worker_limits(stage: str = "prod") -> None:
+    """Give this process the export worker's database limits, as its Lambda function has them.
+
+    Settings are per process, and a local process that runs the export worker (``make run``,
+    ``make worker``) would otherwise keep the API's 10 s ``statement_timeout``: an export whose one
+    ``COPY`` runs longer (a PDF of 200,000 orders, about 15 s) was cancelled on every attempt and
+    ended ``FAILURE``, where AWS gives it 540 s. The API of ``make run`` shares the looser limit.
+    A value set in the environment wins."""
+    function = json.loads(CHALICE_CONFIG.read_text())["stages"][stage]["lambda_functions"]["export_worker"]
+    for name in _DATABASE_LIMITS:
+        if name in function.get("environment_variables", {}):
+            os.environ.setdefault(name, function["environment_variables"][name])
 
 
 def lambda_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> dict[str, Any]:
@@ -232,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--relay-every", type=float, default=None, help="seconds between relay runs (0: no relay)")
     args = parser.parse_args(argv)
     configure_logging()
+    use_export_worker_limits()
     try:
         queue_url, dead_letter_queue_url = _connect()
     except Exception as error:  # no stack to work for: say so in one line

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
 import pytest
 
 from app import app
-from devtools.worker import every, schedule_seconds, serve, sqs_handler
+from devtools.worker import every, schedule_seconds, serve, sqs_handler, use_export_worker_limits
 from tests.functional.export_helpers import (
     read_task,
     start_export,
@@ -21,6 +22,27 @@ def test_local_worker_finds_the_apps_handlers_for_the_export_queue_and_its_dead_
     assert sqs_handler(app, "open-event-exports-dlq") == ("export_dead_letters", 10)
     with pytest.raises(LookupError):
         sqs_handler(app, "some-other-queue")
+
+
+def test_the_local_worker_process_has_the_export_workers_statement_timeout_not_the_apis(monkeypatch):
+    """make run and make worker run exports with the limits of the export_worker function: with the
+    API's 10 s, the one COPY of a 200,000-order PDF (15 s) was cancelled on every attempt."""
+    for name in ("DATABASE_STATEMENT_TIMEOUT_SECONDS", "DATABASE_CONNECT_TIMEOUT_SECONDS"):
+        monkeypatch.setenv(name, "")  # restored (removed) after the test
+        monkeypatch.delenv(name)
+
+    use_export_worker_limits()
+
+    assert os.environ["DATABASE_STATEMENT_TIMEOUT_SECONDS"] == "540"
+    assert os.environ["DATABASE_CONNECT_TIMEOUT_SECONDS"] == "10"
+
+
+def test_a_statement_timeout_set_for_the_local_stack_wins(monkeypatch):
+    monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT_SECONDS", "30")
+
+    use_export_worker_limits()
+
+    assert os.environ["DATABASE_STATEMENT_TIMEOUT_SECONDS"] == "30"
 
 
 def test_local_relay_runs_at_the_rate_of_the_apps_schedule_and_stops_when_asked():
