@@ -18,13 +18,14 @@ from chalice import Blueprint, Response
 
 from chalicelib import auth
 from chalicelib.db import read_transaction, transaction
-from chalicelib.errors import Unauthorized, ValidationError
+from chalicelib.errors import AppError, TooManyRequests, Unauthorized, ValidationError
 from chalicelib.http import (
     ANY_CONTENT_TYPE,
     NO_STORE,
     api_errors,
     bearer_token,
     client_address,
+    error_response,
     json_body,
     json_response,
 )
@@ -41,7 +42,23 @@ def _credential(body: dict[str, Any], field: str) -> str:
     return value
 
 
+def _refused(error: AppError) -> Response:
+    """The error document, and Open Event Server's own ``error`` member beside it: OES answers a
+    refused login ``{"error": "Invalid Credentials"}``, and the frontend's login form shows
+    ``error`` of the answer (``e.json.error``), or else only "An unexpected error has occurred"."""
+    response = error_response(error)
+    response.body = {**response.body, "error": error.detail}
+    return response
+
+
 def _login() -> Response:
+    try:
+        return _tokens()
+    except (Unauthorized, TooManyRequests, ValidationError) as refused:
+        return _refused(refused)
+
+
+def _tokens() -> Response:
     body = json_body(bp.current_request)
     if not isinstance(body, dict):
         raise ValidationError("The body must be a JSON object with email and password", pointer="")
