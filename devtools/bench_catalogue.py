@@ -117,10 +117,10 @@ def _new_task(format_name: str, user_id: int, event_id: int | None, body: dict[s
 
 def _copy_seconds(event_id: int | None, queries: Callable[[], list[Any]], options: str = "FORMAT csv") -> float:
     """The export's own queries, with its time zone, as bare COPYs into a sink: PostgreSQL alone."""
+    from chalicelib.exports.formats.orders_csv import copy_csv, use_event_time_zone
     from sqlalchemy import text
 
     from chalicelib.db import transaction
-    from chalicelib.exports.formats.orders_csv import copy_csv, use_event_time_zone
     from chalicelib.models import Event
 
     with transaction() as session:
@@ -149,11 +149,12 @@ def _measure(
 
 
 def run(services: Any) -> dict[str, Any]:
-    from chalicelib.exports.formats import event_archive
     from chalicelib.exports.formats.admin_sales_csv import sales_query
-    from chalicelib.exports.formats.bodies import MEDIA
     from chalicelib.exports.formats.sessions_csv import sessions_query
     from chalicelib.exports.formats.speakers_csv import speakers_query
+
+    from chalicelib.exports.formats import event_archive
+    from chalicelib.exports.formats.bodies import MEDIA
 
     small, small_owner = _seeded(SMALL, sessions=10_000, speakers=3_000)
     large, large_owner = _seeded(LARGE, sessions=100_000, speakers=100_000)

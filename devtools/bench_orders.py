@@ -63,8 +63,9 @@ def new_task(event_id: int, owner_id: int, format_name: str = "orders/csv") -> u
 def copy_seconds(event_id: int, query: Callable[[int, Sequence[str]], Any] | None = None) -> tuple[float, int]:
     """The export's own query (``orders_query`` unless told) and time zone, run as a bare COPY into a
     sink: PostgreSQL alone."""
-    from chalicelib.db import transaction
     from chalicelib.exports.formats.orders_csv import copy_csv, orders_query, use_event_time_zone
+
+    from chalicelib.db import transaction
     from chalicelib.exports.formats.registry import EXPORTABLE_ORDER_STATUSES
     from chalicelib.models import Event
 

@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
-from chalicelib.exports.formats.attendees_csv import HEADER
 from chalicelib.exports.formats.csv_rows import BOM
+from chalicelib.exports.formats.tables.attendees import TABLE
 from tests.functional.export_helpers import HOSTILE, NOON_UTC, Shop, export_file, start_export
 from tests.functional.export_helpers import csv_records as parse
 from tests.functional.http_helpers import body_of
+
+HEADER = TABLE.header
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
@@ -118,3 +120,13 @@ def test_attendee_and_pdf_exports_answer_like_every_export(client, factory, door
     assert start_export(client, stranger, door.event.identifier, path).status_code == 403
     missing = start_export(client, door.token, "no-such-event", path)
     assert missing.status_code == 404 and body_of(missing)["errors"][0]["status"] == "404"
+
+
+@pytest.mark.parametrize(("first", "last"), [("Mario", None), ("Mario", ""), ("Mario", "  "), (None, "Behling")])
+def test_attendees_csv_buyer_has_no_stray_space_when_a_name_is_missing(client, stack, door, first, last):
+    buyer = door.factory.user(first_name=first, last_name=last, email="buyer@example.com")
+    door.factory.holder(door.order(identifier="A-1", user_id=buyer.id), door.ticket)
+
+    [row] = parse(export(client, stack, door))
+
+    assert row["Buyer"] == (first or last)

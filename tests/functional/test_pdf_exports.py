@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from chalicelib.exports.formats import copy_pdf, pdf_table
+from chalicelib.exports.formats import pdf_table, table_pdf
 from tests.functional.export_helpers import HOSTILE, export_file, read_task, run_worker, start_export, task_url_of
 
 pytestmark = pytest.mark.usefixtures("export_queue")
@@ -151,7 +151,7 @@ def test_pdf_task_names_the_file_and_its_type(client, stack, event, token):
 
 
 def test_pdf_longer_than_its_limit_fails_with_a_reason(client, stack, factory, event, token, monkeypatch):
-    monkeypatch.setattr(copy_pdf, "MAX_ROWS", 2)
+    monkeypatch.setattr(table_pdf, "MAX_ROWS", 2)
     for _ in range(3):
         factory.order(event)
     task_url = task_url_of(start_export(client, token, event.identifier, "orders/pdf"))

@@ -10,10 +10,13 @@ import pytest
 
 from chalicelib.db import transaction
 from chalicelib.exports.formats.csv_rows import BOM
-from chalicelib.exports.formats.sessions_csv import HEADER, renderer
+from chalicelib.exports.formats.table_csv import TableCsv
+from chalicelib.exports.formats.tables.sessions import TABLE
 from chalicelib.models import Event, SessionType
 from tests.functional.export_helpers import csv_records as parse
 from tests.functional.export_helpers import posted_export_file, recorded_statements
+
+HEADER = TABLE.header
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
@@ -137,7 +140,6 @@ def test_sessions_csv_survives_hostile_text_in_plain_and_rich_rows(client, stack
 
 def test_sessions_are_read_by_one_streamed_query_whatever_their_number(factory, conference, monkeypatch):
     event, _ = conference
-    monkeypatch.setattr(renderer, "batch_size", 3)
     speaker = factory.speaker(event)
     for number in range(7):
         factory.session(event, title=f"t-{number}", speakers=(speaker,), starts_at=NINE_UTC + timedelta(hours=number),
@@ -146,7 +148,9 @@ def test_sessions_are_read_by_one_streamed_query_whatever_their_number(factory, 
     with recorded_statements() as statements:
         out = io.BytesIO()
         with transaction() as session:
-            written = renderer.render(session, session.get(Event, event.id), {"status": "all"}, out, reported.append)
+            written = TableCsv(TABLE, batch_size=3).render(
+                session, session.get(Event, event.id), {"status": "all"}, out, reported.append
+            )
 
     assert written == 7 and reported == [3, 6, 7]
     assert [row["Session Title"] for row in parse(out.getvalue())] == [f"t-{number}" for number in range(7)]

@@ -26,7 +26,7 @@ from fpdf import FPDF
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.orders_csv import CellStyle
+from chalicelib.exports.formats.table import PrintedColumn as Column
 from chalicelib.models import Event
 from chalicelib.schedule.text import clean
 
@@ -50,8 +50,8 @@ _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 # override could make one cell show text backwards.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
-# Dates as people read them, in the event's zone (the title block names it); text as it is.
-PRINTED_CELLS = CellStyle(text=lambda column: column, date_format="YYYY-MM-DD HH24:MI")
+# Dates as people read them, in the event's zone (the title block names it).
+PRINTED_DATE = "YYYY-MM-DD HH24:MI"
 
 
 def printable(value: object) -> str:
@@ -63,13 +63,6 @@ def printable(value: object) -> str:
 
 
 @dataclass(frozen=True)
-class Column:
-    title: str
-    share: float  # of the page's width; the shares of one table add up to 1 at most
-    numeric: bool = False  # right-aligned
-
-
-@dataclass(frozen=True)
 class TitleBlock:
     title: str  # the event's name
     subtitle: str  # what the table lists
@@ -78,7 +71,7 @@ class TitleBlock:
 
 def title_block(session: Session, event: Event, subtitle: str) -> TitleBlock:
     """The event's name, ``subtitle``, and the event's dates in its zone (as PostgreSQL prints them)."""
-    date = PRINTED_CELLS.date_format
+    date = PRINTED_DATE
     starts, ends = session.execute(
         select(func.to_char(Event.starts_at, date), func.to_char(Event.ends_at, date)).where(Event.id == event.id)
     ).one()

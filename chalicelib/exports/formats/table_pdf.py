@@ -1,0 +1,113 @@
+"""The PDF form of the tables that have one (``Table.printed``): the rows as a printable table,
+then the closing tables (totals), as ``pdf_table`` lays them out.
+
+The rows are read first, then drawn: one COPY (text as it is, dates for people) spooled to a
+temporary file (in memory up to ``SPOOL_BYTES``, then on /tmp), so that the statement and its
+snapshot are not held open for the whole render, and then drawn record by record, each a mapping
+of the declaration's headers. Memory while drawing is fpdf2's: it keeps every page until the file
+is complete (about 0.6 KB a row), so a PDF is refused above ``MAX_ROWS`` (that table is better
+read as the CSV or XLSX): 250,000 rows is about 150 MB of pages, within Lambda's 256 MB aim.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from tempfile import SpooledTemporaryFile
+from typing import IO, Any, BinaryIO
+
+from sqlalchemy import ColumnElement, Numeric, case, cast, func
+from sqlalchemy.orm import Session
+
+from chalicelib.exports.formats.base import ExportFailed, Options, ProgressCallback
+from chalicelib.exports.formats.copy_stream import copy_csv
+from chalicelib.exports.formats.csv_rows import CopyBatches
+from chalicelib.exports.formats.pdf_table import PRINTED_DATE, TablePdf, title_block
+from chalicelib.exports.formats.plain_text import PlainText
+from chalicelib.exports.formats.table import Column, Kind, Printed, Table
+from chalicelib.exports.formats.table_engine import TableEngine, begin, presented, rich_indexes
+from chalicelib.models import Event
+
+BATCH_SIZE = 1000
+MAX_ROWS = 250_000
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def printed_cell(column: Column, value: ColumnElement[Any]) -> ColumnElement[Any]:
+    """How a printed table shows a value of ``column``: for people, in the event's zone."""
+    if column.kind is Kind.DECIMAL:
+        return cast(value, Numeric(16, 2))
+    if column.kind is Kind.DATETIME:
+        return func.to_char(value, PRINTED_DATE)
+    if column.kind is Kind.DATE:
+        return func.to_char(value, "YYYY-MM-DD")
+    if column.kind is Kind.BOOL:
+        return case((value, "yes"), (~value, "no"))
+    return value
+
+
+class _Spool(CopyBatches):
+    """COPY's rows, as they are, into a file read once the statement is over."""
+
+    def __init__(self, spool: IO[bytes], batch_size: int, progress: ProgressCallback) -> None:
+        super().__init__(batch_size, progress)
+        self._spool = spool
+
+    def _emit(self, rows: list[bytes]) -> None:
+        self._spool.write(b"".join(rows))
+
+
+class TablePdfRenderer(TableEngine):
+    """The ``<table>/pdf`` renderer: every row the default options choose (the PDF takes none)."""
+
+    def __init__(self, table: Table, batch_size: int = BATCH_SIZE) -> None:
+        super().__init__(table)
+        if table.printed is None:
+            raise ValueError(f"The {table.name} table has no printed form")
+        self.printed: Printed = table.printed
+        self.batch_size = batch_size
+        self._rich = rich_indexes(table)
+
+    def render(
+        self, session: Session, event: Event | None, options: Options, out: BinaryIO, progress: ProgressCallback
+    ) -> int:
+        if event is None:
+            raise ValueError("A printed table belongs to an event")
+        options = self.table.default_options()
+        total = self.estimate_total(session, event, options) or 0
+        if total > MAX_ROWS:
+            raise ExportFailed(
+                f"This PDF would have {total:,} rows; it is made for at most {MAX_ROWS:,}. Please export the CSV."
+            )
+        begin(session, event)
+        title = title_block(session, event, self.printed.subtitle)
+        with SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+            rows = _Spool(spool, self.batch_size, lambda count: None)
+            copy_csv(session, presented(self.table, event, options, printed_cell), rows)
+            spool.seek(0)
+            lines = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+            table = TablePdf(title)
+            self._draw(table, lines, rows.count, progress)
+        table.write(out)
+        return rows.count
+
+    def _draw(self, table: TablePdf, lines: IO[str], count: int, progress: ProgressCallback) -> None:
+        printed, header, plain = self.printed, self.table.header, PlainText()
+        summary = printed.summary() if printed.summary is not None else None
+        table.table(printed.columns)
+        for number, cells in enumerate(csv.reader(lines), start=1):
+            if self._rich:
+                marked = cells.pop(0) == "1"
+                for index in self._rich:
+                    cells[index] = plain(cells[index]) if marked else cells[index]
+            record = dict(zip(header, cells, strict=True))
+            table.row(printed.cells(record))
+            if summary is not None:
+                summary.add(record)
+            if number % self.batch_size == 0:
+                progress(number)
+        progress(count)
+        for closing in summary.closing(count) if summary is not None else ():
+            table.table(closing.columns, closing.caption)
+            for row in closing.rows:
+                table.row(row)

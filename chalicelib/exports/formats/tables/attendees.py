@@ -1,0 +1,114 @@
+"""The attendees: one row per ticket holder of the event's live orders, by order, then holder;
+printed as a door list with the number of holders of each ticket.
+
+Columns (a fixed, documented order; Open Event's moved with its custom forms, its issue #8972):
+the order (number, date, status), the holder's ticket id, names and email, the ticket (name, price,
+type), how the order was paid, and who bought it. Options: the orders' (``statuses``, ``bom``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from chalicelib.exports.formats.base import Options
+from chalicelib.exports.formats.csv_rows import full_name
+from chalicelib.exports.formats.order_filters import exported_statuses, live_orders, orders_options
+from chalicelib.exports.formats.table import Closing, Column, Kind, Printed, PrintedColumn, Record, Table
+from chalicelib.models import Order, Ticket, TicketHolder, User
+
+
+def attendees_rows(event_id: int | None, options: Options) -> Select[Any]:
+    values: list[Any] = [
+        Order.identifier,
+        Order.created_at,
+        Order.status,
+        # Open Event's ticket id: the order's identifier and the holder's number.
+        func.concat(Order.identifier, "-", TicketHolder.id),
+        TicketHolder.firstname,
+        TicketHolder.lastname,
+        TicketHolder.email,
+        Ticket.name,
+        Ticket.price,
+        Ticket.type,
+        Order.paid_via,
+        full_name(User.first_name, User.last_name),
+        User.email,
+    ]
+    return (
+        select(*values)
+        .select_from(TicketHolder)
+        .join(Order, Order.id == TicketHolder.order_id)
+        .outerjoin(Ticket, Ticket.id == TicketHolder.ticket_id)
+        .outerjoin(User, User.id == Order.user_id)
+        .where(TicketHolder.deleted_at.is_(None), *live_orders(event_id, exported_statuses(options)))
+        .order_by(Order.id, TicketHolder.id)
+    )
+
+
+@dataclass
+class HoldersByTicket:
+    """The attendees PDF's closing table: how many holders each ticket has."""
+
+    holders: Counter[str] = field(default_factory=Counter)
+
+    def add(self, record: Record) -> None:
+        self.holders[record["Ticket Name"]] += 1
+
+    def closing(self, count: int) -> Sequence[Closing]:
+        rows: list[Sequence[object]] = [(ticket, holders) for ticket, holders in sorted(self.holders.items())]
+        rows.append(("all tickets", count))
+        columns = (PrintedColumn("Ticket", 0.3), PrintedColumn("Holders", 0.09, numeric=True))
+        return [Closing("Holders by ticket", columns, rows)]
+
+
+def _printed_cells(record: Record) -> Sequence[object]:
+    holder = " ".join(name for name in (record["First Name"], record["Last Name"]) if name)
+    return (
+        record["Order#"], record["Order Date"], record["Status"], holder, record["Email"], record["Ticket Name"],
+        record["Ticket Price"], record["Payment Type"], record["Buyer"],
+    )  # fmt: skip
+
+
+TABLE = Table(
+    name="attendees",
+    label="attendees",
+    columns=(
+        Column("Order#", width=14),
+        Column("Order Date", Kind.DATETIME),
+        Column("Status", width=10),
+        Column("Ticket ID", width=18),
+        Column("First Name"),
+        Column("Last Name"),
+        Column("Email", width=28),
+        Column("Ticket Name"),
+        Column("Ticket Price", Kind.DECIMAL),
+        Column("Ticket Type", width=10),
+        Column("Payment Type", width=12),
+        Column("Buyer"),
+        Column("Buyer Email", width=28),
+    ),
+    rows=attendees_rows,
+    parse_query=orders_options,  # the same options: the orders' statuses, and the BOM
+    options=("status", "bom"),
+    printed=Printed(
+        "Attendees",
+        (
+            PrintedColumn("Order#", 0.11),
+            PrintedColumn("Date", 0.09),
+            PrintedColumn("Status", 0.07),
+            PrintedColumn("Holder", 0.16),
+            PrintedColumn("Email", 0.18),
+            PrintedColumn("Ticket", 0.12),
+            PrintedColumn("Price", 0.06, numeric=True),
+            PrintedColumn("Payment", 0.06),
+            PrintedColumn("Buyer", 0.15),
+        ),
+        _printed_cells,
+        HoldersByTicket,
+    ),
+)
