@@ -10,6 +10,7 @@ import yaml
 from openapi_spec_validator import validate
 
 from app import app
+from chalicelib.exports.formats.registry import FORMATS
 from chalicelib.pages import PAGE
 from tests.conftest import REPO
 
@@ -64,3 +65,38 @@ def test_page_schema_matches_the_resource_declaration(spec):
     assert list(documented) == [attribute.name for attribute in PAGE.attributes]
     for attribute in PAGE.attributes:
         assert documented[attribute.name].get("maxLength") == attribute.max_length, attribute.name
+
+
+def _path_enums(spec: dict[str, Any], path: str) -> list[set[str]]:
+    """The enums of ``path``'s path parameters, in the path's order."""
+    parameters = {parameter.get("name"): parameter for parameter in spec["paths"][path]["parameters"]}
+    names = re.findall(r"\{([^}]+)\}", path)
+    return [set(parameters[name]["schema"]["enum"]) for name in names if name != "event"]
+
+
+def _split(names: set[str]) -> list[set[str]]:
+    return [{name.split("/")[0] for name in names}, {name.split("/")[1] for name in names}]
+
+
+def test_the_export_paths_enumerate_exactly_the_registrys_formats(spec):
+    """The export paths follow from the registry (its tables and their forms): each path's enums
+    are the names of the formats it reaches, by its method, and the documented query parameters are
+    the formats' options."""
+    events = {name: fmt for name, fmt in FORMATS.items() if not fmt.site_wide}
+    prefix = "/v1/events/{event}/export/"
+    literal = {
+        path.removeprefix(prefix)
+        for path in spec["paths"]
+        if path.startswith(prefix) and "{" not in path[len(prefix) :]
+    }
+    got = {name for name, fmt in events.items() if fmt.parse_body is None and name not in literal}
+    posted = {name for name, fmt in events.items() if fmt.parse_body is not None}
+    site = {name.removeprefix("admin/") for name, fmt in FORMATS.items() if fmt.site_wide}
+
+    pairs, singles = prefix + "{kind}/{variant}", prefix + "{format_name}"
+    assert _path_enums(spec, pairs) == _split({name for name in got | posted if "/" in name})
+    assert _path_enums(spec, singles) == [{name for name in got | posted if "/" not in name}]
+    assert _path_enums(spec, "/v1/admin/export/{kind}/{variant}") == _split(site)
+    documented = {parameter["name"] for parameter in spec["paths"][pairs]["get"]["parameters"]}
+    assert documented == {option for name in got if "/" in name for option in FORMATS[name].options}
+    assert {"get", "post"} <= spec["paths"][pairs].keys() and {"get", "post"} <= spec["paths"][singles].keys()
