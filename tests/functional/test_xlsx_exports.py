@@ -16,16 +16,36 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import literal, select
 
+from chalicelib.db import transaction
 from chalicelib.exports.formats.tables.orders import TABLE as ORDERS
 from chalicelib.exports.formats.tables.speakers import TABLE as SPEAKERS
-from chalicelib.exports.formats.xlsx_cells import CELL_LIMIT, ELLIPSIS
+from chalicelib.exports.formats.xlsx_cells import CELL_LIMIT, ELLIPSIS, xml_text, xml_text_sql, xml_unescape
 from tests.functional.export_helpers import HOSTILE, csv_records, export_file, posted_export_file
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
 NOON_UTC = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 NAMES = ["Zoë Ünal", "山田 太郎", "محمد", "שלום", "नमस्ते", "สวัสดี", "🎉 Party"]
+
+
+TEXTS = ["plain", "a & b < c > d", "&amp; already", "line\nbreak", "cr\r\nlf", "tab\there", "bell\x07\x1b",
+         "\ufffe\uffff", "Zoë 東京 🎉", "=1+1", "  spaced  ", "x" * (CELL_LIMIT + 1), "é" * CELL_LIMIT]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=range(len(TEXTS)))
+def test_cell_text_in_sql_is_exactly_the_python_one(stack, text):
+    """The escaping PostgreSQL does for the rows is the one Python does for the cells it rewrites."""
+    with transaction() as session:
+        in_sql = session.scalar(select(xml_text_sql(literal(text))))
+
+    assert in_sql == xml_text(text)
+
+
+@pytest.mark.parametrize("text", ["a & b < c > d", "&amp; already", "line\nbreak", "cr\r\nlf", "tab\there", "Zoë 🎉"])
+def test_escaped_cell_text_reads_back_as_it_was(text):
+    assert xml_unescape(xml_text(text)) == text
 
 
 def rows_of(data: bytes) -> list[tuple[Any, ...]]:

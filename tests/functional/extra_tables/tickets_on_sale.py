@@ -1,0 +1,63 @@
+"""A throwaway table, for ``test_table_declarations``: the one file a new table export needs.
+
+The event's tickets, with a column of every kind. Its directory is added to ``formats.tables``
+by the test, as if this file were there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, cast, func, select
+from sqlalchemy.types import Date
+
+from chalicelib.exports.formats.base import Options
+from chalicelib.exports.formats.table import Column, Kind, Printed, PrintedColumn, Record, Table
+from chalicelib.models import Event, Ticket
+
+
+def tickets_rows(event_id: int | None, options: Options) -> Select[Any]:
+    values: list[Any] = [
+        Ticket.name,
+        Ticket.price,
+        func.length(Ticket.name),
+        Event.starts_at,
+        cast(Event.starts_at, Date),
+        Ticket.price > 0,
+    ]
+    return (
+        select(*values)
+        .join(Event, Event.id == Ticket.event_id)
+        .where(Ticket.event_id == event_id, Ticket.deleted_at.is_(None))
+        .order_by(Ticket.id)
+    )
+
+
+def _printed_cells(record: Record) -> Sequence[object]:
+    return (record["Ticket"], record["Price"], record["Sale Starts"], record["Paid"])
+
+
+TABLE = Table(
+    name="tickets-on-sale",
+    label="tickets",
+    columns=(
+        Column("Ticket"),
+        Column("Price", Kind.DECIMAL),
+        Column("Name Length", Kind.INTEGER),
+        Column("Sale Starts", Kind.DATETIME),
+        Column("Sale Day", Kind.DATE),
+        Column("Paid", Kind.BOOL),
+    ),
+    rows=tickets_rows,
+    printed=Printed(
+        "Tickets on sale",
+        (
+            PrintedColumn("Ticket", 0.4),
+            PrintedColumn("Price", 0.1, numeric=True),
+            PrintedColumn("Starts", 0.2),
+            PrintedColumn("Paid", 0.1),
+        ),
+        _printed_cells,
+    ),
+)
