@@ -45,7 +45,9 @@ FALLBACK_FONTS = (
     ("manimgx_fonts", "NotoEmoji[wght].ttf"),
     ("manimgx_fonts", "NotoSansSymbols[wght].ttf"),
 )
-NO_GLYPH = "□"  # WHITE SQUARE, in the main font: a character no font has
+# Shaped text is measured exactly only when this times its nominal width would not fit.
+SHAPING_MARGIN = 1.25
+NO_GLYPH = "\u25a1"  # WHITE SQUARE, in the main font: a character no font has
 
 MARGIN = 28.0  # points: about 1 cm
 FONT_SIZE = 7.5
@@ -145,6 +147,8 @@ class TablePdf:
         self._covered = _characters(pdf, "main")
         self._fallbacks = {name: _characters(pdf, name) for name in fallbacks}
         self._printable = self._covered.union(*self._fallbacks.values())
+        self._fonts = [font for font in pdf.fonts.values() if isinstance(font, TTFFont)]
+        self._nominal: dict[str, float] = {}
         self._footer = printable(title.title)
         self._columns: Sequence[Column] = ()
         self._lefts: list[float] = []
@@ -259,7 +263,7 @@ class TablePdf:
             letter = right_to_left.group()
             pdf.set_font(next(name for name, font in self._fallbacks.items() if letter in font))
         pdf.set_text_shaping(True)
-        if pdf.get_string_width(text) > room:
+        if self._nominal_width(text) * SHAPING_MARGIN > room and pdf.get_string_width(text) > room:
             text = _cut(text, room, pdf.get_string_width)
         pdf.set_xy(x, y)
         pdf.cell(width, height, text, align="R" if right else "L")
@@ -269,6 +273,19 @@ class TablePdf:
         # fpdf2 (2.8.9) may leave a fallback font selected in the page's content while it believes
         # the main one is, and write the next text with no font; make it select the font again.
         pdf.current_font_is_set_on_page = False
+
+    def _nominal_width(self, text: str) -> float:
+        """An upper bound of ``text``'s drawn width, without shaping it: each character's widest
+        glyph among the fonts. Shaping (joined forms, ligatures, marks) made every text we tried
+        narrower, never wider; ``SHAPING_MARGIN`` covers what we did not try."""
+        widths = self._nominal
+        total = 0.0
+        for character in text:
+            width = widths.get(character)
+            if width is None:
+                width = widths[character] = max(font.cw.get(ord(character), 0) for font in self._fonts)
+            total += width
+        return total * self._pdf.font_size / 1000
 
     # -- output --------------------------------------------------------------------------------
 
