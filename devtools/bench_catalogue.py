@@ -164,7 +164,7 @@ def run(services: Any) -> dict[str, Any]:
         def queries() -> list[Any]:
             with transaction() as session:
                 event = session.get(Event, event_id) if event_id is not None else None
-                return [csv_query(format_name, event, {"status": "all"})]
+                return [csv_query(session, format_name, event, {"status": "all"})]
 
         return queries
 

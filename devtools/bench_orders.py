@@ -59,15 +59,15 @@ def new_task(event_id: int, owner_id: int, format_name: str = "orders/csv") -> u
         return tasks.create(session, owner, event, fmt, fmt.parse_options({})).id
 
 
-def csv_query(format_name: str, event: Any, options: dict[str, Any]) -> Any:
+def csv_query(session: Any, format_name: str, event: Any, options: dict[str, Any]) -> Any:
     """The query a table's CSV streams by COPY: the declaration's rows, presented for the CSV."""
     from chalicelib.exports.formats.registry import get_format
     from chalicelib.exports.formats.table_csv import csv_cell
-    from chalicelib.exports.formats.table_engine import presented
+    from chalicelib.exports.formats.table_engine import presented, resolve
 
     table = get_format(format_name).table
     assert table is not None
-    return presented(table, event, options, csv_cell)
+    return presented(resolve(session, table, event, options), csv_cell)
 
 
 def copy_seconds(event_id: int, format_name: str = "orders/csv") -> tuple[float, int]:
@@ -83,7 +83,7 @@ def copy_seconds(event_id: int, format_name: str = "orders/csv") -> tuple[float,
         event = session.get(Event, event_id)
         assert event is not None
         use_event_time_zone(session, event)
-        query = csv_query(format_name, event, get_format(format_name).parse_options({}))
+        query = csv_query(session, format_name, event, get_format(format_name).parse_options({}))
         started = time.perf_counter()
         copy_csv(session, query, sink)
         seconds = time.perf_counter() - started

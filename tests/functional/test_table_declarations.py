@@ -44,7 +44,7 @@ def test_every_declared_module_is_a_table_in_every_form():
 
 
 @pytest.mark.usefixtures("throwaway_table")
-def test_a_new_table_module_is_exported_as_csv_xlsx_and_pdf(client, stack, factory):
+def test_a_new_table_module_is_exported_as_csv_xlsx_and_pdf_with_the_columns_its_event_adds(client, stack, factory):
     event = factory.event(identifier="fair", timezone="Europe/Berlin", starts_at=datetime(2026, 7, 1, 22, tzinfo=UTC))
     token = factory.token(factory.staff(event))
     factory.ticket(event, name="Early bird 🎉", price=Decimal("12.5"))
@@ -56,14 +56,14 @@ def test_a_new_table_module_is_exported_as_csv_xlsx_and_pdf(client, stack, facto
 
     assert csv_file.startswith(BOM)
     assert [list(row.values()) for row in csv_records(csv_file)] == [
-        ["Early bird 🎉", "12.50", "12", "2026-07-02T00:00:00+02:00", "2026-07-02", "true"],
-        ["'=Free", "0.00", "5", "2026-07-02T00:00:00+02:00", "2026-07-02", "false"],
+        ["Early bird 🎉", "12.50", "12", "2026-07-02T00:00:00+02:00", "2026-07-02", "true", "1"],
+        ["'=Free", "0.00", "5", "2026-07-02T00:00:00+02:00", "2026-07-02", "false", "2"],
     ]
     sheet = load_workbook(io.BytesIO(xlsx_file)).active
     assert [tuple(row) for row in sheet.iter_rows(values_only=True)] == [
-        ("Ticket", "Price", "Name Length", "Sale Starts", "Sale Day", "Paid"),
-        ("Early bird 🎉", 12.5, 12, datetime(2026, 7, 2), datetime(2026, 7, 2), True),
-        ("=Free", 0, 5, datetime(2026, 7, 2), datetime(2026, 7, 2), False),
+        ("Ticket", "Price", "Name Length", "Sale Starts", "Sale Day", "Paid", "fair ticket number"),
+        ("Early bird 🎉", 12.5, 12, datetime(2026, 7, 2), datetime(2026, 7, 2), True, 1),
+        ("=Free", 0, 5, datetime(2026, 7, 2), datetime(2026, 7, 2), False, 2),
     ]
     assert sheet["E2"].number_format == "yyyy-mm-dd" and sheet["E2"].value.date() == date(2026, 7, 2)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_file)).pages)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Select
 
@@ -24,6 +24,11 @@ from chalicelib.exports.formats.base import Options
 RowsQuery = Callable[[int | None, Options], Select[Any]]
 OptionsParser = Callable[[Mapping[str, str]], dict[str, Any]]
 BodyParser = Callable[[Any], dict[str, Any]]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+# (session, event id) -> the columns an event adds after the declared ones (its custom-form fields,
+# in the form's order), each with its value as an expression over the rows' query.
+ExtraColumns = Callable[["Session", int | None], Sequence[tuple["Column", Any]]]
 # A printed row read back: its cells as text by header (a NULL is "").
 Record = Mapping[str, str]
 
@@ -99,6 +104,7 @@ class Table:
     parse_body: BodyParser | None = None
     site_wide: bool = False  # every event, for admins: the query gets no event id
     printed: Printed | None = None
+    extra_columns: ExtraColumns | None = None
 
     @property
     def header(self) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from chalicelib.exports.formats.copy_stream import BATCH_SIZE, ISO_LOCAL, copy_c
 from chalicelib.exports.formats.csv_rows import CopyRows, CsvWriter, MarkedCopyRows, defused_sql
 from chalicelib.exports.formats.plain_text import PlainText
 from chalicelib.exports.formats.table import Column, Kind, Table
-from chalicelib.exports.formats.table_engine import TableEngine, begin, presented, rich_indexes
+from chalicelib.exports.formats.table_engine import TableEngine, begin, presented, resolve
 from chalicelib.models import Event
 
 
@@ -43,25 +43,25 @@ class TableCsv(TableEngine):
     def __init__(self, table: Table, batch_size: int = BATCH_SIZE) -> None:
         super().__init__(table)
         self.batch_size = batch_size
-        self._rich = rich_indexes(table)
 
     def render(
         self, session: Session, event: Event | None, options: Options, out: BinaryIO, progress: ProgressCallback
     ) -> int:
         begin(session, event)
+        rows = resolve(session, self.table, event, options)
         writer = CsvWriter(out, bom=bool(options.get("bom", True)))
-        writer.write_rows([self.table.header])
-        plain = PlainText()
+        writer.write_rows([rows.header])
+        plain, rich = PlainText(), rows.rich
 
         def rewrite(cells: list[str]) -> list[str]:
-            for index in self._rich:  # a defused cell stays defused: its ``'`` is text
+            for index in rich:  # a defused cell stays defused: its ``'`` is text
                 cells[index] = plain(cells[index])
             return cells
 
-        rows = (
+        sink = (
             MarkedCopyRows(writer, self.batch_size, progress, rewrite)
-            if self._rich
+            if rich
             else CopyRows(out, self.batch_size, progress)
         )
-        copy_csv(session, presented(self.table, event, options, csv_cell), rows)
-        return rows.count
+        copy_csv(session, presented(rows, csv_cell), sink)
+        return sink.count

@@ -1,10 +1,12 @@
-"""What the engines of the table exports share: the rows of a declaration presented column by
-column (each engine its own way, in PostgreSQL), the count for progress, and the site-wide adapter.
+"""What the engines of the table exports share: a declaration's columns and rows for one file
+(``resolve``: the declared columns, then those the event adds), presented column by column (each
+engine its own way, in PostgreSQL), the count for progress, and the site-wide adapter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
@@ -24,16 +26,42 @@ def event_id_of(event: Event | None) -> int | None:
     return None if event is None else event.id
 
 
-def presented(table: Table, event: Event | None, options: Options, present: Present) -> Select[Any]:
-    """The declaration's rows, each value shown as ``present`` says; for a table with rich-text
-    columns, after a first cell ``1`` when one of them holds markup, else ``0``."""
-    rows = table.rows(event_id_of(event), options)
-    values: Sequence[ColumnElement[Any]] = list(rows.selected_columns)
-    rich = [value.regexp_match(MARKUP) for column, value in zip(table.columns, values, strict=True) if column.rich]
-    cells = [present(column, value) for column, value in zip(table.columns, values, strict=True)]
+@dataclass(frozen=True)
+class Rows:
+    """One file's columns, and its query: a raw value per column, in the file's order."""
+
+    columns: tuple[Column, ...]
+    query: Select[Any]
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return tuple(column.header for column in self.columns)
+
+    @property
+    def rich(self) -> tuple[int, ...]:
+        """The indexes of the rich-text columns."""
+        return tuple(index for index, column in enumerate(self.columns) if column.rich)
+
+
+def resolve(session: Session, table: Table, event: Event | None, options: Options) -> Rows:
+    """The declared columns and rows, then the columns the event adds (``Table.extra_columns``)."""
+    query = table.rows(event_id_of(event), options)
+    if table.extra_columns is None:
+        return Rows(table.columns, query)
+    extras = table.extra_columns(session, event_id_of(event))
+    return Rows((*table.columns, *(column for column, _ in extras)), query.add_columns(*(v for _, v in extras)))
+
+
+def presented(rows: Rows, present: Present) -> Select[Any]:
+    """The rows, each value shown as ``present`` says; for a table with rich-text columns, after a
+    first cell ``1`` when one of them holds markup, else ``0``."""
+    values: Sequence[ColumnElement[Any]] = list(rows.query.selected_columns)
+    pairs = list(zip(rows.columns, values, strict=True))
+    rich = [value.regexp_match(MARKUP) for column, value in pairs if column.rich]
+    cells = [present(column, value) for column, value in pairs]
     if rich:
-        return rows.with_only_columns(case((or_(*rich), 1), else_=0), *cells)
-    return rows.with_only_columns(*cells)
+        return rows.query.with_only_columns(case((or_(*rich), 1), else_=0), *cells)
+    return rows.query.with_only_columns(*cells)
 
 
 def count_rows(session: Session, table: Table, event: Event | None, options: Options) -> int | None:
@@ -46,10 +74,6 @@ def begin(session: Session, event: Event | None) -> None:
     """PostgreSQL prints an event's times in its zone; a site-wide table shows each in its own."""
     if event is not None:
         use_event_time_zone(session, event)
-
-
-def rich_indexes(table: Table) -> tuple[int, ...]:
-    return tuple(index for index, column in enumerate(table.columns) if column.rich)
 
 
 class TableEngine:

@@ -25,7 +25,7 @@ from chalicelib.exports.formats.csv_rows import CopyBatches
 from chalicelib.exports.formats.pdf_table import PRINTED_DATE, TablePdf, title_block
 from chalicelib.exports.formats.plain_text import PlainText
 from chalicelib.exports.formats.table import Column, Kind, Printed, Table
-from chalicelib.exports.formats.table_engine import TableEngine, begin, presented, rich_indexes
+from chalicelib.exports.formats.table_engine import Rows, TableEngine, begin, presented, resolve
 from chalicelib.models import Event
 
 BATCH_SIZE = 1000
@@ -66,7 +66,6 @@ class TablePdfRenderer(TableEngine):
             raise ValueError(f"The {table.name} table has no printed form")
         self.printed: Printed = table.printed
         self.batch_size = batch_size
-        self._rich = rich_indexes(table)
 
     def render(
         self, session: Session, event: Event | None, options: Options, out: BinaryIO, progress: ProgressCallback
@@ -81,24 +80,25 @@ class TablePdfRenderer(TableEngine):
             )
         begin(session, event)
         title = title_block(session, event, self.printed.subtitle)
+        rows = resolve(session, self.table, event, options)
         with SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-            rows = _Spool(spool, self.batch_size, lambda count: None)
-            copy_csv(session, presented(self.table, event, options, printed_cell), rows)
+            sink = _Spool(spool, self.batch_size, lambda count: None)
+            copy_csv(session, presented(rows, printed_cell), sink)
             spool.seek(0)
             lines = io.TextIOWrapper(spool, encoding="utf-8", newline="")
             table = TablePdf(title)
-            self._draw(table, lines, rows.count, progress)
+            self._draw(table, rows, lines, sink.count, progress)
         table.write(out)
-        return rows.count
+        return sink.count
 
-    def _draw(self, table: TablePdf, lines: IO[str], count: int, progress: ProgressCallback) -> None:
-        printed, header, plain = self.printed, self.table.header, PlainText()
+    def _draw(self, table: TablePdf, rows: Rows, lines: IO[str], count: int, progress: ProgressCallback) -> None:
+        printed, header, rich, plain = self.printed, rows.header, rows.rich, PlainText()
         summary = printed.summary() if printed.summary is not None else None
         table.table(printed.columns)
         for number, cells in enumerate(csv.reader(lines), start=1):
-            if self._rich:
+            if rich:
                 marked = cells.pop(0) == "1"
-                for index in self._rich:
+                for index in rich:
                     cells[index] = plain(cells[index]) if marked else cells[index]
             record = dict(zip(header, cells, strict=True))
             table.row(printed.cells(record))

@@ -27,7 +27,7 @@ from chalicelib.exports.formats.copy_stream import BATCH_SIZE, copy_csv
 from chalicelib.exports.formats.csv_rows import CopyBatches
 from chalicelib.exports.formats.plain_text import PlainText
 from chalicelib.exports.formats.table import Column, Table
-from chalicelib.exports.formats.table_engine import TableEngine, begin, presented
+from chalicelib.exports.formats.table_engine import TableEngine, begin, presented, resolve
 from chalicelib.exports.formats.xlsx_cells import (
     EMPTY,
     TEXT_CLOSE,
@@ -38,6 +38,7 @@ from chalicelib.exports.formats.xlsx_cells import (
     xml_unescape,
 )
 from chalicelib.exports.formats.xlsx_package import MAX_ROWS, SHEET, SHEET_TAIL, sheet_head, write_parts
+from chalicelib.models import Event
 
 COPY_OPTIONS = "FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02'"
 # Cells of a sheet above which its part may pass 4 GB uncompressed and needs ZIP64 from the start.
@@ -119,23 +120,26 @@ class TableXlsx(TableEngine):
         super().__init__(table)
         self.batch_size = batch_size
 
-    def render(self, session: Session, event: Any, options: Options, out: BinaryIO, progress: ProgressCallback) -> int:
+    def render(
+        self, session: Session, event: Event | None, options: Options, out: BinaryIO, progress: ProgressCallback
+    ) -> int:
         total = self.estimate_total(session, event, options) or 0
         if total >= MAX_ROWS:
             raise ExportFailed(f"This table has {total:,} rows; a sheet holds {MAX_ROWS - 1:,}. Please export the CSV.")
         begin(session, event)
-        query = presented(self.table, event, options, _cell)
+        rows = resolve(session, self.table, event, options)
+        query = presented(rows, _cell)
         selected = list(query.selected_columns)
-        has_rich = any(column.rich for column in self.table.columns)
-        parts, is_rich = _parts(self.table.columns, selected[1:] if has_rich else selected)
+        has_rich = bool(rows.rich)
+        parts, is_rich = _parts(rows.columns, selected[1:] if has_rich else selected)
         query = query.with_only_columns(*([selected[0]] if has_rich else []), *parts)
         rewrite = _RichRows(is_rich) if has_rich else None
         with ZipFile(out, "w", compression=ZIP_DEFLATED, compresslevel=1) as package:
             write_parts(package, self.table.label)
-            zip64 = total * len(self.table.columns) > ZIP64_CELLS
+            zip64 = total * len(rows.columns) > ZIP64_CELLS
             with package.open(SHEET, "w", force_zip64=zip64) as sheet:
-                sheet.write(sheet_head(self.table.columns))
-                rows = _Rows(sheet, self.batch_size, progress, rewrite)
-                copy_csv(session, query, rows, COPY_OPTIONS)
+                sheet.write(sheet_head(rows.columns))
+                sink = _Rows(sheet, self.batch_size, progress, rewrite)
+                copy_csv(session, query, sink, COPY_OPTIONS)
                 sheet.write(SHEET_TAIL)
-        return rows.count
+        return sink.count

@@ -1,6 +1,6 @@
 """A throwaway table, for ``test_table_declarations``: the one file a new table export needs.
 
-The event's tickets, with a column of every kind. Its directory is added to ``formats.tables``
+The event's tickets, with a column of every kind, and one the event adds. Its directory is added to ``formats.tables``
 by the test, as if this file were there.
 """
 
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, cast, func, select
+from sqlalchemy.orm import Session
 from sqlalchemy.types import Date
 
 from chalicelib.exports.formats.base import Options
@@ -34,6 +35,12 @@ def tickets_rows(event_id: int | None, options: Options) -> Select[Any]:
     )
 
 
+def event_columns(session: Session, event_id: int | None) -> list[tuple[Column, Any]]:
+    """A column the event adds, named after it (as an event's custom-form fields are)."""
+    identifier = session.scalar(select(Event.identifier).where(Event.id == event_id))
+    return [(Column(f"{identifier} ticket number", Kind.INTEGER), Ticket.id - func.min(Ticket.id).over() + 1)]
+
+
 def _printed_cells(record: Record) -> Sequence[object]:
     return (record["Ticket"], record["Price"], record["Sale Starts"], record["Paid"])
 
@@ -50,6 +57,7 @@ TABLE = Table(
         Column("Paid", Kind.BOOL),
     ),
     rows=tickets_rows,
+    extra_columns=event_columns,
     printed=Printed(
         "Tickets on sale",
         (
