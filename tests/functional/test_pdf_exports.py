@@ -167,7 +167,10 @@ def test_pdf_longer_than_its_limit_fails_with_a_reason(client, stack, factory, e
 
     task = read_task(client, token, task_url)
     assert task["state"] == "FAILURE"
-    assert task["result"]["error"] == "This PDF would have 3 rows; it is made for at most 2. Please export the CSV."
+    assert (
+        task["result"]["error"]
+        == "This PDF would have 3 rows; it is made for at most 2. Please export the XLSX or CSV."
+    )
 
 
 def test_every_script_and_emoji_is_printed_whole_and_long_text_ends_in_an_ellipsis(client, stack, factory, event,

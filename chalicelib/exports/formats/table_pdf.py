@@ -5,8 +5,10 @@ The rows are read first, then drawn: one COPY (text as it is, dates for people) 
 temporary file (in memory up to ``SPOOL_BYTES``, then on /tmp), so that the statement and its
 snapshot are not held open for the whole render, and then drawn record by record, each a mapping
 of the declaration's headers. Memory while drawing is fpdf2's: it keeps every page until the file
-is complete (about 0.6 KB a row), so a PDF is refused above ``MAX_ROWS`` (that table is better
-read as the CSV or XLSX): 250,000 rows is about 150 MB of pages, within Lambda's 256 MB aim.
+is complete (0.54 to 0.58 MB per 1,000 rows measured, above about 170 MB for the worker with its
+fonts), so a PDF is refused above ``MAX_ROWS``: 140,000 rows peak at about 250 MB, within the
+256 MB aim (the 250,000 of before reached 271 MB at 200,000). A table that long is better read as
+the XLSX, whose memory does not grow with its rows.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from chalicelib.exports.formats.table_engine import Rows, TableEngine, begin, pr
 from chalicelib.models import Event
 
 BATCH_SIZE = 1000
-MAX_ROWS = 250_000
+MAX_ROWS = 140_000
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
@@ -76,7 +78,7 @@ class TablePdfRenderer(TableEngine):
         total = self.estimate_total(session, event, options) or 0
         if total > MAX_ROWS:
             raise ExportFailed(
-                f"This PDF would have {total:,} rows; it is made for at most {MAX_ROWS:,}. Please export the CSV."
+                f"This PDF would have {total:,} rows; it is made for at most {MAX_ROWS:,}. Please export the XLSX or CSV."
             )
         begin(session, event)
         title = title_block(session, event, self.printed.subtitle)
