@@ -56,14 +56,45 @@ def test_a_new_table_module_is_exported_as_csv_xlsx_and_pdf_with_the_columns_its
 
     assert csv_file.startswith(BOM)
     assert [list(row.values()) for row in csv_records(csv_file)] == [
-        ["Early bird 🎉", "12.50", "12", "2026-07-02T00:00:00+02:00", "2026-07-02", "true", "1"],
-        ["'=Free", "0.00", "5", "2026-07-02T00:00:00+02:00", "2026-07-02", "false", "2"],
+        [
+            "Early bird 🎉",
+            "12.50",
+            "12",
+            "2026-07-02T00:00:00+02:00",
+            "2026-07-02",
+            "true",
+            "1250000000000000000000.00",
+            "",
+            "1",
+        ],
+        [
+            "'=Free",
+            "0.00",
+            "5",
+            "2026-07-02T00:00:00+02:00",
+            "2026-07-02",
+            "false",
+            "NaN",
+            "2026-07-02T00:00:00+02:00",
+            "2",
+        ],
     ]
     sheet = load_workbook(io.BytesIO(xlsx_file)).active
     assert [tuple(row) for row in sheet.iter_rows(values_only=True)] == [
-        ("Ticket", "Price", "Name Length", "Sale Starts", "Sale Day", "Paid", "fair ticket number"),
-        ("Early bird 🎉", 12.5, 12, datetime(2026, 7, 2), datetime(2026, 7, 2), True, 1),
-        ("=Free", 0, 5, datetime(2026, 7, 2), datetime(2026, 7, 2), False, 2),
+        (
+            "Ticket",
+            "Price",
+            "Name Length",
+            "Sale Starts",
+            "Sale Day",
+            "Paid",
+            "Ratio",
+            "Valid Until",
+            "fair ticket number",
+        ),
+        # What a sheet cannot hold as a number or a date is shown as text: never an invalid cell.
+        ("Early bird 🎉", 12.5, 12, datetime(2026, 7, 2), datetime(2026, 7, 2), True, 1.25e21, "infinity", 1),
+        ("=Free", 0, 5, datetime(2026, 7, 2), datetime(2026, 7, 2), False, "NaN", datetime(2026, 7, 2), 2),
     ]
     assert sheet["E2"].number_format == "yyyy-mm-dd" and sheet["E2"].value.date() == date(2026, 7, 2)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_file)).pages)

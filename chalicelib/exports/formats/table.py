@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Numeric, Select, cast, func
 
 from chalicelib.exports.formats.base import Options
 
@@ -84,6 +84,11 @@ class Printed:
     columns: Sequence[PrintedColumn]
     cells: Callable[[Record], Sequence[object]]
     summary: Callable[[], Summary] | None = None
+
+
+def two_places(value: Any) -> ColumnElement[Any]:
+    """An amount rounded to two places, as every form shows it (never too large for its type)."""
+    return func.round(cast(value, Numeric), 2)
 
 
 def no_options(query: Mapping[str, str]) -> dict[str, Any]:

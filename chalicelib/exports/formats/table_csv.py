@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
-from sqlalchemy import ColumnElement, Numeric, case, cast, func
+from sqlalchemy import ColumnElement, case, func
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.base import Options, ProgressCallback
 from chalicelib.exports.formats.copy_stream import BATCH_SIZE, ISO_LOCAL, copy_csv
 from chalicelib.exports.formats.csv_rows import CopyRows, CsvWriter, MarkedCopyRows, defused_sql
 from chalicelib.exports.formats.plain_text import PlainText
-from chalicelib.exports.formats.table import Column, Kind, Table
+from chalicelib.exports.formats.table import Column, Kind, Table, two_places
 from chalicelib.exports.formats.table_engine import TableEngine, begin, presented, resolve
 from chalicelib.models import Event
 
@@ -27,7 +27,7 @@ def csv_cell(column: Column, value: ColumnElement[Any]) -> ColumnElement[Any]:
     if column.kind is Kind.TEXT:
         return defused_sql(value)
     if column.kind is Kind.DECIMAL:
-        return cast(value, Numeric(16, 2))
+        return two_places(value)
     if column.kind is Kind.DATETIME:
         return func.to_char(value, ISO_LOCAL)
     if column.kind is Kind.DATE:

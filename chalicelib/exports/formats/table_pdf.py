@@ -18,7 +18,7 @@ import io
 from tempfile import SpooledTemporaryFile
 from typing import IO, Any, BinaryIO
 
-from sqlalchemy import ColumnElement, Numeric, case, cast, func
+from sqlalchemy import ColumnElement, case, func
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.base import ExportFailed, Options, ProgressCallback
@@ -26,7 +26,7 @@ from chalicelib.exports.formats.copy_stream import copy_csv
 from chalicelib.exports.formats.csv_rows import CopyBatches
 from chalicelib.exports.formats.pdf_table import PRINTED_DATE, TablePdf, title_block
 from chalicelib.exports.formats.plain_text import PlainText
-from chalicelib.exports.formats.table import Column, Kind, Printed, Table
+from chalicelib.exports.formats.table import Column, Kind, Printed, Table, two_places
 from chalicelib.exports.formats.table_engine import Rows, TableEngine, begin, presented, resolve
 from chalicelib.models import Event
 
@@ -38,7 +38,7 @@ SPOOL_BYTES = 8 * 1024 * 1024
 def printed_cell(column: Column, value: ColumnElement[Any]) -> ColumnElement[Any]:
     """How a printed table shows a value of ``column``: for people, in the event's zone."""
     if column.kind is Kind.DECIMAL:
-        return cast(value, Numeric(16, 2))
+        return two_places(value)
     if column.kind is Kind.DATETIME:
         return func.to_char(value, PRINTED_DATE)
     if column.kind is Kind.DATE:

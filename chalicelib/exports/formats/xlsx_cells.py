@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import TIMESTAMP, ColumnElement, Date, Numeric, String, case, cast, func, literal, type_coerce
 
-from chalicelib.exports.formats.table import Column, Kind
+from chalicelib.exports.formats.table import Column, Kind, two_places
 
 CELL_LIMIT = 32_767  # characters in one cell (Excel's specification and limits)
 ELLIPSIS = "\u2026"
@@ -28,6 +28,8 @@ ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"), ("\n",
 DATETIME_STYLE, DECIMAL_STYLE, DATE_STYLE, HEADER_STYLE = 1, 2, 3, 4
 TEXT_OPEN, TEXT_CLOSE = '<c t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>"
 EMPTY = "<c/>"
+EXCEL_LARGEST = 10**307  # within a double's range
+LAST_DAY = 2_958_465  # 9999-12-31, the last date Excel shows
 
 _not_in_xml = re.compile(NOT_IN_XML)
 
@@ -64,23 +66,36 @@ def xml_text_sql(value: Any) -> ColumnElement[str]:
 
 
 def _wrapped(opening: str, value: Any, closing: str = "</v></c>") -> ColumnElement[str]:
-    """``opening value closing``, or an empty cell when ``value`` is NULL."""
+    """``opening value closing``; NULL when ``value`` is."""
     xml: Any = literal(opening, String) + type_coerce(value, String) + literal(closing, String)
-    return func.coalesce(xml, EMPTY)
+    return type_coerce(xml, String)
+
+
+def _text(value: Any) -> ColumnElement[str]:
+    return _wrapped(TEXT_OPEN, xml_text_sql(value), TEXT_CLOSE)
+
+
+def _number(style: int, number: Any, value: Any, low: int = -EXCEL_LARGEST, high: int = EXCEL_LARGEST) -> Any:
+    """``number`` as a cell of ``style`` when Excel can hold it (between ``low`` and ``high``: not
+    NaN nor an infinity, no date before 1900 or after 9999), else ``value`` shown as text."""
+    shown = case((number.between(low, high), cast(number, String)))
+    return func.coalesce(_wrapped(f'<c s="{style}"><v>', shown), _text(value))
 
 
 def xlsx_cell(column: Column, value: ColumnElement[Any]) -> ColumnElement[str]:
-    """The ``<c>`` element of a value of ``column``."""
+    """The ``<c>`` element of a value of ``column``; an empty one for NULL."""
     if column.kind is Kind.TEXT:
-        return _wrapped(TEXT_OPEN, xml_text_sql(value), TEXT_CLOSE)
-    if column.kind is Kind.INTEGER:
-        return _wrapped("<c><v>", cast(value, String))
-    if column.kind is Kind.DECIMAL:
-        return _wrapped(f'<c s="{DECIMAL_STYLE}"><v>', cast(cast(value, Numeric(16, 2)), String))
-    if column.kind is Kind.DATETIME:
+        cell = _text(value)
+    elif column.kind is Kind.INTEGER:
+        cell = _number(0, cast(value, Numeric), value)
+    elif column.kind is Kind.DECIMAL:
+        cell = _number(DECIMAL_STYLE, two_places(value), value)
+    elif column.kind is Kind.DATETIME:
         days = func.extract("epoch", cast(value, TIMESTAMP)) / 86400 + 25569
-        return _wrapped(f'<c s="{DATETIME_STYLE}"><v>', cast(func.round(days, 10), String))
-    if column.kind is Kind.DATE:
+        cell = _number(DATETIME_STYLE, func.round(days, 10), value, 1, LAST_DAY)
+    elif column.kind is Kind.DATE:
         serial = cast(value, Date) - func.make_date(1899, 12, 30)
-        return _wrapped(f'<c s="{DATE_STYLE}"><v>', cast(serial, String))
-    return _wrapped('<c t="b"><v>', case((value, "1"), (~value, "0")))
+        cell = _number(DATE_STYLE, serial, value, 1, LAST_DAY)
+    else:
+        cell = _wrapped('<c t="b"><v>', case((value, "1"), (~value, "0")))
+    return func.coalesce(cell, EMPTY)

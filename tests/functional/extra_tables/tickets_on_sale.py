@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, cast, func, select
+from sqlalchemy import Select, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Date
 
@@ -26,6 +26,9 @@ def tickets_rows(event_id: int | None, options: Options) -> Select[Any]:
         Event.starts_at,
         cast(Event.starts_at, Date),
         Ticket.price > 0,
+        # Bad data: a number no spreadsheet holds (NaN; 1.25e21 is fine), a time without a date.
+        case((Ticket.price > 0, Ticket.price * literal_column("1e20")), else_=literal_column("'NaN'::numeric")),
+        case((Ticket.price > 0, literal_column("'infinity'::timestamptz")), else_=Event.starts_at),
     ]
     return (
         select(*values)
@@ -55,6 +58,8 @@ TABLE = Table(
         Column("Sale Starts", Kind.DATETIME),
         Column("Sale Day", Kind.DATE),
         Column("Paid", Kind.BOOL),
+        Column("Ratio", Kind.DECIMAL),
+        Column("Valid Until", Kind.DATETIME),
     ),
     rows=tickets_rows,
     extra_columns=event_columns,
