@@ -1,4 +1,14 @@
-"""What a user may do: admin, and staff roles per event (owner, organizer, coorganizer)."""
+"""What a user may do, as Open Event Server decides it, for exports, tasks and Stripe.
+
+OES guards every export route (app/api/exports.py) with ``@is_coorganizer``: ``User.is_staff``
+(``is_admin`` or ``is_super_admin``) or ``User.has_event_access`` (owner, organizer or
+coorganizer of the event). A role counts when held directly (``users_events_roles`` with
+``role_id`` naming it in ``roles``) or through an accepted ``users_groups_roles`` row of the
+event's group with the same role names. One deviation, on the safe side: OES's ``_is_role``
+also admits an accepted group role of *any* group when the event has no group; here a group role
+counts only for its own group's events. The admin sales report is OES's ``@is_admin``. Deleted
+and blocked users are refused before any of this (``auth.user_from_token``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from chalicelib.errors import Forbidden, NotFound
 from chalicelib.http import url_id
-from chalicelib.models import EVENT_ROLES, Event, User, UserEventRole
+from chalicelib.models import EVENT_ROLES, Event, Role, User, UserEventRole, UserGroupRole
 
 
 def find_event(session: Session, reference: str) -> Event:
@@ -24,23 +34,30 @@ def find_event(session: Session, reference: str) -> Event:
 
 
 def is_admin(user: User | None) -> bool:
-    return bool(user and user.is_admin)
+    """OES's ``User.is_staff``: an admin or a super admin."""
+    return bool(user and (user.is_admin or user.is_super_admin))
 
 
 def is_event_staff(session: Session, user: User | None, event_id: int) -> bool:
-    """Admin, or owner, organizer or coorganizer of the event."""
+    """Admin or super admin, or owner, organizer or coorganizer of the event, directly or through an
+    accepted role in the event's group: one query."""
     if user is None:
         return False
-    if user.is_admin:
+    if is_admin(user):
         return True
-    query = select(
-        exists().where(
-            UserEventRole.user_id == user.id,
-            UserEventRole.event_id == event_id,
-            UserEventRole.role.in_(EVENT_ROLES),
-        )
+    staff_roles = select(Role.id).where(Role.name.in_(EVENT_ROLES))
+    direct = exists().where(
+        UserEventRole.user_id == user.id,
+        UserEventRole.event_id == event_id,
+        UserEventRole.role_id.in_(staff_roles),
     )
-    return bool(session.scalar(query))
+    through_group = exists().where(
+        UserGroupRole.user_id == user.id,
+        UserGroupRole.accepted.is_(True),
+        UserGroupRole.role_id.in_(staff_roles),
+        UserGroupRole.group_id == select(Event.group_id).where(Event.id == event_id).scalar_subquery(),
+    )
+    return bool(session.scalar(select(direct | through_group)))
 
 
 def require_admin(user: User) -> None:

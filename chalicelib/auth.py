@@ -1,6 +1,10 @@
 """Who is calling: password hashing, access tokens, and the current user of a request.
 
-Passwords are hashed with scrypt (standard library, memory-hard, slow on purpose). Tokens are HS256
+Passwords are stored as Open Event Server stores them (flask-scrypt: ``users._password`` is the
+base64 of scrypt(N=2**14, r=8, p=1, 64 bytes) keyed with the text of ``users.salt``, itself the
+base64 of 64 random bytes), so one check verifies a password set at OES or here. Hashes made
+before revision ``i18_core_0001_oes_shape`` (``scrypt$<salt>$<digest>``, ``salt`` NULL) cannot be
+converted without the password and are still verified as they were. Tokens are HS256
 JWTs signed with the configured secret, shaped as Open Event Server's flask-jwt-extended (3.x) signs
 them, so that a token of either service works at the other when both share the secret:
 
@@ -18,6 +22,7 @@ import hashlib
 import hmac
 import os
 import uuid
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -33,16 +38,41 @@ from chalicelib.models import User
 from chalicelib.settings import get_settings
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+_FLASK_SCRYPT_BYTES = 64  # flask-scrypt's buflen, and its salt's random bytes
 _ALGORITHM = "HS256"
 
 
-def hash_password(password: str) -> str:
-    salt = os.urandom(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
-    return f"scrypt${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+@dataclass(frozen=True)
+class StoredPassword:
+    """A password as ``users`` stores it: ``password`` (column ``_password``) and ``salt``."""
+
+    password: str
+    salt: str
+
+    def columns(self) -> dict[str, str]:
+        return asdict(self)
 
 
-def verify_password(password: str, stored: str) -> bool:
+def _flask_scrypt(password: str, salt: str) -> str:
+    digest = hashlib.scrypt(password.encode(), salt=salt.encode(), dklen=_FLASK_SCRYPT_BYTES, **_SCRYPT)
+    return base64.b64encode(digest).decode()
+
+
+def hash_password(password: str) -> StoredPassword:
+    """The password as OES's ``User.password`` setter stores it (flask-scrypt, a new random salt)."""
+    salt = base64.b64encode(os.urandom(_FLASK_SCRYPT_BYTES)).decode()
+    return StoredPassword(_flask_scrypt(password, salt), salt)
+
+
+def verify_password(password: str, stored: str, salt: str | None) -> bool:
+    """Whether ``password`` is the one stored (OES's ``is_correct_password``, or a pre-OES hash)."""
+    if salt is not None:
+        return hmac.compare_digest(_flask_scrypt(password, salt).encode(), stored.encode())
+    return _verify_legacy(password, stored)
+
+
+def _verify_legacy(password: str, stored: str) -> bool:
+    """A hash of this service from before it stored passwords as OES does (salt NULL)."""
     try:
         scheme, salt_b64, digest_b64 = stored.split("$")
         salt, expected = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
@@ -55,7 +85,7 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 # Compared against when the email is unknown, so that a wrong email costs as much as a wrong password.
-_DUMMY_HASH = "scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+_DUMMY = StoredPassword("A" * 88, "A" * 88)
 
 
 TokenType = Literal["access", "refresh"]
@@ -89,10 +119,12 @@ def issue_refresh_token(user: User, *, now: datetime | None = None) -> str:
 
 
 def login(session: Session, email: str, password: str, *, remember: bool = False) -> dict[str, str]:
-    """Open Event's login answer for these credentials: ``access_token``, and ``refresh_token`` when
+    """Open Event's login answer for these credentials (the email as OES matches it: citext): ``access_token``, and ``refresh_token`` when
     asked to remember the user; ``Unauthorized`` for wrong credentials."""
-    user = session.scalars(select(User).where(User.email == email.strip().lower(), User.deleted_at.is_(None))).first()
-    if not verify_password(password, user.password_hash if user else _DUMMY_HASH) or user is None:
+    user = session.scalars(select(User).where(User.email == email.strip(), User.deleted_at.is_(None))).first()
+    if user is None:
+        verify_password(password, _DUMMY.password, _DUMMY.salt)  # as slow as a wrong password
+    if user is None or not verify_password(password, user.password, user.salt) or user.is_blocked:
         raise Unauthorized("The email or the password is wrong")
     tokens = {"access_token": issue_token(user)}
     if remember:
@@ -116,6 +148,8 @@ def user_from_token(session: Session, token: str, kind: TokenType = "access") ->
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or user.deleted_at is not None:
         raise Unauthorized(f"The {kind} token's user no longer exists")
+    if user.is_blocked:  # as OES refuses a blocked user
+        raise Unauthorized(f"The {kind} token's user is blocked")
     return user
 
 

@@ -1,7 +1,12 @@
-"""The database engine, its limits, and the unit-of-work boundary.
+"""The database engines, their limits, and the unit-of-work boundaries.
 
-One engine per process, created on first use. Services receive a ``Session`` and never commit:
-the caller opens ``with transaction() as session:`` at the edge of the invocation.
+Two handles, created on first use, one per process each. ``transaction()`` is our own, writable
+state (``DATABASE_URL``: export tasks, Stripe secrets, schedule import extras, in schema
+``serverless``). ``read_transaction()`` reads Open Event's data (users, events, orders, ...): from
+``OPEN_EVENT_DATABASE_URL`` when set (Open Event mode), else from the same database as
+``DATABASE_URL`` (standalone). Its transactions are ``READ ONLY`` and take no lock beyond a plain
+SELECT's, so a SELECT-only role and a hot standby serve it. Services receive a ``Session`` and
+never commit: the caller opens the transaction at the edge of the invocation.
 
 Every wait on the database is bounded (``DATABASE_CONNECT_TIMEOUT_SECONDS``, and
 ``DATABASE_STATEMENT_TIMEOUT_SECONDS``, which the server enforces and the socket backs up when the
@@ -20,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from pg8000.exceptions import DatabaseError as ServerError
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -97,20 +102,47 @@ def get_engine() -> Engine:
 
 
 @lru_cache(maxsize=1)
+def get_read_engine() -> Engine:
+    """The engine of Open Event's data: its own database in Open Event mode, else ``get_engine()``."""
+    settings = get_settings()
+    if not settings.open_event_mode:
+        return get_engine()
+    return make_engine(settings.open_event_database_url, settings)
+
+
+@lru_cache(maxsize=1)
 def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
+@lru_cache(maxsize=1)
+def get_read_sessionmaker() -> sessionmaker[Session]:
+    return sessionmaker(bind=get_read_engine(), expire_on_commit=False, autoflush=False)
+
+
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """One transaction: committed when the block ends normally, rolled back otherwise."""
+    """One transaction on our own state: committed when the block ends normally, rolled back otherwise."""
     with get_sessionmaker().begin() as session:
         yield session
 
 
+@contextmanager
+def read_transaction(*, snapshot: bool = False) -> Iterator[Session]:
+    """One READ ONLY transaction on Open Event's data; ``snapshot``: one REPEATABLE READ snapshot for
+    every statement (a file read in pages). Both are allowed on a hot standby."""
+    with get_read_sessionmaker().begin() as session:
+        if snapshot:
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        session.execute(text("SET TRANSACTION READ ONLY"))
+        yield session
+
+
 def reset() -> None:
-    """Forget the engine, so that the next use reads the settings again (tests, local stack)."""
+    """Forget the engines, so that the next use reads the settings again (tests, local stack)."""
+    if get_read_engine.cache_info().currsize and get_read_engine() is not get_engine():
+        get_read_engine().dispose()
     if get_engine.cache_info().currsize:
         get_engine().dispose()
-    get_engine.cache_clear()
-    get_sessionmaker.cache_clear()
+    for cached in (get_engine, get_read_engine, get_sessionmaker, get_read_sessionmaker):
+        cached.cache_clear()

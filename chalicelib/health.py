@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from sqlalchemy import text
 
 from chalicelib import aws
-from chalicelib.db import get_engine
+from chalicelib.db import get_engine, get_read_engine
 from chalicelib.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -24,8 +24,10 @@ DEADLINE_SECONDS = 3.0
 
 
 def _database() -> None:
-    with get_engine().connect() as connection:
-        connection.execute(text("SELECT 1"))
+    """Our database, and in Open Event mode OES's too: the service needs both."""
+    for engine in dict.fromkeys((get_engine(), get_read_engine())):
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
 
 
 def _aws() -> None:

@@ -1,14 +1,19 @@
-"""The schema, as typed SQLAlchemy models with Open Event's table and column names.
+"""The schema, as typed SQLAlchemy models: Open Event Server's tables as OES has them, and ours apart.
 
-The database is built by the Alembic chain in ``migrations/``, never by ``create_all``; a test
-checks that these models and the migrated schema agree.
+Models of what OES has (users, events, orders, ...) map OES's table and column names and types
+(``users._email`` citext, ``users_events_roles.role_id``, money as ``float8``), limited to the
+columns this service reads or writes; attribute names stay ours where OES's differ (``User.email``
+is column ``_email``, ``Order.deleted_at`` is ``trashed_at``). In Open Event mode they are read
+from OES's database and never written; in standalone mode the ``migrations/`` chain builds them
+in ``public``. What only this service keeps lives in the PostgreSQL schema ``serverless``
+(``OWN_SCHEMA``), built by ``migrations/own/``, without foreign keys into OES's tables (those may
+live in another database). Never ``create_all``; a test checks models and migrated schema agree.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -21,26 +26,30 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     MetaData,
-    Numeric,
     String,
     Text,
-    UniqueConstraint,
     func,
+    select,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import CITEXT, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
+    "ix": "ix_%(table_name)s_%(column_0_name)s",  # the same as column_0_label, without the schema
     "uq": "uq_%(table_name)s_%(column_0_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
 
-ORDER_STATUSES = ("initializing", "pending", "placed", "completed", "expired", "cancelled", "deleted")
+# The schema of our own state, beside OES's tables (``public``) in the DATABASE_URL database.
+OWN_SCHEMA = "serverless"
+# OES's order statuses (models/order.py, and "placed" for offline payments). OES has no "deleted"
+# status, but its orders CSV still leaves out a row that holds one: so do the exports here.
+ORDER_STATUSES = ("initializing", "pending", "placed", "completed", "expired", "cancelled")
 SESSION_STATES = ("draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
+# The roles (OES's ``roles.name``) that make a user an event's staff (OES ``User.has_event_access``).
 EVENT_ROLES = ("owner", "organizer", "coorganizer")
 TASK_STATES = ("WAITING", "STARTED", "SUCCESS", "FAILURE")
 PAGE_PLACES = ("footer", "event")
@@ -60,15 +69,47 @@ def _created_at() -> Mapped[datetime]:
 
 
 class User(Base):
+    """OES's user: ``_email`` (citext), a flask-scrypt ``_password`` with its ``salt``, the staff flags."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column("_email", CITEXT, unique=True)
+    password: Mapped[str] = mapped_column("_password", String(128))
+    # flask-scrypt's salt; NULL for a password hashed before revision i18_core_0001 (see auth.py).
+    salt: Mapped[str | None] = mapped_column(String(128))
     first_name: Mapped[str | None] = mapped_column(String(255))
     last_name: Mapped[str | None] = mapped_column(String(255))
-    is_admin: Mapped[bool] = mapped_column(Boolean, server_default="false")
-    created_at: Mapped[datetime] = _created_at()
+    is_super_admin: Mapped[bool | None] = mapped_column(Boolean, server_default="false")
+    is_admin: Mapped[bool | None] = mapped_column(Boolean, server_default="false")
+    is_blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    created_at: Mapped[datetime | None] = _created_at()
+    deleted_at: Mapped[datetime | None]
+
+
+class Role(Base):
+    """OES's role names (owner, organizer, coorganizer, ...), referenced by id from the role tables."""
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    title_name: Mapped[str | None] = mapped_column(String(255))
+
+
+def role_id(name: str) -> Any:
+    """The id of role ``name`` as a scalar subquery, for inserting a role row by its name."""
+    return select(Role.id).where(Role.name == name).scalar_subquery()
+
+
+class Group(Base):
+    """An OES group of events; its accepted members' roles apply to each of its events."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(1024))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     deleted_at: Mapped[datetime | None]
 
 
@@ -85,33 +126,39 @@ class Event(Base):
     location_name: Mapped[str | None] = mapped_column(String(1024))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    email: Mapped[str | None] = mapped_column(String(320))
     external_event_url: Mapped[str | None] = mapped_column(String(2048))
     logo_url: Mapped[str | None] = mapped_column(String(2048))
     original_image_url: Mapped[str | None] = mapped_column(String(2048))
     online: Mapped[bool] = mapped_column(Boolean, server_default="false")
     state: Mapped[str] = mapped_column(String(16), server_default="draft")
     schedule_published_on: Mapped[datetime | None]
-    created_at: Mapped[datetime] = _created_at()
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime | None] = _created_at()
     deleted_at: Mapped[datetime | None]
-
-    __table_args__ = (CheckConstraint(_in("state", ("draft", "published")), name="state"),)
 
 
 class UserEventRole(Base):
-    """A user's role on one event: owner, organizer or coorganizer."""
+    """A user's role on one event (``role_id`` names an OES role: owner, organizer, coorganizer, ...)."""
 
     __tablename__ = "users_events_roles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(32))
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"))
 
-    __table_args__ = (
-        UniqueConstraint("user_id", "event_id", "role", name="uq_users_events_roles_user_event_role"),
-        CheckConstraint(_in("role", EVENT_ROLES), name="role"),
-    )
+
+class UserGroupRole(Base):
+    """A user's role in a group (OES ``users_groups_roles``): it counts once ``accepted``."""
+
+    __tablename__ = "users_groups_roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(CITEXT)
+    accepted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"))
 
 
 class Track(Base):
@@ -136,7 +183,6 @@ class Microlocation(Base):
     position: Mapped[int] = mapped_column(server_default="0")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    guid: Mapped[str | None] = mapped_column(UUID(as_uuid=False))  # an imported file's room guid
     deleted_at: Mapped[datetime | None]
 
 
@@ -171,19 +217,10 @@ class EventSession(Base):
     )
     session_type_id: Mapped[int | None] = mapped_column(ForeignKey("session_types.id", ondelete="SET NULL"), index=True)
     slides_url: Mapped[str | None] = mapped_column(String(2048))
-    # What an imported schedule.xml said (0005): kept so that a re-export is the same schedule.
-    guid: Mapped[str | None] = mapped_column(UUID(as_uuid=False))
-    url: Mapped[str | None] = mapped_column(String(2048))
-    links: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)  # [{"href": ..., "title": ...}]
-    attachments: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)
-    recording_optout: Mapped[bool] = mapped_column(Boolean, server_default="false")
-    recording_license: Mapped[str | None] = mapped_column(Text)
     audio_url: Mapped[str | None] = mapped_column(String(2048))
     video_url: Mapped[str | None] = mapped_column(String(2048))
-    created_at: Mapped[datetime] = _created_at()
+    created_at: Mapped[datetime | None] = _created_at()
     deleted_at: Mapped[datetime | None]
-
-    __table_args__ = (CheckConstraint(_in("state", SESSION_STATES), name="state"),)
 
 
 class Speaker(Base):
@@ -193,14 +230,12 @@ class Speaker(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(Text)
-    email: Mapped[str | None] = mapped_column(String(320))
+    email: Mapped[str | None] = mapped_column(CITEXT)
     organisation: Mapped[str | None] = mapped_column(Text)
     position: Mapped[str | None] = mapped_column(String(1024))
     country: Mapped[str | None] = mapped_column(String(255))
     photo_url: Mapped[str | None] = mapped_column(String(2048))
     short_biography: Mapped[str | None] = mapped_column(Text)
-    guid: Mapped[str | None] = mapped_column(UUID(as_uuid=False))  # an imported file's person guid
-    source_id: Mapped[int | None] = mapped_column(BigInteger)  # and person id
     deleted_at: Mapped[datetime | None]
 
 
@@ -218,7 +253,7 @@ class Ticket(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(1024))
     type: Mapped[str] = mapped_column(String(16), server_default="paid")
-    price: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default="0")
+    price: Mapped[float | None] = mapped_column(Float, server_default="0")
     quantity: Mapped[int] = mapped_column(server_default="100")
     deleted_at: Mapped[datetime | None]
 
@@ -228,8 +263,8 @@ class DiscountCode(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    code: Mapped[str] = mapped_column(String(255))
-    value: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default="0")
+    code: Mapped[str] = mapped_column(CITEXT)
+    value: Mapped[float] = mapped_column(Float, server_default="0")
     type: Mapped[str] = mapped_column(String(16), server_default="amount")
     deleted_at: Mapped[datetime | None]
 
@@ -244,13 +279,13 @@ class Order(Base):
     discount_code_id: Mapped[int | None] = mapped_column(ForeignKey("discount_codes.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), server_default="initializing")
     paid_via: Mapped[str | None] = mapped_column(String(32))
-    amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
-    created_at: Mapped[datetime] = _created_at()
+    amount: Mapped[float] = mapped_column(Float, default=0, server_default="0")
+    created_at: Mapped[datetime | None] = _created_at()
     completed_at: Mapped[datetime | None]
-    deleted_at: Mapped[datetime | None]
+    # OES's orders have no soft delete; an order moved to the trash has ``trashed_at``.
+    deleted_at: Mapped[datetime | None] = mapped_column("trashed_at")
 
     __table_args__ = (
-        CheckConstraint(_in("status", ORDER_STATUSES), name="status"),
         # Exports page through an event's orders by id: keyset pagination rides this index.
         Index("ix_orders_event_id_id", "event_id", "id"),
     )
@@ -268,12 +303,15 @@ class TicketHolder(Base):
     __tablename__ = "ticket_holders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    firstname: Mapped[str] = mapped_column(String(255))
-    # NOT NULL since Open Event revision 4cac94c86047; NULLs were backfilled with ' '.
-    lastname: Mapped[str] = mapped_column(String(255))
-    email: Mapped[str | None] = mapped_column(String(320))
+    # Nullable again since OES revision 2b19596af9f0 (4cac94c86047 had made lastname NOT NULL).
+    firstname: Mapped[str | None] = mapped_column(String(255))
+    lastname: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(CITEXT)
+    # The holder's half of OES's Ticket ID (``orders.identifier || '-' || identifier``); OES falls back to the id.
+    identifier: Mapped[str | None] = mapped_column(String(64))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     deleted_at: Mapped[datetime | None]
 
 
@@ -292,13 +330,17 @@ class Page(Base):
     __table_args__ = (CheckConstraint(f"place IS NULL OR {_in('place', PAGE_PLACES)}", name="place"),)
 
 
+_OWN = {"schema": OWN_SCHEMA}
+
+
 class StripeAuthorization(Base):
-    """An event's connected Stripe account. Tokens are stored only as KMS envelope ciphertext."""
+    """An event's connected Stripe account (standalone mode). Tokens are stored only as KMS envelope
+    ciphertext, in our schema: OES's own ``stripe_authorizations`` is OES's (see docs)."""
 
     __tablename__ = "stripe_authorizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
+    event_id: Mapped[int] = mapped_column(unique=True)  # OES's events.id (no foreign key: another database)
     stripe_user_id: Mapped[str] = mapped_column(String(255))
     stripe_publishable_key: Mapped[str] = mapped_column(String(255))
     livemode: Mapped[bool] = mapped_column(Boolean, server_default="false")
@@ -308,8 +350,13 @@ class StripeAuthorization(Base):
     code_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
-    # Documents show the event by its identifier; loaded with the row, in the same query.
-    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
+    # Documents show the event by its identifier; loaded with the row, in the same query (standalone
+    # mode only: in Open Event mode these routes are left to OES).
+    event: Mapped[Event] = relationship(
+        primaryjoin="foreign(StripeAuthorization.event_id) == Event.id", lazy="joined", innerjoin=True, viewonly=True
+    )
+
+    __table_args__ = (_OWN,)
 
 
 class ExportTask(Base):
@@ -318,9 +365,10 @@ class ExportTask(Base):
     __tablename__ = "export_tasks"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # OES's users.id and events.id, without foreign keys (OES's tables may be in another database).
+    user_id: Mapped[int] = mapped_column(index=True)
     # None for a report that covers every event (the admin's sales report).
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(index=True)
     format: Mapped[str] = mapped_column(String(32))
     options: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     state: Mapped[str] = mapped_column(String(16), server_default="WAITING")
@@ -346,4 +394,48 @@ class ExportTask(Base):
             "updated_at",
             postgresql_where=text("state IN ('WAITING', 'STARTED')"),
         ),
+        _OWN,
     )
+
+
+class SessionSource(Base):
+    """What an imported schedule.xml said of a session beyond OES's columns, so that a re-export is
+    the same schedule (keyed by OES's ``sessions.id``)."""
+
+    __tablename__ = "session_sources"
+
+    session_id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(index=True)
+    guid: Mapped[str | None] = mapped_column(UUID(as_uuid=False))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    links: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)  # [{"href": ..., "title": ...}]
+    attachments: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)
+    recording_optout: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    recording_license: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (_OWN,)
+
+
+class SpeakerSource(Base):
+    """An imported person's guid and id (keyed by OES's ``speaker.id``)."""
+
+    __tablename__ = "speaker_sources"
+
+    speaker_id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(index=True)
+    guid: Mapped[str | None] = mapped_column(UUID(as_uuid=False))
+    source_id: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (_OWN,)
+
+
+class RoomSource(Base):
+    """An imported room's guid (keyed by OES's ``microlocations.id``)."""
+
+    __tablename__ = "room_sources"
+
+    microlocation_id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(index=True)
+    guid: Mapped[str | None] = mapped_column(UUID(as_uuid=False))
+
+    __table_args__ = (_OWN,)

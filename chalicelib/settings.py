@@ -3,7 +3,7 @@
 Nothing reads ``os.environ`` at import time: Chalice's test client applies a stage's environment
 only during a call, and Lambda cold starts pay for every import.
 
-Secrets (``DATABASE_URL``, ``JWT_SECRET``, ``STRIPE_SECRET_KEY``) come from their variable when it is
+Secrets (``DATABASE_URL``, ``OPEN_EVENT_DATABASE_URL``, ``JWT_SECRET``, ``STRIPE_SECRET_KEY``) come from their variable when it is
 set (development, tests), else from the SSM SecureString that ``<NAME>_PARAMETER`` names (production:
 the template sets the names, never the values). They are fetched on first access, so a function
 only reads, and only needs IAM access to, the secrets it uses: the worker never asks for the JWT key.
@@ -100,6 +100,7 @@ class Settings:
     database_connect_timeout_seconds: float
     database_statement_timeout_seconds: float
     database_url_source: Secret = field(repr=False)
+    open_event_database_url_source: Secret = field(repr=False)
     jwt_secret_source: Secret = field(repr=False)
     stripe_secret_key_source: Secret = field(repr=False)
 
@@ -107,6 +108,16 @@ class Settings:
     @cached_property
     def database_url(self) -> str:
         return self.database_url_source.resolve()
+
+    @cached_property
+    def open_event_database_url(self) -> str:
+        """Open Event Server's database (read only), or "" in standalone mode."""
+        return self.open_event_database_url_source.resolve()
+
+    @property
+    def open_event_mode(self) -> bool:
+        """Whether OES's data is read from OES's own database, beside a running OES."""
+        return bool(self.open_event_database_url)
 
     @cached_property
     def jwt_secret(self) -> str:
@@ -176,6 +187,7 @@ def get_settings() -> Settings:
         database_connect_timeout_seconds=_number("DATABASE_CONNECT_TIMEOUT_SECONDS", 3.0, low=0.1, high=60.0),
         database_statement_timeout_seconds=_number("DATABASE_STATEMENT_TIMEOUT_SECONDS", 10.0, low=0.1, high=3600.0),
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),
+        open_event_database_url_source=Secret.from_environment("OPEN_EVENT_DATABASE_URL", required=False),
         jwt_secret_source=Secret.from_environment("JWT_SECRET", required=True),
         stripe_secret_key_source=Secret.from_environment("STRIPE_SECRET_KEY", required=False),
     )

@@ -65,9 +65,9 @@ def _sales_events() -> int:
             return admin
         started = time.perf_counter()
         admin = session.scalar(
-            text("""INSERT INTO users (email, password_hash, first_name, last_name, is_admin)
-                    VALUES ('admin@bench-sales.example.com', :pw, 'Bench', 'Admin', true) RETURNING id"""),
-            {"pw": hash_password("password")},
+            text("""INSERT INTO users (_email, _password, salt, first_name, last_name, is_admin)
+                    VALUES ('admin@bench-sales.example.com', :password, :salt, 'Bench', 'Admin', true) RETURNING id"""),
+            hash_password("password").columns(),
         )
         session.execute(
             text("""INSERT INTO events (identifier, name, timezone, starts_at, ends_at, state, location_name, online)
@@ -79,8 +79,9 @@ def _sales_events() -> int:
             {"n": SALES_EVENTS},
         )
         session.execute(
-            text("""INSERT INTO users_events_roles (user_id, event_id, role)
-                    SELECT :admin, id, 'owner' FROM events WHERE starts_with(identifier, 'bench-sales-')"""),
+            text("""INSERT INTO users_events_roles (user_id, event_id, role_id)
+                    SELECT :admin, events.id, roles.id FROM events, roles
+                    WHERE starts_with(identifier, 'bench-sales-') AND roles.name = 'owner'"""),
             {"admin": admin},
         )
         session.execute(
@@ -89,8 +90,8 @@ def _sales_events() -> int:
                            10 * k FROM events e, generate_series(1, 2) k WHERE starts_with(e.identifier, 'bench-sales-')"""),
         )
         session.execute(
-            text("""INSERT INTO ticket_holders (firstname, lastname, order_id)
-                    SELECT 'Holder', 'Bench', o.id FROM orders o JOIN events e ON e.id = o.event_id
+            text("""INSERT INTO ticket_holders (firstname, lastname, order_id, event_id)
+                    SELECT 'Holder', 'Bench', o.id, o.event_id FROM orders o JOIN events e ON e.id = o.event_id
                     WHERE starts_with(e.identifier, 'bench-sales-')"""),
         )
         assert session.scalar(select(Event.id).where(Event.identifier == "bench-sales-1")) is not None

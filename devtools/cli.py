@@ -3,7 +3,8 @@
 Commands print JSON (or, for ``token``, the bare token) on stdout so that scripts can chain them;
 a refusal (``migrate`` downgrading past data without ``--confirm drop-data``, an unknown revision,
 ``seed`` of an identifier that exists) prints one JSON line ``{"error": ..., "detail": ...}`` and
-exits with status 1.
+exits with status 1. ``load``, ``seed`` and ``import-schedule`` write Open Event's tables and are
+refused so in Open Event mode (``OPEN_EVENT_DATABASE_URL`` set); ``token`` reads OES's users there.
 Without ``DATABASE_URL`` they use ``make run``'s embedded database (migrated first), and ``make
 run``'s development JWT secret: nothing to set by hand beside the local stack.
 """
@@ -19,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from chalicelib.db import transaction
+from chalicelib.db import read_transaction, transaction
 
 Command = Callable[[argparse.Namespace], Any]
 
@@ -83,8 +84,8 @@ def cmd_token(args: argparse.Namespace) -> Any:
     from chalicelib.auth import issue_token
     from chalicelib.models import User
 
-    with transaction() as session:
-        user = session.scalars(select(User).where(User.email == args.email.strip().lower())).first()
+    with read_transaction() as session:
+        user = session.scalars(select(User).where(User.email == args.email.strip())).first()
         if user is None:
             raise SystemExit(f"no user with email {args.email!r}")
         return issue_token(user)
@@ -141,11 +142,21 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+# Commands that write Open Event's tables: never in Open Event mode (OES's database is read only here).
+_WRITES_OPEN_EVENT_DATA = (cmd_load, cmd_seed, cmd_import_schedule)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from chalicelib.settings import get_settings
     from devtools.stack import use_local_database
 
     args = parser().parse_args(argv)
-    if use_local_database() and args.run is not cmd_migrate:
+    local = use_local_database()  # before the settings are read: it may set DATABASE_URL
+    if args.run in _WRITES_OPEN_EVENT_DATA and get_settings().open_event_mode:
+        refusal = {"error": "open-event-mode", "detail": f"{args.command} writes Open Event's tables: standalone only"}
+        print(json.dumps(refusal))
+        return 1
+    if local and args.run is not cmd_migrate:
         cmd_migrate(argparse.Namespace(action="upgrade", revision="head"))  # idempotent: a no-op when current
     result = args.run(args)
     if isinstance(result, dict) and "error" in result:  # a refusal: one JSON line, a non-zero status

@@ -8,7 +8,6 @@ caller's transaction holds every row.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -49,11 +48,12 @@ def _load_users(session: Session, users: list[dict[str, Any]]) -> dict[str, mode
         email = item["email"].strip().lower()
         user = session.scalars(select(models.User).where(models.User.email == email)).first()
         if user is None:
-            user = models.User(email=email, password_hash=hash_password(item["password"]))
+            user = models.User(email=email, **hash_password(item["password"]).columns())
             session.add(user)
         user.first_name = item.get("first_name")
         user.last_name = item.get("last_name")
         user.is_admin = bool(item.get("is_admin", False))
+        user.is_super_admin = bool(item.get("is_super_admin", False))
         loaded[email] = user
     session.flush()
     return loaded
@@ -127,15 +127,13 @@ def _load_orders(session: Session, event: models.Event, spec: dict[str, Any], us
         session,
         spec.get("tickets", []),
         lambda i: models.Ticket(
-            event_id=event.id, **_pick(i, "name", "type", "quantity"), price=Decimal(str(i.get("price", "0")))
+            event_id=event.id, **_pick(i, "name", "type", "quantity"), price=float(i.get("price", 0))
         ),
     )
     codes = _keyed(
         session,
         spec.get("discount_codes", []),
-        lambda i: models.DiscountCode(
-            event_id=event.id, **_pick(i, "code", "type"), value=Decimal(str(i.get("value", "0")))
-        ),
+        lambda i: models.DiscountCode(event_id=event.id, **_pick(i, "code", "type"), value=float(i.get("value", 0))),
     )
     for item in spec.get("orders", []):
         buyer = _user_by_email(session, users, item.get("user"))
@@ -144,7 +142,7 @@ def _load_orders(session: Session, event: models.Event, spec: dict[str, Any], us
             identifier=item["identifier"],
             status=item.get("status", "completed"),
             paid_via=item.get("paid_via"),
-            amount=None if item.get("amount") is None else Decimal(str(item["amount"])),
+            amount=float(item.get("amount") or 0),  # OES's orders.amount: float8, NOT NULL, 0 by default
             user_id=buyer.id if buyer else None,
             discount_code_id=getattr(_lookup(codes, item.get("discount_code"), "discount code"), "id", None),
             deleted_at=_when(item.get("deleted_at")),
@@ -161,8 +159,9 @@ def _load_orders(session: Session, event: models.Event, spec: dict[str, Any], us
             session.add(
                 models.TicketHolder(
                     order_id=order.id,
+                    event_id=event.id,
                     ticket_id=ticket.id if ticket else None,
-                    **_pick(holder, "firstname", "lastname", "email"),
+                    **_pick(holder, "firstname", "lastname", "email", "identifier"),
                 )
             )
     return len(spec.get("orders", []))
@@ -179,7 +178,6 @@ def _load_event(session: Session, spec: dict[str, Any], users: dict[str, models.
             "location_name",
             "latitude",
             "longitude",
-            "email",
             "external_event_url",
             "state",
         ),
@@ -192,7 +190,7 @@ def _load_event(session: Session, spec: dict[str, Any], users: dict[str, models.
     for grant in spec.get("roles", []):
         user = _user_by_email(session, users, grant["user"])
         assert user is not None
-        session.add(models.UserEventRole(user_id=user.id, event_id=event.id, role=grant["role"]))
+        session.add(models.UserEventRole(user_id=user.id, event_id=event.id, role_id=models.role_id(grant["role"])))
     sessions = _load_schedule(session, event, spec)
     orders = _load_orders(session, event, spec, users)
     return {"identifier": event.identifier, "id": event.id, "sessions": sessions, "orders": orders}

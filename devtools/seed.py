@@ -40,10 +40,11 @@ def _event(session: Session, spec: SeedSpec) -> int:
     password = hash_password(SEED_PASSWORD)
     _run(
         session,
-        """INSERT INTO users (email, password_hash, first_name, last_name) VALUES (:email, :pw, 'Seed', 'Owner')
-           ON CONFLICT (email) DO NOTHING""",
+        """INSERT INTO users (_email, _password, salt, first_name, last_name)
+           VALUES (:email, :pw, :salt, 'Seed', 'Owner') ON CONFLICT (_email) DO NOTHING""",
         email=owner_email,
-        pw=password,
+        pw=password.password,
+        salt=password.salt,
     )
     event_id = session.scalar(
         text(
@@ -63,19 +64,20 @@ def _event(session: Session, spec: SeedSpec) -> int:
     )
     _run(
         session,
-        """INSERT INTO users_events_roles (user_id, event_id, role)
-           SELECT id, :event, 'owner' FROM users WHERE email = :email""",
+        """INSERT INTO users_events_roles (user_id, event_id, role_id)
+           SELECT users.id, :event, roles.id FROM users, roles WHERE users._email = :email AND roles.name = 'owner'""",
         event=event_id,
         email=owner_email,
     )
     # Buyers share one password hash: hashing a thousand passwords would take minutes.
     _run(
         session,
-        """INSERT INTO users (email, password_hash, first_name, last_name)
-           SELECT 'buyer' || g || '@' || :identifier || '.example.com', :pw, 'Buyer', 'Number ' || g
-           FROM generate_series(1, :buyers) g ON CONFLICT (email) DO NOTHING""",
+        """INSERT INTO users (_email, _password, salt, first_name, last_name)
+           SELECT 'buyer' || g || '@' || :identifier || '.example.com', :pw, :salt, 'Buyer', 'Number ' || g
+           FROM generate_series(1, :buyers) g ON CONFLICT (_email) DO NOTHING""",
         identifier=spec.identifier,
-        pw=password,
+        pw=password.password,
+        salt=password.salt,
         buyers=spec.buyers,
     )
     assert isinstance(event_id, int)
@@ -99,7 +101,7 @@ def _orders(session: Session, spec: SeedSpec, event_id: int) -> None:
     _run(
         session,
         """WITH buyers AS (SELECT array_agg(id ORDER BY id) AS ids FROM users
-                           WHERE starts_with(email, 'buyer') AND right(email, length(:domain)) = :domain),
+                           WHERE starts_with(_email::text, 'buyer') AND right(_email::text, length(:domain)) = :domain),
                 codes AS (SELECT array_agg(id ORDER BY id) AS ids FROM discount_codes WHERE event_id = :e)
            INSERT INTO orders (identifier, event_id, user_id, discount_code_id, status, paid_via, amount, created_at)
            SELECT :identifier || '-' || g, :e, buyers.ids[1 + mod(g, greatest(cardinality(buyers.ids), 1))],
@@ -138,11 +140,11 @@ def _holders(session: Session, spec: SeedSpec, event_id: int) -> None:
         session,
         """WITH o AS (SELECT array_agg(id ORDER BY id) AS ids FROM orders WHERE event_id = :e),
                 t AS (SELECT array_agg(id ORDER BY id) AS ids FROM tickets WHERE event_id = :e)
-           INSERT INTO ticket_holders (firstname, lastname, email, order_id, ticket_id)
+           INSERT INTO ticket_holders (firstname, lastname, email, order_id, ticket_id, event_id, identifier)
            SELECT (CAST(:first AS text[]))[1 + mod(g, cardinality(CAST(:first AS text[])))],
                   (CAST(:last AS text[]))[1 + mod(g, cardinality(CAST(:last AS text[])))],
                   'holder' || g || '@' || :identifier || '.example.com',
-                  o.ids[1 + mod(g, cardinality(o.ids))], t.ids[1 + mod(g, 3)]
+                  o.ids[1 + mod(g, cardinality(o.ids))], t.ids[1 + mod(g, 3)], :e, 'h' || g
            FROM generate_series(1, :n) g, o, t""",
         e=event_id,
         identifier=spec.identifier,

@@ -5,7 +5,9 @@
 - AWS: ``AWS_ENDPOINT_URL`` when set (LocalStack), else moto in server mode on 127.0.0.1.
   The bucket, the queues and the KMS key are created when missing.
 - Migrations, applied by invoking the app's ``migrate`` Lambda function.
-- The demo event (``devtools/demo.json``), loaded unless it is already there.
+- The demo event (``devtools/demo.json``), loaded unless it is already there; not with
+  ``OPEN_EVENT_DATABASE_URL`` set (Open Event mode): then the API serves that database, read only,
+  and nothing is written into it (try it on a copy of production before routing traffic).
 - The API on http://127.0.0.1:8000 (``PORT``) and the queue workers (the export queue, its dead letters),
   and the relay, every minute (``devtools.worker``; ``make worker`` runs more workers beside it).
 
@@ -15,6 +17,7 @@ PostgreSQL this process started, within seconds; a server it found running is le
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -143,11 +146,25 @@ def _banner(base_url: str, fixture: dict[str, object]) -> str:
         "Try:",
         f"  curl -s {base_url}/v1/health",
         f'  curl -s -H "Authorization: JWT $TOKEN" {base_url}/v1/events/{DEMO_IDENTIFIER}/export/orders/csv',
-        f'  curl -s -H "Authorization: JWT $TOKEN" {base_url}/v1/tasks/<uuid from task_url>',
+        f'  curl -s -H "Authorization: JWT $TOKEN" {base_url}/v1/export-tasks/<uuid from task_url>',
         "",
         "Ctrl-C stops everything.",
     ]
     return "\n".join(lines)
+
+
+def _open_event_banner(base_url: str) -> str:
+    return "\n".join(
+        [
+            "",
+            f"open-event-serverless is running on {base_url} in Open Event mode:",
+            "  Open Event Server's data is read (read only) from OPEN_EVENT_DATABASE_URL; this service's own",
+            "  state is in the local database. Log in at Open Event Server: its tokens work here when JWT_SECRET",
+            "  is OES's secret (python -m devtools.cli token <email> makes one).",
+            "",
+            "Ctrl-C stops everything.",
+        ]
+    )
 
 
 def _interrupt(*_: object) -> None:
@@ -155,6 +172,7 @@ def _interrupt(*_: object) -> None:
 
 
 def _serve(app: object) -> None:
+    from chalicelib.settings import get_settings
     from devtools.localapi import local_server
     from devtools.worker import configure_logging, start_workers
 
@@ -162,14 +180,15 @@ def _serve(app: object) -> None:
     port = int(os.environ.get("PORT", "8000"))
     host = "127.0.0.1"
     with start_backing_services(moto_port=local_moto_port()) as services:
-        fixture = load_demo()
+        open_event = get_settings().open_event_mode
+        banner = _open_event_banner if open_event else functools.partial(_banner, fixture=load_demo())
         server = local_server(app, REPO, host, port)
         stop = threading.Event()
         workers = start_workers(services.queue_url, services.dead_letter_queue_url, stop)
         http = threading.Thread(target=server.serve_forever, name="http", daemon=True)
         http.start()
         try:
-            print(_banner(f"http://{host}:{port}", fixture), flush=True)
+            print(banner(f"http://{host}:{port}"), flush=True)
             stop.wait()
         finally:
             print("\nstopping...", flush=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from chalicelib import models
@@ -12,8 +13,15 @@ from chalicelib.auth import hash_password, issue_token
 from chalicelib.db import transaction
 
 PASSWORD = "correct horse battery staple"
-_HASH = hash_password(PASSWORD)  # scrypt is slow on purpose: hash once per test run
+_HASH = hash_password(PASSWORD).columns()  # scrypt is slow on purpose: hash once per test run
 _counter = itertools.count(1)
+_SESSION_SOURCE = ("guid", "url", "links", "attachments", "recording_optout", "recording_license")
+
+
+def legacy_password_hash(password: str, salt: bytes = b"0123456789abcdef") -> str:
+    """A password as this service hashed it before it stored them as OES does (``users.salt`` NULL)."""
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return f"scrypt${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
 
 class Factory:
@@ -27,7 +35,8 @@ class Factory:
         return self._save(
             models.User(
                 email=email or f"user{number}@example.com",
-                password_hash=_HASH,
+                password=fields.pop("password", _HASH["password"]),
+                salt=fields.pop("salt", _HASH["salt"]),
                 is_admin=admin,
                 first_name=fields.pop("first_name", "Ada"),
                 last_name=fields.pop("last_name", f"Tester {number}"),
@@ -54,7 +63,24 @@ class Factory:
         )
 
     def role(self, user: models.User, event: models.Event, role: str = "organizer") -> models.UserEventRole:
-        return self._save(models.UserEventRole(user_id=user.id, event_id=event.id, role=role))
+        return self._save(models.UserEventRole(user_id=user.id, event_id=event.id, role_id=models.role_id(role)))
+
+    def group(self, owner: models.User, *events: models.Event, **fields: Any) -> models.Group:
+        """A group of ``events`` (OES's ``events.group_id``)."""
+        group = self._save(models.Group(name=fields.pop("name", "A group"), user_id=owner.id, **fields))
+        with transaction() as session:
+            for event in events:
+                session.get_one(models.Event, event.id).group_id = group.id
+        return group
+
+    def group_role(
+        self, user: models.User, group: models.Group, role: str = "organizer", *, accepted: bool = True
+    ) -> models.UserGroupRole:
+        return self._save(
+            models.UserGroupRole(
+                email=user.email, user_id=user.id, group_id=group.id, role_id=models.role_id(role), accepted=accepted
+            )
+        )
 
     def staff(self, event: models.Event, role: str = "organizer") -> models.User:
         user = self.user()
@@ -66,7 +92,7 @@ class Factory:
             models.Ticket(
                 event_id=event.id,
                 name=fields.pop("name", "Standard"),
-                price=fields.pop("price", Decimal("10")),
+                price=fields.pop("price", 10.0),
                 **fields,
             )
         )
@@ -79,6 +105,7 @@ class Factory:
                 event_id=event.id,
                 identifier=fields.pop("identifier", f"order-{number}"),
                 status=fields.pop("status", "completed"),
+                amount=fields.pop("amount", None) or 0,  # OES's orders.amount is NOT NULL, 0 by default
                 **fields,
             )
         )
@@ -91,6 +118,7 @@ class Factory:
         return self._save(
             models.TicketHolder(
                 order_id=order.id,
+                event_id=order.event_id,
                 ticket_id=ticket.id if ticket else None,
                 firstname=fields.pop("firstname", "Holder"),
                 lastname=fields.pop("lastname", f"Number {number}"),
@@ -100,17 +128,26 @@ class Factory:
         )
 
     def room(self, event: models.Event, name: str = "Main hall", **fields: Any) -> models.Microlocation:
-        return self._save(models.Microlocation(event_id=event.id, name=name, **fields))
+        guid = fields.pop("guid", None)
+        room = self._save(models.Microlocation(event_id=event.id, name=name, **fields))
+        if guid:
+            self._save(models.RoomSource(microlocation_id=room.id, event_id=event.id, guid=guid))
+        return room
 
     def track(self, event: models.Event, name: str = "Main track", **fields: Any) -> models.Track:
         return self._save(models.Track(event_id=event.id, name=name, **fields))
 
     def speaker(self, event: models.Event, name: str = "Grace Hopper", **fields: Any) -> models.Speaker:
-        return self._save(models.Speaker(event_id=event.id, name=name, **fields))
+        imported = {key: fields.pop(key) for key in ("guid", "source_id") if key in fields}
+        speaker = self._save(models.Speaker(event_id=event.id, name=name, **fields))
+        if imported:
+            self._save(models.SpeakerSource(speaker_id=speaker.id, event_id=event.id, **imported))
+        return speaker
 
     def session(
         self, event: models.Event, *, speakers: tuple[models.Speaker, ...] = (), **fields: Any
     ) -> models.EventSession:
+        imported = {key: fields.pop(key) for key in _SESSION_SOURCE if key in fields}
         row = self._save(
             models.EventSession(
                 event_id=event.id,
@@ -119,6 +156,8 @@ class Factory:
                 **fields,
             )
         )
+        if imported:  # what a schedule import keeps beyond OES's columns, in our own schema
+            self._save(models.SessionSource(session_id=row.id, event_id=event.id, **imported))
         for speaker in speakers:
             self._save(models.SpeakerSession(speaker_id=speaker.id, session_id=row.id))
         return row

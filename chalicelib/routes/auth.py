@@ -4,6 +4,10 @@
 ``{"email" or "username", "password", "remember-me", "include-in-response"}`` and answer
 ``{"access_token"}``, plus ``refresh_token`` when both flags are true. ``POST /v1/auth/token/refresh``
 takes the refresh token in the Authorization header and answers a new ``{"access_token"}``.
+
+Standalone mode only: in Open Event mode OES logs users in (it keeps a refresh token blacklist that a
+read-only verifier here could not honour, so a logged-out refresh token would still work here);
+its tokens are accepted here as they are (``chalicelib.open_event``).
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib import auth
-from chalicelib.db import transaction
+from chalicelib.db import read_transaction
 from chalicelib.errors import Unauthorized, ValidationError
 from chalicelib.http import ANY_CONTENT_TYPE, NO_STORE, api_errors, bearer_token, json_body, json_response
+from chalicelib.open_event import standalone_only
 
 bp = Blueprint(__name__)
+LOGIN = "Login and token refresh"
 
 
 def _credential(body: dict[str, Any], field: str) -> str:
@@ -37,29 +43,32 @@ def _login() -> Response:
     # Open Event sets the refresh token as a cookie unless it is asked for in the response; this
     # service sets no cookies, so a refresh token is given only when it can be returned.
     remember = body.get("remember-me") is True and body.get("include-in-response") is True
-    with transaction() as session:
+    with read_transaction() as session:
         tokens = auth.login(session, email, password, remember=remember)
     return json_response(tokens, headers=NO_STORE)
 
 
 @bp.route("/auth/session", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
+@standalone_only(LOGIN)
 def session_login() -> Response:
     return _login()
 
 
 @bp.route("/v1/auth/login", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
+@standalone_only(LOGIN)
 def login() -> Response:
     return _login()
 
 
 @bp.route("/v1/auth/token/refresh", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
+@standalone_only(LOGIN)
 def refresh_token() -> Response:
     token = bearer_token(bp.current_request)
     if not token:
         raise Unauthorized("Send the refresh token as 'Authorization: JWT <refresh token>'")
-    with transaction() as session:
+    with read_transaction() as session:
         access_token = auth.refresh(session, token)
     return json_response({"access_token": access_token}, headers=NO_STORE)

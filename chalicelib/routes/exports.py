@@ -18,10 +18,11 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.auth import current_user
-from chalicelib.db import transaction
+from chalicelib.db import read_transaction, transaction
 from chalicelib.errors import UnsupportedMediaType
 from chalicelib.exports.pipeline import request
 from chalicelib.http import ANY_CONTENT_TYPE, JSONAPI_MEDIA_TYPE, api_errors, json_body, json_response, query_lists
+from chalicelib.routes.tasks import EXPORT_TASK_PATH
 
 bp = Blueprint(__name__)
 
@@ -30,15 +31,15 @@ BODY_MEDIA_TYPES = ("application/json", JSONAPI_MEDIA_TYPE)
 
 def _accepted(task_id: uuid.UUID) -> Response:
     request.enqueue(task_id)  # after the commit: the worker must find the task
-    task_url = f"/v1/tasks/{task_id}"
+    task_url = f"{EXPORT_TASK_PATH}/{task_id}"
     return json_response({"task_url": task_url}, 202, {"Location": task_url})
 
 
 def _start(event: str, format_name: str) -> Response:
     http_request = bp.current_request
-    with transaction() as session:
-        user = current_user(session, http_request)
-        task_id = request.request_export(session, user, event, format_name, query_lists(http_request))
+    with read_transaction() as oes, transaction() as own:
+        user = current_user(oes, http_request)
+        task_id = request.request_export(oes, own, user, event, format_name, query_lists(http_request))
     return _accepted(task_id)
 
 
@@ -57,9 +58,9 @@ def _options_body() -> Any:
 
 
 def _start_posted(event: str | None, format_name: str) -> Response:
-    with transaction() as session:
-        user = current_user(session, bp.current_request)
-        task_id = request.request_posted_export(session, user, event, format_name, _options_body)
+    with read_transaction() as oes, transaction() as own:
+        user = current_user(oes, bp.current_request)
+        task_id = request.request_posted_export(oes, own, user, event, format_name, _options_body)
     return _accepted(task_id)
 
 

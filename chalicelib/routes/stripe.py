@@ -1,4 +1,6 @@
-"""Stripe Connect authorization routes: the ``stripe-authorization`` resource and its connect URL."""
+"""Stripe Connect authorization routes: the ``stripe-authorization`` resource and its connect URL.
+
+Standalone mode only; in Open Event mode they are OES's (``chalicelib.open_event``)."""
 
 from __future__ import annotations
 
@@ -8,15 +10,18 @@ from chalicelib import jsonapi
 from chalicelib.auth import current_user, optional_user
 from chalicelib.db import transaction
 from chalicelib.http import ANY_CONTENT_TYPE
+from chalicelib.open_event import standalone_only
 from chalicelib.stripe import service
 from chalicelib.stripe.resource import STRIPE_AUTHORIZATION, connect_url_meta, optional_grant, required_grant
 
 bp = Blueprint(__name__)
+STRIPE_CONNECT = "Stripe Connect"
 ITEM = "/v1/stripe-authorizations/{authorization_id}"
 
 
 @bp.route("/v1/stripe-authorizations", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
+@standalone_only(STRIPE_CONNECT)
 def create_stripe_authorization() -> Response:
     request = bp.current_request
     with transaction() as session:
@@ -29,6 +34,7 @@ def create_stripe_authorization() -> Response:
 
 @bp.route(ITEM, methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
+@standalone_only(STRIPE_CONNECT)
 def get_stripe_authorization(authorization_id: str) -> Response:
     with transaction() as session:
         user = current_user(session, bp.current_request)
@@ -38,6 +44,7 @@ def get_stripe_authorization(authorization_id: str) -> Response:
 
 @bp.route(f"{ITEM}/relationships/event", methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
+@standalone_only(STRIPE_CONNECT)
 def get_stripe_authorization_event(authorization_id: str) -> Response:
     with transaction() as session:
         authorization = service.get(session, current_user(session, bp.current_request), authorization_id)
@@ -46,6 +53,7 @@ def get_stripe_authorization_event(authorization_id: str) -> Response:
 
 @bp.route(ITEM, methods=["PATCH"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
+@standalone_only(STRIPE_CONNECT)
 def update_stripe_authorization(authorization_id: str) -> Response:
     request = bp.current_request
     with transaction() as session:
@@ -58,6 +66,7 @@ def update_stripe_authorization(authorization_id: str) -> Response:
 
 @bp.route(ITEM, methods=["DELETE"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
+@standalone_only(STRIPE_CONNECT)
 def delete_stripe_authorization(authorization_id: str) -> Response:
     with transaction() as session:
         service.delete(session, current_user(session, bp.current_request), authorization_id)
@@ -66,6 +75,7 @@ def delete_stripe_authorization(authorization_id: str) -> Response:
 
 @bp.route("/v1/events/{event}/stripe-authorization", methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
+@standalone_only(STRIPE_CONNECT)
 def get_event_stripe_authorization(event: str) -> Response:
     with transaction() as session:
         authorization = service.get_for_event(session, optional_user(session, bp.current_request), event)
@@ -74,6 +84,7 @@ def get_event_stripe_authorization(event: str) -> Response:
 
 @bp.route("/v1/events/{event}/stripe-authorization/connect-url", methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
+@standalone_only(STRIPE_CONNECT)
 def get_stripe_connect_url(event: str) -> Response:
     with transaction() as session:
         connect = service.connect_url(session, current_user(session, bp.current_request), event)

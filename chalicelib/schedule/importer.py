@@ -76,9 +76,7 @@ def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str 
     rooms = _named(
         session,
         [_room(item.room) for item in items],
-        lambda name, n: models.Microlocation(
-            event_id=event.id, name=name, position=n, guid=parsed.room_guids.get(name)
-        ),
+        lambda name, n: models.Microlocation(event_id=event.id, name=name, position=n),
     )
     tracks = _named(
         session,
@@ -90,11 +88,20 @@ def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str 
     )
     speakers: dict[str, models.Speaker] = {}
     for person in (person for item in items for person in item.speakers):
-        speakers.setdefault(
-            person.key, models.Speaker(event_id=event.id, name=person.name, source_id=person.id, guid=person.guid)
-        )
+        speakers.setdefault(person.key, models.Speaker(event_id=event.id, name=person.name))
     session.add_all(speakers.values())
     session.flush()
+    people = {person.key: person for item in items for person in item.speakers}
+    session.add_all(
+        models.SpeakerSource(speaker_id=row.id, event_id=event.id, guid=people[key].guid, source_id=people[key].id)
+        for key, row in speakers.items()
+        if people[key].guid or people[key].id is not None
+    )
+    session.add_all(
+        models.RoomSource(microlocation_id=row.id, event_id=event.id, guid=parsed.room_guids[name])
+        for name, row in rooms.items()
+        if name in parsed.room_guids
+    )
     rows = [
         models.EventSession(
             event_id=event.id,
@@ -109,6 +116,15 @@ def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str 
             microlocation_id=rooms[room].id if (room := _room(item.room)) else None,
             track_id=tracks[item.track].id if item.track else None,
             session_type_id=types[item.type].id if item.type else None,
+        )
+        for item in items
+    ]
+    session.add_all(rows)
+    session.flush()
+    session.add_all(
+        models.SessionSource(
+            session_id=row.id,
+            event_id=event.id,
             guid=guid,
             url=item.url,
             links=[{"href": href, "title": title} for href, title in item.links] or None,
@@ -116,10 +132,8 @@ def import_schedule(session: Session, parsed: ImportedSchedule, identifier: str 
             recording_optout=item.recording_optout,
             recording_license=item.recording_license,
         )
-        for item, guid in zip(items, _unique_guids(items), strict=True)
-    ]
-    session.add_all(rows)
-    session.flush()
+        for item, row, guid in zip(items, rows, _unique_guids(items), strict=True)
+    )
     session.add_all(
         models.SpeakerSession(speaker_id=speakers[key].id, session_id=row.id)
         for item, row in zip(items, rows, strict=True)

@@ -19,6 +19,7 @@ from chalicelib.models import Event, Track
 from chalicelib.schedule.days import load_days, schedule_day
 from chalicelib.schedule.model import NO_ROOM, NO_ROOM_ID, Link, Person, Schedule, ScheduleSession, TrackInfo, guid
 from chalicelib.schedule.queries import session_rows_query, speaker_rows_query
+from chalicelib.schedule.sources import NO_EXTRAS, load_sources
 from chalicelib.schedule.text import clean, clean_or_none
 
 HTTP_URL = re.compile(r"https?://\S+")
@@ -72,12 +73,15 @@ def load_schedule(session: Session, event: Event) -> Schedule:
         tracks=_tracks(session, event),
         name=clean(event.name),
         url=_event_url(event),
+        sources=load_sources(event.id),
     )
 
 
-def _speakers(session: Session, event_id: int) -> dict[int, tuple[Person, ...]]:
+def _speakers(session: Session, schedule: Schedule) -> dict[int, tuple[Person, ...]]:
     grouped: dict[int, list[Person]] = {}
-    for session_id, speaker_id, name, stored_guid, source_id in session.execute(speaker_rows_query(event_id)):
+    imported = schedule.sources.speakers
+    for session_id, speaker_id, name in session.execute(speaker_rows_query(schedule.event.id)):
+        stored_guid, source_id = imported.get(speaker_id, (None, None))
         person = Person(source_id or speaker_id, stored_guid or guid("speaker", speaker_id), clean(name))
         grouped.setdefault(session_id, []).append(person)
     return {session_id: tuple(people) for session_id, people in grouped.items()}
@@ -95,11 +99,13 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
     Two queries whatever the size of the event (pg8000 buffers a result anyway); the sessions are
     held as small immutable rows, a few megabytes for 10,000 sessions.
     """
-    speakers = _speakers(session, schedule.event.id)
+    speakers = _speakers(session, schedule)
+    sources = schedule.sources
     zone = schedule.zone
     loaded = []
     for row in session.execute(session_rows_query(schedule.event.id)):
         start = row[7].astimezone(zone)
+        extras = sources.sessions.get(row[0], NO_EXTRAS)
         item = ScheduleSession(
             id=row[0],
             title=clean(row[1]),
@@ -115,13 +121,13 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
             track=clean_or_none(row[12]),
             type=clean_or_none(row[13]),
             speakers=speakers.get(row[0], ()),
-            guid=row[14] or guid("session", row[0]),
-            room_guid=row[20] or guid("room", row[9] or NO_ROOM_ID),
-            url=_http_url(row[15]),
-            links=_links([{"href": row[6], "title": "Slides"}, *(row[16] or ())]),
-            attachments=_links(row[17]),
-            recording_optout=row[18],
-            recording_license=clean_or_none(row[19]),
+            guid=extras.guid or guid("session", row[0]),
+            room_guid=sources.rooms.get(row[9] or NO_ROOM_ID) or guid("room", row[9] or NO_ROOM_ID),
+            url=_http_url(extras.url),
+            links=_links([{"href": row[6], "title": "Slides"}, *extras.links]),
+            attachments=_links(extras.attachments),
+            recording_optout=extras.recording_optout,
+            recording_license=clean_or_none(extras.recording_license),
         )
         loaded.append((item, row[11]))
     if order == "room":

@@ -16,6 +16,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from chalicelib.models import Event
+from chalicelib.schedule.sources import ImportSources
 
 NO_ROOM = "Room to be announced"
 NO_ROOM_ID = 0  # the placeholder's guid is ``guid("room", 0)``: no row has id 0
@@ -96,6 +97,7 @@ class Schedule:
     tracks: tuple[TrackInfo, ...]
     name: str  # the event's name, cleaned once for every format
     url: str | None  # the event's public page, when it is an absolute http(s) URL
+    sources: ImportSources  # what an imported file said beyond OES's columns (``sources``)
 
     @property
     def caption(self) -> str:

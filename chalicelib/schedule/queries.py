@@ -53,13 +53,6 @@ def session_rows_query(event_id: int) -> Rows:
             Microlocation.position,
             Track.name,
             SessionType.name,
-            EventSession.guid,
-            EventSession.url,
-            EventSession.links,
-            EventSession.attachments,
-            EventSession.recording_optout,
-            EventSession.recording_license,
-            Microlocation.guid,
         )
         .outerjoin(
             Microlocation, and_(Microlocation.id == EventSession.microlocation_id, Microlocation.deleted_at.is_(None))
@@ -74,7 +67,7 @@ def session_rows_query(event_id: int) -> Rows:
 def speaker_rows_query(event_id: int) -> Rows:
     """The speakers of the schedule's sessions, keyed by session id, in a stable order: one query."""
     return (
-        select(SpeakerSession.session_id, Speaker.id, Speaker.name, Speaker.guid, Speaker.source_id)
+        select(SpeakerSession.session_id, Speaker.id, Speaker.name)
         .join(Speaker, Speaker.id == SpeakerSession.speaker_id)
         .join(EventSession, EventSession.id == SpeakerSession.session_id)
         .where(*in_schedule(event_id), Speaker.deleted_at.is_(None))

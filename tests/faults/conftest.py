@@ -31,7 +31,7 @@ from typing import Any
 
 import boto3
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from devtools.localaws import FAKE_CREDENTIALS
 from tests.conftest import REPO, TEST_ENVIRONMENT, reset_process_state
@@ -123,15 +123,12 @@ def clean_stack(fault_stack: FaultStack) -> Iterator[FaultStack]:
     registered. Not autouse, and the environment is restored after each test: HTTP-side fault tests
     in this folder use the ordinary stack. The queues are made anew: an earlier test's killed
     attempt leaves its message in flight, and moto purges once a minute only."""
-    from chalicelib import models
-    from chalicelib.db import get_engine
     from chalicelib.exports.formats.registry import FORMATS
     from devtools.localaws import provision
+    from tests.conftest import empty_tables
 
     with environment_of(fault_stack.environment):
-        tables = ", ".join(f'"{table.name}"' for table in models.Base.metadata.sorted_tables)
-        with get_engine().begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        empty_tables()
         sqs, s3 = boto3.client("sqs"), boto3.client("s3")
         for url in (fault_stack.queue_url, fault_stack.dead_letter_queue_url):
             sqs.delete_queue(QueueUrl=url)
@@ -229,7 +226,9 @@ def ask_export(factory: Any) -> uuid.UUID:
     event = factory.event(identifier=f"faults-{uuid.uuid4().hex[:8]}")
     organizer = factory.staff(event)
     with transaction() as session:
-        task_id = request.request_export(session, session.get(User, organizer.id), event.identifier, "paced", {})
+        task_id = request.request_export(
+            session, session, session.get(User, organizer.id), event.identifier, "paced", {}
+        )
     request.enqueue(task_id)
     return task_id
 

@@ -47,7 +47,7 @@ def waiting_task_without_a_message(factory: Factory) -> uuid.UUID:
     event = factory.event(identifier="dead-lettered")
     organizer = factory.staff(event)
     with transaction() as session:
-        return request.request_export(session, session.get(User, organizer.id), event.identifier, "paced", {})
+        return request.request_export(session, session, session.get(User, organizer.id), event.identifier, "paced", {})
 
 
 def test_junk_on_both_queues_is_dropped_once_and_the_good_messages_among_it_are_handled(clean_stack, start_workers):

@@ -1,4 +1,6 @@
-"""Who may do what: admin, event staff roles, and finding an event by identifier or id."""
+"""Who may do what, as Open Event Server decides it: admins and super admins, the event's owner,
+organizers and coorganizers directly or through an accepted role in the event's group, nobody
+else; and finding an event by identifier or id."""
 
 from __future__ import annotations
 
@@ -36,6 +38,49 @@ def test_staff_of_one_event_is_not_staff_of_another(factory):
         assert not is_event_staff(session, user, other_event.id)
         with pytest.raises(Forbidden, match="Minimum Organizer access required"):
             require_event_staff(session, user, other_event)
+
+
+def test_super_admin_is_staff_of_every_event(factory):
+    event = factory.event()
+    super_admin = factory.user(is_super_admin=True)
+
+    with transaction() as session:
+        assert is_event_staff(session, super_admin, event.id)
+
+
+@pytest.mark.parametrize("role", ["track_organizer", "moderator", "registrar"])
+def test_other_oes_roles_are_not_staff(factory, role):
+    """OES's ``@is_coorganizer`` on every export admits owner, organizer and coorganizer only."""
+    event = factory.event()
+    user = factory.staff(event, role)
+
+    with transaction() as session:
+        assert not is_event_staff(session, user, event.id)
+
+
+@pytest.mark.parametrize("role", ["owner", "organizer", "coorganizer"])
+def test_an_accepted_role_in_the_events_group_makes_a_user_staff(factory, role):
+    event = factory.event()
+    member = factory.user()
+    factory.group_role(member, factory.group(factory.user(), event), role)
+
+    with transaction() as session:
+        assert is_event_staff(session, member, event.id)
+
+
+def test_a_group_role_counts_only_once_accepted_and_only_for_its_own_groups_events(factory):
+    event, ungrouped, other_groups_event = factory.event(), factory.event(), factory.event()
+    invited, member = factory.user(), factory.user()
+    group = factory.group(factory.user(), event)
+    factory.group(factory.user(), other_groups_event)
+    factory.group_role(invited, group, "organizer", accepted=False)
+    factory.group_role(member, group, "organizer")
+
+    with transaction() as session:
+        assert not is_event_staff(session, invited, event.id)
+        # OES would admit ``member`` at an event without a group too; here a group role stays in its group.
+        assert not is_event_staff(session, member, ungrouped.id)
+        assert not is_event_staff(session, member, other_groups_event.id)
 
 
 def test_anonymous_is_never_staff(factory):

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.auth import issue_token
-from tests.factories import PASSWORD
-from tests.functional.http_helpers import body_of
+from tests.factories import PASSWORD, legacy_password_hash
+from tests.functional.http_helpers import auth_headers, body_of
 
 
 def login(client, email: str, password: str):  # type: ignore[no-untyped-def]
@@ -42,6 +42,28 @@ def test_login_with_wrong_credentials_is_401(client, factory, email, password):
 
     assert response.status_code == 401
     assert body_of(response)["errors"][0]["status"] == "401"
+
+
+def test_login_verifies_a_password_set_at_oes_and_one_hashed_before_the_oes_shape(client, factory):
+    """One code path: flask-scrypt as OES stores it (the factory's), and the old hashes kept (salt NULL)."""
+    factory.user(email="ada@example.com")
+    factory.user(email="old@example.com", password=legacy_password_hash("old secret"), salt=None)
+
+    assert login(client, "ada@example.com", PASSWORD).status_code == 200
+    assert login(client, "old@example.com", "old secret").status_code == 200
+    assert login(client, "old@example.com", "wrong").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "fields", [{"is_blocked": True}, {"deleted_at": datetime(2026, 1, 1, tzinfo=UTC)}], ids=["blocked", "deleted"]
+)
+def test_blocked_and_deleted_users_can_neither_log_in_nor_use_their_tokens(client, factory, fields):
+    """As OES refuses them."""
+    user = factory.user(email="gone@example.com", **fields)
+
+    assert login(client, "gone@example.com", PASSWORD).status_code == 401
+    response = client.http.get("/v1/export-tasks/x", headers=auth_headers(issue_token(user)))
+    assert response.status_code == 401
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ def export(client, stack, token, event, body=None) -> dict[str, Any]:
 
 @pytest.fixture
 def conference(factory):
-    event = factory.event(identifier="conf", name="FOSSASIA Summit", timezone="Asia/Singapore", email="team@example.com",
+    event = factory.event(identifier="conf", name="FOSSASIA Summit", timezone="Asia/Singapore",
                           logo_url="https://example.com/logo.png", original_image_url="https://example.com/hero.jpg",
                           starts_at=NOON_UTC, location_name="Lifelong Learning Institute")  # fmt: skip
     return event, factory.token(factory.staff(event))

@@ -33,7 +33,7 @@ def killed_delivery(event: dict[str, Any]) -> None:
     with transaction() as session:
         assert tasks.claim(session, tasks.named_by(record["body"])) is not None
         # Silence since the kill: the next delivery may take the task over.
-        session.execute(text("UPDATE export_tasks SET updated_at = now() - interval '10 minutes'"))
+        session.execute(text("UPDATE serverless.export_tasks SET updated_at = now() - interval '10 minutes'"))
     raise TimeoutError("Task timed out after 600.00 seconds")
 
 

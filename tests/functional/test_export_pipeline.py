@@ -60,7 +60,7 @@ def test_export_answers_202_with_the_task_url_in_body_and_location(client, organ
 
     assert response.status_code == 202
     task_url = body_of(response)["task_url"]
-    assert task_url == f"/v1/tasks/{the_task().id}"
+    assert task_url == f"/v1/export-tasks/{the_task().id}"  # apart from OES's /v1/tasks
     assert response.headers["Location"] == task_url
     assert read_task(client, token, task_url)["state"] == "WAITING"
 
@@ -237,7 +237,7 @@ def test_task_abandoned_by_a_killed_worker_is_taken_over_by_the_next_delivery(cl
     task_url = task_url_of(start_export(client, token, event.identifier))
     with transaction() as session:  # a worker claimed it, then its process died without a word
         tasks.claim(session, the_task().id)
-        session.execute(text("UPDATE export_tasks SET updated_at = now() - interval '10 minutes'"))
+        session.execute(text("UPDATE serverless.export_tasks SET updated_at = now() - interval '10 minutes'"))
 
     assert run_worker(client, stack) == 1
 

@@ -37,7 +37,7 @@ def age(updated: str, created: str | None = None) -> None:
     """Make every task look untouched for ``updated`` (and asked for ``created`` ago), as SQL intervals."""
     with transaction() as session:
         session.execute(
-            text("UPDATE export_tasks SET updated_at = now() - CAST(:u AS interval), created_at = now() - CAST(:c AS interval)"),
+            text("UPDATE serverless.export_tasks SET updated_at = now() - CAST(:u AS interval), created_at = now() - CAST(:c AS interval)"),
             {"u": updated, "c": created or updated},
         )  # fmt: skip
 
@@ -98,7 +98,7 @@ def started(attempts: int = 1) -> None:
     """The task claimed ``attempts`` times, the last attempt still STARTED."""
     with transaction() as session:
         assert tasks.claim(session, the_task().id) is not None
-        session.execute(text("UPDATE export_tasks SET attempts = :n"), {"n": attempts})
+        session.execute(text("UPDATE serverless.export_tasks SET attempts = :n"), {"n": attempts})
 
 
 def succeeded(client, stack) -> None:

@@ -191,7 +191,8 @@ def test_a_token_signed_as_open_event_server_signs_it_opens_every_protected_rout
     ev = event.identifier
     task = call("GET", "/v1/events/{event}/export/{kind}/{variant}", f"/v1/events/{ev}/export/orders/csv", 202)
     call("GET", "/v1/events/{event}/export/{format_name}", f"/v1/events/{ev}/export/ical", 202)
-    call("GET", "/v1/tasks/{task_id}", task["task_url"], 200)
+    call("GET", "/v1/export-tasks/{task_id}", task["task_url"], 200)
+    call("GET", "/v1/tasks/{task_id}", task["task_url"].replace("/v1/export-tasks/", "/v1/tasks/"), 200)  # the alias
     for posted in ("sessions/csv", "speakers/csv", "json"):
         route = "/v1/events/{event}/export/" + ("{kind}/{variant}" if "/" in posted else "{format_name}")
         call("POST", route, f"/v1/events/{ev}/export/{posted}", 202, {"status": "all"} if "csv" in posted else {})

@@ -1,5 +1,6 @@
-"""The migration chain: built from empty, Open Event's lastname revision on real data, down and up
-again, concurrent migrators, the ``migrate`` function, and models that match the migrated schema."""
+"""The migration chains: built from empty, Open Event's lastname revision on real data, an old
+standalone database reshaped to OES's tables with nothing lost, down and up again, concurrent
+migrators, the ``migrate`` function, and models that match the migrated schema (both schemas)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from chalicelib.models import Base
 from devtools.postgres import create_scratch_database, drop_database
 
 LASTNAME = "4cac94c86047"  # Open Event's ticket_holders.lastname revision
-HEAD = "0007_stripe_code_hash"
+OLD_HEAD = "0007_stripe_code_hash"  # the last standalone revision before OES's shape
+HEAD = "i18_core_0001_oes_shape"
+OWN_HEAD = "own_0001_serverless"
 
 
 @pytest.fixture
@@ -57,7 +60,16 @@ def test_upgrade_from_empty_reaches_head(empty_engine):
     result = migrate.run(empty_engine, "upgrade")
 
     assert (result.before, result.after) == (None, HEAD)
-    assert {"events", "orders", "export_tasks", "stripe_authorizations"} <= set(inspect(empty_engine).get_table_names())
+    tables = inspect(empty_engine)
+    assert {"events", "orders", "roles", "groups", "users_groups_roles"} <= set(tables.get_table_names())
+    assert {"export_tasks", "stripe_authorizations"}.isdisjoint(tables.get_table_names())
+    assert {"alembic_version", "export_tasks", "stripe_authorizations", "session_sources"} <= set(
+        tables.get_table_names(schema="serverless")
+    )
+    assert migrate.revisions(empty_engine, (migrate.STANDALONE, migrate.OWN)) == {
+        "standalone": HEAD,
+        "serverless": OWN_HEAD,
+    }
 
 
 def test_lastname_revision_backfills_nulls_and_adds_not_null(empty_engine):
@@ -87,6 +99,88 @@ def test_lastname_downgrade_drops_not_null_and_keeps_the_backfill(empty_engine):
     assert [row[1] for row in _holders(empty_engine)] == [" ", "Hopper", " "]
 
 
+_OLD_ROWS = """
+INSERT INTO users (id, email, password_hash, first_name, is_admin) VALUES
+    (1, 'Owner@Example.com', :hash, 'Olga', true), (2, 'buyer@example.com', :hash, NULL, false);
+INSERT INTO events (id, identifier, name, starts_at, ends_at, email, state)
+    VALUES (1, 'summit', 'Summit', '2026-06-01 09:00Z', '2026-06-02 18:00Z', 'info@example.com', 'published');
+INSERT INTO users_events_roles (user_id, event_id, role) VALUES (1, 1, 'owner'), (2, 1, 'coorganizer');
+INSERT INTO microlocations (id, event_id, name, guid) VALUES (1, 1, 'Hall', '11111111-1111-5111-8111-111111111111');
+INSERT INTO speaker (id, event_id, name, email, guid, source_id)
+    VALUES (1, 1, 'Grace', 'Grace@Example.com', '22222222-2222-5222-8222-222222222222', 4711);
+INSERT INTO sessions (id, event_id, title, state, microlocation_id, guid, url, links, recording_optout)
+    VALUES (1, 1, 'Talk', 'confirmed', 1, '33333333-3333-5333-8333-333333333333', 'https://example.com/t',
+            '[{"href": "https://example.com/l", "title": "L"}]', true), (2, 1, 'Plain', 'accepted', NULL, NULL, NULL, NULL, false);
+INSERT INTO tickets (id, event_id, name, price) VALUES (1, 1, 'Standard', 49.50);
+INSERT INTO orders (id, identifier, event_id, user_id, status, amount, deleted_at)
+    VALUES (1, 'o-1', 1, 2, 'completed', 49.50, NULL), (2, 'o-2', 1, 2, 'deleted', NULL, '2026-01-01Z');
+INSERT INTO ticket_holders (firstname, lastname, email, order_id, ticket_id) VALUES ('Ada', ' ', 'ada@example.com', 1, 1);
+INSERT INTO export_tasks (id, user_id, event_id, format, state, options)
+    VALUES ('44444444-4444-4444-8444-444444444444', 1, 1, 'orders/csv', 'SUCCESS', '{"bom": true}');
+INSERT INTO stripe_authorizations (id, event_id, stripe_user_id, stripe_publishable_key, encrypted_data_key,
+    encrypted_tokens, code_hash) VALUES (7, 1, 'acct_1', 'pk_1', 'key', 'tokens', 'abc');
+"""
+
+
+def _rows(engine: Engine, sql: str) -> list[tuple[object, ...]]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(sql))]
+
+
+def test_an_old_standalone_database_takes_oes_shape_with_nothing_lost(empty_engine):
+    """At the old head with rows, the upgrade reshapes every table to OES's names and types and moves
+    our own state into schema serverless; every row is still there, and old passwords still verify."""
+    from chalicelib.auth import verify_password
+    from tests.factories import legacy_password_hash
+
+    migrate.run(empty_engine, "upgrade", OLD_HEAD)
+    with empty_engine.begin() as connection:
+        for statement in _OLD_ROWS.split(";\n"):
+            if statement.strip():
+                connection.execute(text(statement), {"hash": legacy_password_hash("s3cret")})
+
+    result = migrate.run(empty_engine, "upgrade")
+
+    assert (result.before, result.after) == (OLD_HEAD, HEAD)
+    users = _rows(empty_engine, "SELECT id, _email::text, _password, salt, is_admin, is_blocked FROM users ORDER BY id")
+    assert [(row[0], row[1], row[3], row[4], row[5]) for row in users] == [
+        (1, "Owner@Example.com", None, True, False),
+        (2, "buyer@example.com", None, False, False),
+    ]
+    assert verify_password("s3cret", str(users[0][2]), None)
+    assert _rows(empty_engine, "SELECT id FROM users WHERE _email = 'owner@example.com'") == [(1,)]  # citext
+    assert _rows(
+        empty_engine,
+        "SELECT user_id, roles.name FROM users_events_roles JOIN roles ON roles.id = role_id ORDER BY user_id",
+    ) == [(1, "owner"), (2, "coorganizer")]
+    assert _rows(empty_engine, "SELECT email FROM events") == [("info@example.com",)]
+    assert _rows(empty_engine, "SELECT identifier, amount, status, trashed_at IS NOT NULL FROM orders ORDER BY id") == [
+        ("o-1", 49.5, "completed", False),
+        ("o-2", 0.0, "deleted", True),
+    ]
+    assert _rows(empty_engine, "SELECT price FROM tickets") == [(49.5,)]
+    assert _rows(empty_engine, "SELECT firstname, lastname, event_id FROM ticket_holders") == [("Ada", " ", 1)]
+    assert _rows(
+        empty_engine,
+        "SELECT session_id, event_id, guid::text, url, links, recording_optout FROM serverless.session_sources",
+    ) == [
+        (1, 1, "33333333-3333-5333-8333-333333333333", "https://example.com/t",
+         [{"href": "https://example.com/l", "title": "L"}], True)
+    ]  # fmt: skip
+    assert _rows(empty_engine, "SELECT speaker_id, guid::text, source_id FROM serverless.speaker_sources") == [
+        (1, "22222222-2222-5222-8222-222222222222", 4711)
+    ]
+    assert _rows(empty_engine, "SELECT microlocation_id, guid::text FROM serverless.room_sources") == [
+        (1, "11111111-1111-5111-8111-111111111111")
+    ]
+    assert _rows(empty_engine, "SELECT id::text, user_id, event_id, format, options FROM serverless.export_tasks") == [
+        ("44444444-4444-4444-8444-444444444444", 1, 1, "orders/csv", {"bom": True})
+    ]
+    assert _rows(empty_engine, "SELECT id, event_id, code_hash FROM serverless.stripe_authorizations") == [
+        (7, 1, "abc")
+    ]
+
+
 def test_downgrade_to_base_and_upgrade_again(empty_engine):
     migrate.run(empty_engine, "upgrade")
 
@@ -101,8 +195,17 @@ def test_downgrade_to_base_and_upgrade_again(empty_engine):
 def test_models_match_the_migrated_schema(empty_engine):
     migrate.run(empty_engine, "upgrade")
 
+    def compared(name: str | None, kind: str, parent: dict[str, str | None]) -> bool:
+        if kind == "schema":
+            return name in (None, "serverless")
+        if kind == "table":
+            return name != "alembic_version"
+        # Standalone kept the one column OES has not (nothing lost); no model maps it.
+        return not (kind == "column" and parent.get("table_name") == "events" and name == "email")
+
     with empty_engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        options = {"compare_type": True, "include_schemas": True, "include_name": compared}
+        context = MigrationContext.configure(connection, opts=options)
         differences = compare_metadata(context, Base.metadata)
 
     assert differences == []
@@ -156,7 +259,7 @@ def test_downgrade_that_drops_tables_is_refused_unless_confirmed_and_says_what_i
         migrate.run(empty_engine, "downgrade", "base")
 
     answer = refused.value.as_dict()
-    losing = ["0007_stripe_code_hash", "0006_export_catalogue", "0005_schedule_source_fields", "0001_initial"]
+    losing = [HEAD, "0007_stripe_code_hash", "0006_export_catalogue", "0005_schedule_source_fields", "0001_initial"]
     assert (answer["error"], list(answer["revisions"])) == ("data-loss", losing)
     assert "drops every table" in answer["detail"] and '"confirm": "drop-data"' in answer["detail"]
     assert len(_holders(empty_engine)) == 3  # nothing was changed
@@ -175,13 +278,14 @@ def test_every_revision_that_drops_a_table_or_column_declares_its_data_loss():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    config = Config()
-    config.set_main_option("script_location", str(migrate.MIGRATIONS_DIR))
-    for script in ScriptDirectory.from_config(config).walk_revisions():
-        downgrade = inspect_source(script.module.downgrade)
-        drops = "op.drop_table(" in downgrade or "op.drop_column(" in downgrade
-        assert hasattr(script.module, "data_loss"), script.revision
-        assert bool(script.module.data_loss) == drops, script.revision
+    for chain in (migrate.STANDALONE, migrate.OWN):
+        config = Config()
+        config.set_main_option("script_location", str(chain.directory))
+        for script in ScriptDirectory.from_config(config).walk_revisions():
+            downgrade = inspect_source(script.module.downgrade)
+            drops = "op.drop_table(" in downgrade or "op.drop_column(" in downgrade
+            assert hasattr(script.module, "data_loss"), script.revision
+            assert bool(script.module.data_loss) == drops, script.revision
 
 
 @pytest.mark.parametrize(
@@ -238,4 +342,10 @@ def test_migrate_function_reports_the_current_revision(stack):
     with Client(app, project_dir=str(REPO)) as client:
         response = client.lambda_.invoke("migrate", {"action": "current"})
 
-    assert response.payload == {"action": "current", "before": HEAD, "after": HEAD}
+    assert response.payload == {
+        "action": "current",
+        "before": HEAD,
+        "after": HEAD,
+        "mode": "standalone",
+        "revisions": {"standalone": HEAD, "serverless": OWN_HEAD},
+    }

@@ -535,8 +535,14 @@ def test_tokens_are_encrypted_at_rest_and_decrypt_through_kms(client, factory, s
     connected(client, factory, event)
 
     with get_engine().connect() as connection:
-        dump = connection.execute(text("SELECT row_to_json(s)::text FROM stripe_authorizations s")).scalars().all()
-        blobs = connection.execute(text("SELECT encrypted_data_key, encrypted_tokens FROM stripe_authorizations")).one()
+        dump = (
+            connection.execute(text("SELECT row_to_json(s)::text FROM serverless.stripe_authorizations s"))
+            .scalars()
+            .all()
+        )
+        blobs = connection.execute(
+            text("SELECT encrypted_data_key, encrypted_tokens FROM serverless.stripe_authorizations")
+        ).one()
 
     assert "pk_test_publishableA" in dump[0] and "acct_1OrganizerA" in dump[0]
     for secret in ("sk_test_accessASECRET", "rt_test_refreshASECRET", "ac_good"):

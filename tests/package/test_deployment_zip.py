@@ -127,9 +127,16 @@ def test_packaged_migrate_function_upgrades_a_new_database_to_head(package: Pack
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory(str(REPO / "migrations")).get_current_head()
+    own_head = ScriptDirectory(str(REPO / "migrations" / "own")).get_current_head()
     code = "import json, app\nprint(json.dumps(app.migrate({'action': 'upgrade'}, None)))"
 
     result = run_packaged(package, code, DATABASE_URL=scratch_database)
 
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.splitlines()[-1]) == {"action": "upgrade", "before": None, "after": head}
+    assert json.loads(result.stdout.splitlines()[-1]) == {
+        "action": "upgrade",
+        "before": None,
+        "after": head,
+        "mode": "standalone",
+        "revisions": {"standalone": head, "serverless": own_head},
+    }

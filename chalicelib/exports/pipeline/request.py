@@ -1,8 +1,8 @@
 """Asking for an export: check who asks and what, write the task, queue the message.
 
 The task row is committed before the message is sent, so that a worker never receives the id of a
-task it cannot read yet; the caller therefore calls ``request_export`` inside its transaction and
-``enqueue`` after it.
+task it cannot read yet; the caller therefore calls ``request_export`` inside its transactions (``oes``
+reads Open Event's data, ``own`` writes the task) and ``enqueue`` after them.
 """
 
 from __future__ import annotations
@@ -32,20 +32,25 @@ SQS_BATCH_LIMIT = 10
 
 
 def request_export(
-    session: Session, user: User, event_reference: str, format_name: str, query: Mapping[str, Sequence[str]]
+    oes: Session, own: Session, user: User, event_reference: str, format_name: str, query: Mapping[str, Sequence[str]]
 ) -> uuid.UUID:
     """A new WAITING task for ``format_name`` of the event; 404, 403 or 400 as the contract says.
     ``query`` holds every value of each query parameter."""
     fmt = get_format(format_name)
     if fmt.parse_body is not None:
         raise MethodNotAllowed(f"The {format_name} export is asked for by POST, with a JSON body")
-    event = staffed_event(session, user, event_reference)
+    event = staffed_event(oes, user, event_reference)
     options = fmt.read_query(query)
-    return tasks.create(session, user, event, fmt, options).id
+    return tasks.create(own, user, event, fmt, options).id
 
 
 def request_posted_export(
-    session: Session, user: User, event_reference: str | None, format_name: str, read_body: Callable[[], Any]
+    oes: Session,
+    own: Session,
+    user: User,
+    event_reference: str | None,
+    format_name: str,
+    read_body: Callable[[], Any],
 ) -> uuid.UUID:
     """A new WAITING task for a format asked for by POST (``event_reference`` None for a site-wide one).
 
@@ -61,9 +66,9 @@ def request_posted_export(
     if event_reference is None:
         require_admin(user)
     else:
-        event = staffed_event(session, user, event_reference)
+        event = staffed_event(oes, user, event_reference)
     options = fmt.parse_body(read_body())
-    return tasks.create(session, user, event, fmt, options).id
+    return tasks.create(own, user, event, fmt, options).id
 
 
 def send(task_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:

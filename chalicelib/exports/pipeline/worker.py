@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from chalicelib import aws
 from chalicelib.access import is_admin, is_event_staff
-from chalicelib.db import transaction
+from chalicelib.db import read_transaction, transaction
 from chalicelib.errors import NotFound
 from chalicelib.exports.formats.registry import ExportFailed, ExportFormat, get_format
 from chalicelib.exports.pipeline import tasks
@@ -107,9 +107,8 @@ def _bound_renderer(session: Session, fmt: ExportFormat, claim: tasks.Claim) -> 
 def _export(claim: tasks.Claim, object_key: str) -> tuple[int, int]:
     """Render the file into S3; returns its size and the number of items in it."""
     fmt = _format(claim)
-    with transaction() as session:
-        # One snapshot for the whole file, however many pages the renderer reads.
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    # One read-only snapshot of Open Event's data for the whole file, however many pages it takes.
+    with read_transaction(snapshot=True) as session:
         render, total = _bound_renderer(session, fmt, claim)
         progress = _Progress(claim, total)
         bucket = get_settings().export_bucket

@@ -21,7 +21,7 @@ from chalicelib.exports.formats import bodies
 from chalicelib.exports.formats.base import Options
 from chalicelib.exports.formats.csv_rows import full_name
 from chalicelib.exports.formats.table import Column, Kind, Table
-from chalicelib.models import Event, Order, TicketHolder, User, UserEventRole
+from chalicelib.models import Event, Order, TicketHolder, User, UserEventRole, role_id
 
 STATUSES = ("completed", "placed", "pending")
 
@@ -70,7 +70,8 @@ def sales_rows(event_id: int | None, options: Options) -> Select[Any]:
             Order.status,
             func.count().label("orders"),
             func.coalesce(func.sum(holders.c.tickets), 0).label("tickets"),
-            func.coalesce(func.sum(Order.amount), 0).label("sales"),
+            # float8 in OES: each amount rounded to cents before the sum, so no float noise adds up.
+            func.coalesce(func.sum(cast(Order.amount, Numeric(12, 2))), 0).label("sales"),
         )
         .outerjoin(holders, holders.c.order_id == Order.id)
         .where(Order.deleted_at.is_(None), Order.status.in_(STATUSES))
@@ -79,7 +80,7 @@ def sales_rows(event_id: int | None, options: Options) -> Select[Any]:
     )
     owners = (
         select(UserEventRole.event_id, func.min(UserEventRole.user_id).label("user_id"))
-        .where(UserEventRole.role == "owner")
+        .where(UserEventRole.role_id == role_id("owner"))
         .group_by(UserEventRole.event_id)
         .subquery()
     )

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, select
 
 from chalicelib.exports.formats.base import Options
 from chalicelib.exports.formats.csv_rows import full_name
@@ -22,13 +22,18 @@ from chalicelib.exports.formats.table import Closing, Column, Kind, Printed, Pri
 from chalicelib.models import Order, Ticket, TicketHolder, User
 
 
+def ticket_id() -> Any:
+    """OES's Ticket ID, the code on the attendee's QR: the order's identifier, a dash, and the
+    holder's identifier (its id when it has none, as OES's ``TicketHolder.qr_code`` falls back)."""
+    return func.concat(Order.identifier, "-", func.coalesce(TicketHolder.identifier, cast(TicketHolder.id, String)))
+
+
 def attendees_rows(event_id: int | None, options: Options) -> Select[Any]:
     values: list[Any] = [
         Order.identifier,
         Order.created_at,
         Order.status,
-        # Open Event's ticket id: the order's identifier and the holder's number.
-        func.concat(Order.identifier, "-", TicketHolder.id),
+        ticket_id(),
         TicketHolder.firstname,
         TicketHolder.lastname,
         TicketHolder.email,
