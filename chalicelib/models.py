@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -221,6 +222,9 @@ class EventSession(Base):
     video_url: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[datetime | None] = _created_at()
     deleted_at: Mapped[datetime | None]
+    # OES keeps these up to date from the session's feedback (its ``@aggregated`` columns).
+    average_rating: Mapped[float] = mapped_column(Float, server_default="0")
+    rating_count: Mapped[int] = mapped_column(server_default="0")
 
 
 class Speaker(Base):
@@ -313,6 +317,63 @@ class TicketHolder(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     deleted_at: Mapped[datetime | None]
+    # Check-ins and check-outs as OES records them: times joined by commas.
+    checkin_times: Mapped[str | None] = mapped_column(String)
+    checkout_times: Mapped[str | None] = mapped_column(String)
+    # The answers to the event's complex custom-form fields, by field identifier.
+    complex_field_values: Mapped[Any | None] = mapped_column(JSON)
+    # OES's columns of the attendee form's fixed fields (``ATTENDEE_CUSTOM_FORM``), by snake-case identifier.
+    address: Mapped[str | None] = mapped_column(String)
+    city: Mapped[str | None] = mapped_column(String)
+    state: Mapped[str | None] = mapped_column(String)
+    country: Mapped[str | None] = mapped_column(String)
+    job_title: Mapped[str | None] = mapped_column(String)
+    phone: Mapped[str | None] = mapped_column(String)
+    tax_business_info: Mapped[str | None] = mapped_column(String)
+    billing_address: Mapped[str | None] = mapped_column(String)
+    home_address: Mapped[str | None] = mapped_column(String)
+    shipping_address: Mapped[str | None] = mapped_column(String)
+    company: Mapped[str | None] = mapped_column(String)
+    work_address: Mapped[str | None] = mapped_column(String)
+    work_phone: Mapped[str | None] = mapped_column(String)
+    website: Mapped[str | None] = mapped_column(String)
+    blog: Mapped[str | None] = mapped_column(String)
+    twitter: Mapped[str | None] = mapped_column(String)
+    facebook: Mapped[str | None] = mapped_column(String)
+    instagram: Mapped[str | None] = mapped_column(String)
+    linkedin: Mapped[str | None] = mapped_column(String)
+    github: Mapped[str | None] = mapped_column(String)
+    gender: Mapped[str | None] = mapped_column(String)
+    age_group: Mapped[str | None] = mapped_column(String)
+    home_wiki: Mapped[str | None] = mapped_column(String)
+    wiki_scholarship: Mapped[str | None] = mapped_column(String)
+    accept_video_recording: Mapped[bool | None]
+    accept_share_details: Mapped[bool | None]
+    accept_receive_emails: Mapped[bool | None]
+    is_consent_of_refund_policy: Mapped[bool | None]
+    is_consent_form_field: Mapped[bool | None]
+    is_consent_form_field_photo: Mapped[bool | None]
+    is_consent_form_field_email: Mapped[bool | None]
+    native_language: Mapped[Any | None] = mapped_column(JSON)
+    fluent_language: Mapped[Any | None] = mapped_column(JSON)
+
+
+class CustomForm(Base):
+    """A field of one of an event's forms (attendee, session, speaker), as OES's ``custom_forms``."""
+
+    __tablename__ = "custom_forms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    field_identifier: Mapped[str] = mapped_column(String)  # camelCase; its holder column is snake_case
+    form: Mapped[str] = mapped_column(String)  # attendee, session, speaker
+    type: Mapped[str] = mapped_column(String)
+    name: Mapped[str] = mapped_column(String)
+    is_included: Mapped[bool | None]
+    is_complex: Mapped[bool] = mapped_column(server_default="false")
+    position: Mapped[int] = mapped_column(server_default="0")
+    is_public: Mapped[bool] = mapped_column(server_default="false")
+    is_allow_edit: Mapped[bool] = mapped_column(server_default="false")
 
 
 class Page(Base):

@@ -109,4 +109,4 @@ def test_token_prints_a_bare_token_for_the_user(capsys, factory):
 def test_migrate_invokes_the_function(capsys):
     output = json.loads(run_cli(capsys, "migrate", "current"))
 
-    assert output["before"] == output["after"] == "i18_core_0001_oes_shape"
+    assert output["before"] == output["after"] == "i21_tables_0001_oes_columns"

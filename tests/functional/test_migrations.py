@@ -22,7 +22,7 @@ from devtools.postgres import create_scratch_database, drop_database
 
 LASTNAME = "4cac94c86047"  # Open Event's ticket_holders.lastname revision
 OLD_HEAD = "0007_stripe_code_hash"  # the last standalone revision before OES's shape
-HEAD = "i18_core_0001_oes_shape"
+HEAD = "i21_tables_0001_oes_columns"
 OWN_HEAD = "own_0001_serverless"
 
 
@@ -259,7 +259,14 @@ def test_downgrade_that_drops_tables_is_refused_unless_confirmed_and_says_what_i
         migrate.run(empty_engine, "downgrade", "base")
 
     answer = refused.value.as_dict()
-    losing = [HEAD, "0007_stripe_code_hash", "0006_export_catalogue", "0005_schedule_source_fields", "0001_initial"]
+    losing = [
+        HEAD,
+        "i18_core_0001_oes_shape",
+        "0007_stripe_code_hash",
+        "0006_export_catalogue",
+        "0005_schedule_source_fields",
+        "0001_initial",
+    ]
     assert (answer["error"], list(answer["revisions"])) == ("data-loss", losing)
     assert "drops every table" in answer["detail"] and '"confirm": "drop-data"' in answer["detail"]
     assert len(_holders(empty_engine)) == 3  # nothing was changed
