@@ -1,9 +1,11 @@
 """The attendees: one row per ticket holder of the event's live orders, by order, then holder;
 printed as a door list with the number of holders of each ticket.
 
-Columns (a fixed, documented order; Open Event's moved with its custom forms, its issue #8972):
-the order (number, date, status), the holder's ticket id, names and email, the ticket (name, price,
-type), how the order was paid, and who bought it. Options: the orders' (``statuses``, ``bom``).
+Columns: first a fixed, documented order (the order's number, date and status, OES's Ticket ID,
+the holder's names and email, the ticket's name, price and type, how the order was paid, who
+bought it, the holder's check-in and check-out times as OES records them), then the fields of the
+event's attendee form, in the form's order and named as the form names them, as Open Event writes
+them (``attendee_forms``). Options: the orders' (``statuses``, ``bom``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Select, String, cast, func, select
 
+from chalicelib.exports.formats.attendee_forms import form_columns
 from chalicelib.exports.formats.base import Options
 from chalicelib.exports.formats.csv_rows import full_name
 from chalicelib.exports.formats.order_filters import exported_statuses, live_orders, orders_options
@@ -43,6 +46,8 @@ def attendees_rows(event_id: int | None, options: Options) -> Select[Any]:
         Order.paid_via,
         full_name(User.first_name, User.last_name),
         User.email,
+        TicketHolder.checkin_times,
+        TicketHolder.checkout_times,
     ]
     return (
         select(*values)
@@ -96,8 +101,11 @@ TABLE = Table(
         Column("Payment Type", width=12),
         Column("Buyer"),
         Column("Buyer Email", width=28),
+        Column("Check-in Times", width=26),
+        Column("Check-out Times", width=26),
     ),
     rows=attendees_rows,
+    extra_columns=form_columns,
     parse_query=orders_options,  # the same options: the orders' statuses, and the BOM
     options=("status", "bom"),
     printed=Printed(

@@ -1,8 +1,9 @@
 """The sessions: one row per session of the chosen state, earliest first, for the event's staff;
 printed as Open Event prints them (title, state, speakers, track, created at).
 
-Open Event's columns in Open Event's order, less those this service does not store (comments,
-level, e-mail sent, ratings), plus the subtitle, the room and the duration. Deleted sessions never
+Open Event's columns in Open Event's order, less those this service does not read (comments,
+level, e-mail sent), plus the subtitle, the room and the duration; the average rating and the
+number of ratings as OES keeps them on the session (from its feedback), the average to two places. Deleted sessions never
 leave; ``all`` is every other state. Speakers (not deleted) are joined into one cell by name,
 ``; ``-separated, their e-mails likewise. The duration is in whole minutes; the abstracts are
 plain text (``plain_text``). Options: ``status`` and ``bom`` (``bodies.sessions_csv_body``).
@@ -70,6 +71,8 @@ def sessions_rows(event_id: int | None, options: Options) -> Select[Any]:
             EventSession.slides_url,
             EventSession.audio_url,
             EventSession.video_url,
+            EventSession.average_rating,
+            EventSession.rating_count,
         )
         .select_from(EventSession)
         .outerjoin(speakers, speakers.c.session_id == EventSession.id)
@@ -111,6 +114,8 @@ TABLE = Table(
         Column("Slides"),
         Column("Audio"),
         Column("Video"),
+        Column("Average Rating", Kind.DECIMAL),
+        Column("Number of Ratings", Kind.INTEGER),
     ),
     rows=sessions_rows,
     parse_body=bodies.sessions_csv_body,
