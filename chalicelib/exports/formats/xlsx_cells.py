@@ -56,13 +56,13 @@ def text_cell(text: str) -> str:
 
 
 def xml_text_sql(value: Any) -> ColumnElement[str]:
-    """``xml_text`` as a SQL expression (NULL for NULL and the empty text)."""
+    """``xml_text`` as a SQL expression (NULL for NULL and for a text it leaves empty)."""
     text: Any = func.nullif(cast(value, String), "")
     text = case((func.length(text) > CELL_LIMIT, func.left(text, CELL_LIMIT - 1) + ELLIPSIS), else_=text)
     text = case((text.regexp_match(NOT_IN_XML), func.regexp_replace(text, NOT_IN_XML, "", "g")), else_=text)
     for plain, escaped in ESCAPES:
         text = func.replace(text, plain, escaped)
-    return type_coerce(text, String)
+    return type_coerce(func.nullif(text, ""), String)  # nothing left (only controls): NULL too
 
 
 def _wrapped(opening: str, value: Any, closing: str = "</v></c>") -> ColumnElement[str]:
