@@ -5,7 +5,7 @@ STAGE ?= prod
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv run worker test fuzz bench lint package test-localstack clean
+.PHONY: venv run worker test fuzz bench lint package test-localstack js-readers clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,16 @@ package: venv
 ## test-localstack: the functional tests against a real LocalStack (its own Python 3.13 venv in .local/)
 test-localstack: venv
 	devtools/localstack.sh
+
+## js-readers: ical.js and node-ical, pinned by tests/readers/package-lock.json, into .local/readers (the calendar tests run it)
+READERS := .local/readers
+$(READERS)/.installed: tests/readers/package.json tests/readers/package-lock.json tests/readers/read_calendars.mjs
+	@mkdir -p $(READERS)
+	cp tests/readers/package.json tests/readers/package-lock.json tests/readers/read_calendars.mjs $(READERS)/
+	cd $(READERS) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+js-readers: $(READERS)/.installed
 
 lint: venv
 	$(BIN)/ruff check .

@@ -33,21 +33,30 @@ class Secret:
     value: str = field(repr=False)
     parameter: str
     required: bool
+    # An optional secret whose named parameter does not exist is simply unset (the Stripe key); one
+    # whose mere presence switches a mode (OES's database URL) must exist once it is named.
+    missing_parameter_ok: bool
 
     @classmethod
-    def from_environment(cls, variable: str, *, required: bool) -> Secret:
+    def from_environment(cls, variable: str, *, required: bool, missing_parameter_ok: bool | None = None) -> Secret:
         return cls(
             variable=variable,
             value=os.environ.get(variable, ""),
             parameter=os.environ.get(f"{variable}_PARAMETER", ""),
             required=required,
+            missing_parameter_ok=not required if missing_parameter_ok is None else missing_parameter_ok,
         )
+
+    @property
+    def configured(self) -> bool:
+        """Whether the environment gives the secret or names its parameter (read nothing yet)."""
+        return bool(self.value or self.parameter)
 
     def resolve(self) -> str:
         if self.value:
             return self.value
         if self.parameter:
-            return _parameter_value(self.variable, self.parameter, missing_ok=not self.required)
+            return _parameter_value(self.variable, self.parameter, missing_ok=self.missing_parameter_ok)
         if self.required:
             raise SettingsError(
                 f"{self.variable} is not set: set it, or set {self.variable}_PARAMETER to the name of an SSM"
@@ -116,8 +125,12 @@ class Settings:
 
     @property
     def open_event_mode(self) -> bool:
-        """Whether OES's data is read from OES's own database, beside a running OES."""
-        return bool(self.open_event_database_url)
+        """Whether OES's data is read from OES's own database, beside a running OES.
+
+        Told by the variable or its parameter's name, without reading SSM: the migrate function needs
+        the mode but never OES's database, so its role may not read that parameter.
+        """
+        return self.open_event_database_url_source.configured
 
     @cached_property
     def jwt_secret(self) -> str:
@@ -187,7 +200,9 @@ def get_settings() -> Settings:
         database_connect_timeout_seconds=_number("DATABASE_CONNECT_TIMEOUT_SECONDS", 3.0, low=0.1, high=60.0),
         database_statement_timeout_seconds=_number("DATABASE_STATEMENT_TIMEOUT_SECONDS", 10.0, low=0.1, high=3600.0),
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),
-        open_event_database_url_source=Secret.from_environment("OPEN_EVENT_DATABASE_URL", required=False),
+        open_event_database_url_source=Secret.from_environment(
+            "OPEN_EVENT_DATABASE_URL", required=False, missing_parameter_ok=False
+        ),
         jwt_secret_source=Secret.from_environment("JWT_SECRET", required=True),
         stripe_secret_key_source=Secret.from_environment("STRIPE_SECRET_KEY", required=False),
     )

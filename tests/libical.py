@@ -1,7 +1,7 @@
 """libical 3 (the C library behind Evolution and KDE's importers), read through ctypes.
 
-It is an independent consumer of what we write: it reads a VTIMEZONE block and nothing else to
-turn UTC into local time, and it has RFC 5546's iTIP restriction table. Debian ships it as
+It is an independent consumer of what we write: a reader of its own (``event_times``: where it
+places each session), and it has RFC 5546's iTIP restriction table. Debian ships it as
 ``libical3``; the tests that use it skip, saying so, where it is not installed.
 """
 
@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 import pytest
 
-VTIMEZONE_KIND = b"VTIMEZONE"
+VEVENT_KIND = b"VEVENT"
 
 
 class _Time(ctypes.Structure):
@@ -37,38 +37,39 @@ def _library() -> Any:
     lib.icalcomponent_string_to_kind.argtypes = [ctypes.c_char_p]
     lib.icalcomponent_get_first_component.restype = ctypes.c_void_p
     lib.icalcomponent_get_first_component.argtypes = [ctypes.c_void_p, ctypes.c_int]
-    lib.icaltimezone_new.restype = ctypes.c_void_p
-    lib.icaltimezone_set_component.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
-    lib.icaltimezone_get_utc_offset_of_utc_time.argtypes = [
-        ctypes.c_void_p,
-        ctypes.POINTER(_Time),
-        ctypes.POINTER(ctypes.c_int),
-    ]
     lib.icalrestriction_check.argtypes = [ctypes.c_void_p]
     lib.icalcomponent_as_ical_string.restype = ctypes.c_char_p
     lib.icalcomponent_as_ical_string.argtypes = [ctypes.c_void_p]
+    lib.icalcomponent_get_next_component.restype = ctypes.c_void_p
+    lib.icalcomponent_get_next_component.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    lib.icalcomponent_get_uid.restype = ctypes.c_char_p
+    lib.icalcomponent_get_uid.argtypes = [ctypes.c_void_p]
+    for name in ("icalcomponent_get_dtstart", "icalcomponent_get_dtend"):
+        getattr(lib, name).restype = _Time
+        getattr(lib, name).argtypes = [ctypes.c_void_p]
+    lib.icaltime_as_timet_with_zone.restype = ctypes.c_int64
+    lib.icaltime_as_timet_with_zone.argtypes = [_Time, ctypes.c_void_p]
+    lib.icalcomponent_free.argtypes = [ctypes.c_void_p]
     return lib
 
 
-class LibicalZone:
-    """The zone a calendar's first VTIMEZONE defines, as libical understands it."""
+def event_times(calendar: bytes) -> dict[str, tuple[datetime, datetime]]:
+    """Each VEVENT's start and end instants as libical places them: the zone a DTSTART carries is
+    the one libical resolved for its TZID (the calendar's VTIMEZONE), UTC for a ``...Z`` time."""
+    lib = _library()
+    root = lib.icalparser_parse_string(calendar)
+    kind = lib.icalcomponent_string_to_kind(VEVENT_KIND)
+    times, component = {}, lib.icalcomponent_get_first_component(root, kind)
+    while component:
+        start, end = lib.icalcomponent_get_dtstart(component), lib.icalcomponent_get_dtend(component)
+        times[lib.icalcomponent_get_uid(component).decode()] = (_instant(lib, start), _instant(lib, end))
+        component = lib.icalcomponent_get_next_component(root, kind)
+    lib.icalcomponent_free(root)
+    return times
 
-    def __init__(self, calendar: bytes):
-        lib = _library()
-        root = lib.icalparser_parse_string(calendar)
-        block = lib.icalcomponent_get_first_component(root, lib.icalcomponent_string_to_kind(VTIMEZONE_KIND))
-        assert block, "no VTIMEZONE in the calendar"
-        self._zone = lib.icaltimezone_new()
-        assert lib.icaltimezone_set_component(self._zone, block)
 
-    def utc_offset(self, instant: datetime) -> timedelta:
-        """The offset the block gives at ``instant`` (an aware datetime in UTC)."""
-        moment = _Time(instant.year, instant.month, instant.day, instant.hour, instant.minute, instant.second, 0, 0)
-        daylight = ctypes.c_int()
-        seconds = _library().icaltimezone_get_utc_offset_of_utc_time(
-            self._zone, ctypes.byref(moment), ctypes.byref(daylight)
-        )
-        return timedelta(seconds=seconds)
+def _instant(lib: Any, moment: _Time) -> datetime:
+    return datetime.fromtimestamp(lib.icaltime_as_timet_with_zone(moment, moment.zone), UTC)
 
 
 def itip_errors(calendar: bytes) -> list[str]:

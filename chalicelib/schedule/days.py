@@ -40,17 +40,19 @@ def load_days(session: Session, event: Event, zone: ZoneInfo) -> tuple[Day, ...]
     local_day = _local_day_sql(zone)
     rows: Sequence[Any] = session.execute(
         select(
-            local_day,
-            func.max(EventSession.ends_at),
-            func.min(EventSession.ends_at - EventSession.starts_at),
+            local_day.label("day"),
+            func.max(EventSession.ends_at).label("latest_end"),
+            func.min(EventSession.ends_at - EventSession.starts_at).label("shortest"),
         )
         .where(*in_schedule(event.id))
         .group_by(text("1"))  # by position: the bound zone makes the expression differ from itself
     ).all()
     for row in rows:
-        if row[2] < timedelta(0):
-            raise ExportFailed(f"A session on {row[0]:%Y-%m-%d} ends before it starts: fix its times and export again.")
-    latest_end = {row[0]: row[1].astimezone(zone) for row in rows}
+        if row.shortest < timedelta(0):
+            raise ExportFailed(
+                f"A session on {row.day:%Y-%m-%d} ends before it starts: fix its times and export again."
+            )
+    latest_end = {row.day: row.latest_end.astimezone(zone) for row in rows}
     first = schedule_day(event.starts_at.astimezone(zone))
     last = max(first, schedule_day(event.ends_at.astimezone(zone)))
     if latest_end:

@@ -1,13 +1,18 @@
 """The one loader behind every schedule format (schedule.xml, xCal, iCalendar, frab JSON).
 
 Queries (``queries``) and days (``days``) are its own modules; this one puts them together into the
-model (``model``), cleaning text once for every format.
+model (``model``), cleaning text once for every format. Abstracts and descriptions are stored as
+rich text (the HTML of Open Event's editor) and leave here as plain text (``PlainText``, as in the
+CSVs): iCalendar and RFC 6321 say their text is plain, and the readers of schedule.xml and frab JSON
+read it as Markdown or plain text (docs/schedule.md says which and why). Text with neither a tag nor
+a character reference is plain already (an imported file's, pretalx's Markdown): read as HTML, only
+its line breaks would change, collapsing its paragraphs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,14 +20,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.base import ExportFailed
+from chalicelib.exports.formats.plain_text import PlainText
 from chalicelib.models import Event, Track
 from chalicelib.schedule.days import load_days, schedule_day
 from chalicelib.schedule.model import NO_ROOM, NO_ROOM_ID, Link, Person, Schedule, ScheduleSession, TrackInfo, guid
-from chalicelib.schedule.queries import session_rows_query, speaker_rows_query
+from chalicelib.schedule.queries import session_rows, speaker_rows_query
 from chalicelib.schedule.sources import NO_EXTRAS, load_sources
 from chalicelib.schedule.text import clean, clean_or_none
 
 HTTP_URL = re.compile(r"https?://\S+")
+# A tag, comment or declaration, or a character reference: what makes a stored text HTML.
+MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
 
 Order = Literal["time", "room"]
 
@@ -37,7 +45,7 @@ def _event_url(event: Event) -> str | None:
     return _http_url(event.external_event_url)
 
 
-def _links(stored: list[dict[str, str]] | None) -> tuple[Link, ...]:
+def _links(stored: Sequence[Mapping[str, str | None]] | None) -> tuple[Link, ...]:
     """Stored links or attachments, each address once; those without an http(s) one are left out."""
     links: dict[str, Link] = {}
     for item in stored or ():
@@ -45,6 +53,11 @@ def _links(stored: list[dict[str, str]] | None) -> tuple[Link, ...]:
         if href and href not in links:
             links[href] = Link(href, clean(item.get("title")) or href)
     return tuple(links.values())
+
+
+def _plain_text(plain: PlainText, stored: str | None) -> str | None:
+    """A stored rich text as plain text, None when blank."""
+    return clean_or_none(plain(stored) if stored and MARKUP.search(stored) else stored)
 
 
 def event_zone(event: Event) -> ZoneInfo:
@@ -60,7 +73,7 @@ def _tracks(session: Session, event: Event) -> tuple[TrackInfo, ...]:
         .where(Track.event_id == event.id, Track.deleted_at.is_(None))
         .order_by(Track.name, Track.id)
     ).all()
-    return tuple(TrackInfo(row[0], clean(row[1]), row[2]) for row in rows)
+    return tuple(TrackInfo(row.id, clean(row.name), row.color) for row in rows)
 
 
 def load_schedule(session: Session, event: Event) -> Schedule:
@@ -101,35 +114,35 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
     """
     speakers = _speakers(session, schedule)
     sources = schedule.sources
-    zone = schedule.zone
+    zone, plain = schedule.zone, PlainText()
     loaded = []
-    for row in session.execute(session_rows_query(schedule.event.id)):
-        start = row[7].astimezone(zone)
-        extras = sources.sessions.get(row[0], NO_EXTRAS)
+    for row in session_rows(session, schedule.event.id):
+        start = row.starts_at.astimezone(zone)
+        extras = sources.sessions.get(row.id, NO_EXTRAS)
         item = ScheduleSession(
-            id=row[0],
-            title=clean(row[1]),
-            subtitle=clean_or_none(row[2]),
-            abstract=clean_or_none(row[3]),
-            description=clean_or_none(row[4]),
-            language=clean_or_none(row[5]),
+            id=row.id,
+            title=clean(row.title),
+            subtitle=clean_or_none(row.subtitle),
+            abstract=_plain_text(plain, row.abstract),
+            description=_plain_text(plain, row.description),
+            language=clean_or_none(row.language),
             start=start,
-            end=row[8].astimezone(zone),
+            end=row.ends_at.astimezone(zone),
             day=schedule_day(start),
-            room_id=row[9],
-            room=NO_ROOM if row[9] is None else clean(row[10]),
-            track=clean_or_none(row[12]),
-            type=clean_or_none(row[13]),
-            speakers=speakers.get(row[0], ()),
-            guid=extras.guid or guid("session", row[0]),
-            room_guid=sources.rooms.get(row[9] or NO_ROOM_ID) or guid("room", row[9] or NO_ROOM_ID),
+            room_id=row.room_id,
+            room=NO_ROOM if row.room_id is None else clean(row.room),
+            track=clean_or_none(row.track),
+            type=clean_or_none(row.type),
+            speakers=speakers.get(row.id, ()),
+            guid=extras.guid or guid("session", row.id),
+            room_guid=sources.rooms.get(row.room_id or NO_ROOM_ID) or guid("room", row.room_id or NO_ROOM_ID),
             url=_http_url(extras.url),
-            links=_links([{"href": row[6], "title": "Slides"}, *extras.links]),
+            links=_links([{"href": row.slides_url, "title": "Slides"}, *extras.links]),
             attachments=_links(extras.attachments),
             recording_optout=extras.recording_optout,
             recording_license=clean_or_none(extras.recording_license),
         )
-        loaded.append((item, row[11]))
+        loaded.append((item, row.room_position))
     if order == "room":
         loaded.sort(key=_room_order)  # stable: time order is kept inside each room
     for item, _ in loaded:

@@ -33,7 +33,7 @@ def use_parameter(monkeypatch: pytest.MonkeyPatch, variable: str, name: str) -> 
     get_settings.cache_clear()
 
 
-@pytest.mark.parametrize("variable", ["DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY"])
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "OPEN_EVENT_DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY"])
 def test_secret_is_read_from_its_secure_string(ssm_settings: pytest.MonkeyPatch, variable: str) -> None:
     name = put_secure_string(f"value-of-{variable}")
     use_parameter(ssm_settings, variable, name)
@@ -67,3 +67,12 @@ def test_missing_parameter_of_the_stripe_key_turns_stripe_off(ssm_settings: pyte
     use_parameter(ssm_settings, "STRIPE_SECRET_KEY", "/open-event/nowhere/stripe-secret-key")
 
     assert get_settings().stripe_secret_key == ""
+
+
+def test_missing_parameter_of_the_open_event_database_url_is_a_clear_error(ssm_settings: pytest.MonkeyPatch) -> None:
+    # Open Event mode is on once the parameter is named: falling back to standalone would read and
+    # migrate the wrong database.
+    use_parameter(ssm_settings, "OPEN_EVENT_DATABASE_URL", "/open-event/nowhere/open-event-database-url")
+
+    with pytest.raises(SettingsError, match=r"OPEN_EVENT_DATABASE_URL_PARAMETER names .*ParameterNotFound"):
+        get_settings().open_event_database_url  # noqa: B018

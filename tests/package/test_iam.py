@@ -30,9 +30,16 @@ LOG_GROUPS = {
     "ExportRequeue": "ExportRequeueLogGroup",
     "Migrate": "MigrateLogGroup",
 }
+# Only the functions that read Open Event Server's data may read its database URL; migrate needs
+# only the mode, which the parameter's name tells (chalicelib.settings).
 SECRET_PARAMETERS = {
-    "APIHandler": {"DatabaseUrlParameter", "JwtSecretParameter", "StripeSecretKeyParameter"},
-    "ExportWorker": {"DatabaseUrlParameter"},
+    "APIHandler": {
+        "DatabaseUrlParameter",
+        "OpenEventDatabaseUrlParameter",
+        "JwtSecretParameter",
+        "StripeSecretKeyParameter",
+    },
+    "ExportWorker": {"DatabaseUrlParameter", "OpenEventDatabaseUrlParameter"},
     "ExportDeadLetters": {"DatabaseUrlParameter"},
     "ExportRequeue": {"DatabaseUrlParameter"},
     "Migrate": {"DatabaseUrlParameter"},
@@ -45,8 +52,19 @@ def actions(statement: dict[str, Any]) -> list[str]:
 
 
 def resources(statement: dict[str, Any]) -> list[Any]:
+    """The statement's resources, a conditional one as granted when its condition holds."""
     resource = statement["Resource"]
-    return resource if isinstance(resource, list) else [resource]
+    listed = resource if isinstance(resource, list) else [resource]
+    return [item["Fn::If"][1] if "Fn::If" in item else item for item in listed]
+
+
+def conditional_resources(package: Package, function: str) -> list[Any]:
+    return [
+        resource["Fn::If"]
+        for statement in package.role_statements(function)
+        for resource in (statement["Resource"] if isinstance(statement["Resource"], list) else [])
+        if "Fn::If" in resource
+    ]
 
 
 def allowed(package: Package, function: str, service: str) -> list[Any]:
@@ -177,3 +195,16 @@ def test_function_joins_the_vpc_only_when_subnets_are_given(package: Package, fu
     assert package.properties(function)["VpcConfig"]["Fn::If"][0] == "InVpc"
     assert managed["Fn::If"][0] == "InVpc"
     assert managed["Fn::If"][1]["Fn::Sub"].endswith(":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
+
+
+@pytest.mark.parametrize("function", EXPECTED_ACTIONS)
+def test_open_event_database_url_is_granted_only_in_open_event_mode(package: Package, function: str) -> None:
+    granted = "OpenEventDatabaseUrlParameter" in SECRET_PARAMETERS[function]
+    ssm = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${OpenEventDatabaseUrlParameter}"
+
+    conditional = conditional_resources(package, function)
+
+    assert conditional == ([["OpenEventMode", {"Fn::Sub": ssm}, {"Ref": "AWS::NoValue"}]] if granted else [])
+    assert package.template["Conditions"]["OpenEventMode"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "OpenEventDatabaseUrlParameter"}, ""]}]
+    }

@@ -27,7 +27,9 @@ FUNCTIONS = {
     "export_requeue": "ExportRequeue",
     "migrate": "Migrate",
 }
-SECRETS = ("DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY")
+SECRETS = ("DATABASE_URL", "OPEN_EVENT_DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY")
+# Template parameters whose empty default turns a feature off rather than naming a secret.
+OPTIONAL_SECRET_PARAMETERS = {"OpenEventDatabaseUrlParameter"}
 
 
 def sqs_source(handler: str) -> dict[str, Any]:
@@ -179,7 +181,17 @@ def test_function_environment_holds_no_secret(package: Package, name: str) -> No
     for variable, value in variables.items():
         if variable.endswith("_PARAMETER"):
             assert value == {"Ref": value["Ref"]}
-            assert package.template["Parameters"][value["Ref"]]["Default"].startswith("/open-event/")
+            default = package.template["Parameters"][value["Ref"]]["Default"]
+            assert default.startswith("/open-event/") or (value["Ref"] in OPTIONAL_SECRET_PARAMETERS and default == "")
+
+
+def test_open_event_database_url_parameter_is_optional_and_empty_means_standalone(package: Package) -> None:
+    parameter = package.template["Parameters"]["OpenEventDatabaseUrlParameter"]
+    pattern = re.compile(parameter["AllowedPattern"])
+
+    assert parameter["Default"] == ""
+    assert pattern.match("") and pattern.match("/open-event/prod/open-event-database-url")
+    assert not pattern.match("postgresql+pg8000://reader@oes/open_event")
 
 
 def test_template_text_has_no_secret_value(package: Package) -> None:
@@ -192,10 +204,11 @@ def test_template_text_has_no_secret_value(package: Package) -> None:
     ("name", "secrets"),
     [
         ("api_handler", SECRETS),
-        ("export_worker", ("DATABASE_URL",)),
+        ("export_worker", ("DATABASE_URL", "OPEN_EVENT_DATABASE_URL")),
         ("export_dead_letters", ("DATABASE_URL",)),
         ("export_requeue", ("DATABASE_URL",)),
-        ("migrate", ("DATABASE_URL",)),
+        # Its name tells migrate the mode; the role does not let it read the value (test_iam.py).
+        ("migrate", ("DATABASE_URL", "OPEN_EVENT_DATABASE_URL")),
     ],
     ids=["api_handler", "export_worker", "export_dead_letters", "export_requeue", "migrate"],
 )

@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.settings import Secret, SettingsError, get_settings
 
-SECRET_VARIABLES = ("DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY")
+SECRET_VARIABLES = ("DATABASE_URL", "OPEN_EVENT_DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY")
 
 
 @pytest.fixture
@@ -45,6 +45,23 @@ def test_required_secret_missing_everywhere_names_both_variables(
 
 def test_optional_secret_missing_everywhere_is_empty(bare_environment: pytest.MonkeyPatch) -> None:
     assert get_settings().stripe_secret_key == ""
+
+
+def test_without_open_event_database_url_or_its_parameter_the_mode_is_standalone(
+    bare_environment: pytest.MonkeyPatch,
+) -> None:
+    bare_environment.setenv("OPEN_EVENT_DATABASE_URL_PARAMETER", "")  # the template's empty default
+
+    assert get_settings().open_event_mode is False
+
+
+def test_open_event_mode_is_told_by_the_parameter_name_without_reading_it(
+    bare_environment: pytest.MonkeyPatch,
+) -> None:
+    # No AWS endpoint or credentials here: reading the parameter would fail.
+    bare_environment.setenv("OPEN_EVENT_DATABASE_URL_PARAMETER", "/never/read")
+
+    assert get_settings().open_event_mode is True
 
 
 def test_secret_variable_wins_over_its_parameter(bare_environment: pytest.MonkeyPatch) -> None:

@@ -1,18 +1,21 @@
 """iCalendar (RFC 5545) built with the ``icalendar`` library.
 
-Streaming without string building: the calendar head (properties and the library's VTIMEZONE)
-is serialized by the library; each VEVENT is built by the library and turned by it into content
-lines (escaping TEXT and parameters), which ``fold`` puts on the wire: 75-octet lines, CRLF. The
-library's own folder walks every character in Python and took a third of the export time.
+Streaming without string building: the calendar head (its properties) is serialized by the
+library; each VEVENT is built by the library and turned by it into content lines (escaping TEXT
+and parameters), which ``fold`` puts on the wire: 75-octet lines, CRLF. The library's own folder
+walks every character in Python and took a third of the export time.
 
 - ``METHOD:PUBLISH`` as RFC 5546 §3.2.1 wants it: one ``ORGANIZER`` (the event, ``CN`` = its
   name, a ``urn:uuid:`` address) and no ``ATTENDEE`` (RFC 5545 §3.8.4.1 forbids attendees in a
   published calendar). Speakers are a ``Speakers: A, B`` paragraph heading the ``DESCRIPTION``
   (pretalx puts them in the ``SUMMARY``; the title stays the title in every format here).
-- ``DTSTART``/``DTEND`` carry ``TZID=<the event's IANA zone>``, defined by a real VTIMEZONE whose
-  transitions cover the schedule's days (Thunderbird treats a TZID without one as floating time),
-  built by ``vtimezone`` from the zone's real transitions. A zone equal to UTC is written in UTC
-  (``...Z``) with no VTIMEZONE: RFC 5545 forbids a ``TZID`` on UTC times.
+- ``DTSTART``/``DTEND`` are UTC date-times (``...Z``, RFC 5545 §3.3.5 form #2); the event's zone
+  is named by ``X-WR-TIMEZONE``, and calendar apps show the times in their user's zone either way.
+  A local time with ``TZID`` is read through the reader's own zone rules: in the hour that occurs
+  twice when clocks go back it names two instants (icalendar, vobject and ``ical`` take the first,
+  libical, ical.js and node-ical the second), and readers whose time zone database is older or
+  newer than ours (pytz, Node's ICU) place whole seasons of a zone whose rules changed an hour
+  off. A UTC time names one instant for every reader, so no VTIMEZONE is needed either.
 - ``UID`` is ``<session id>-<event identifier>@open-event-serverless``: stable across exports and
   deployments. ``DTSTAMP`` is the export time.
 - ``LOCATION`` is always there (Giggity drops events without one): the room, or ``NO_ROOM``.
@@ -30,7 +33,6 @@ from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.base import Options
 from chalicelib.exports.formats.schedule_renderer import Progress, ScheduleRenderer
-from chalicelib.exports.formats.vtimezone import schedule_observances, vtimezone, writes_utc
 from chalicelib.models import Event
 from chalicelib.schedule.loader import iter_sessions
 from chalicelib.schedule.model import Schedule, ScheduleSession, guid
@@ -74,8 +76,6 @@ def _calendar_head(schedule: Schedule) -> bytes:
     calendar.add("x-wr-calname", schedule.name)
     calendar.add("x-wr-caldesc", schedule.caption)
     calendar.add("x-wr-timezone", schedule.zone.key)
-    if not writes_utc(schedule.zone):
-        calendar.add_component(vtimezone(schedule.zone, schedule_observances(schedule)))
     serialized: bytes = calendar.to_ical()
     assert serialized.endswith(_END)
     return serialized[: -len(_END)]
@@ -102,11 +102,12 @@ def shared_properties(schedule: Schedule, stamp: datetime) -> list[tuple[str, An
 class _Encoded:
     """Encoded property values of one export, the same object for the same value: sessions share
     start times, rooms and tracks, and encoding is most of the library's cost after
-    folding. Per export, never per process: datetimes of different zones at the same instant are
-    equal, so a process-wide cache would hand one event's TZID to the next event's export."""
+    folding. Per export, never per process: a warm worker's caches would grow with every export."""
 
     def __init__(self) -> None:
-        self.moment = cache(icalendar.vDDDTypes)  # DATE-TIME with TZID=<the zone's key>
+        # Given UTC datetimes only: zoned ones compare by wall clock, so 02:30 before and after
+        # the clocks go back are equal (and hash alike) although they are an hour apart.
+        self.moment = cache(icalendar.vDDDTypes)
         self.text = cache(icalendar.vText)
         self.category = cache(lambda value: icalendar.vCategory([value]))
 
@@ -116,8 +117,8 @@ def vevent(
 ) -> icalendar.Event:
     component = icalendar.Event()
     component.add("uid", session_uid(schedule.event, item))
-    component.add("dtstart", encoded.moment(item.start))
-    component.add("dtend", encoded.moment(item.end))
+    component.add("dtstart", encoded.moment(item.start.astimezone(UTC)))
+    component.add("dtend", encoded.moment(item.end.astimezone(UTC)))
     component.add("summary", item.title)
     text = description(item, speakers=True)
     if text:

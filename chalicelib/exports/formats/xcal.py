@@ -4,10 +4,10 @@
   KCalendarCore read, element by element as in formats.md: floating local times of the event's
   zone, ``PT..`` durations between those floating times (so start + duration = end for the
   consumer: across an autumn change a 25-hour wall-clock span is ``PT25H``, not the 26 elapsed
-  hours), the numeric ``pentabarf:event-id`` filled in.
+  hours; ``floating_span`` says what happens inside the repeated hour), the numeric
+  ``pentabarf:event-id`` filled in.
 - ``rfc6321``: RFC 6321 (namespace ``urn:ietf:params:xml:ns:icalendar-2.0``), every value typed,
-  local times with a ``tzid`` parameter defined by the same VTIMEZONE observances as the ``.ics``
-  (``vtimezone``; UTC times for a zone equal to UTC), organizer and speakers as in the ``.ics``.
+  UTC times, organizer and speakers as in the ``.ics``.
   It has no ``x-`` properties: the schema forbids them.
 
 Both carry the same sessions, UIDs, locations and speakers as the ``.ics`` export.
@@ -25,7 +25,7 @@ from chalicelib.exports.formats.base import Options
 from chalicelib.exports.formats.ical import PRODID, description, session_uid
 from chalicelib.exports.formats.schedule_renderer import Progress, ScheduleRenderer
 from chalicelib.exports.formats.xcal_rfc6321 import NS as ICALENDAR_NS
-from chalicelib.exports.formats.xcal_rfc6321 import calendar_properties, timezone_component, vevent_rfc6321
+from chalicelib.exports.formats.xcal_rfc6321 import calendar_properties, vevent_rfc6321
 from chalicelib.schedule.loader import iter_sessions
 from chalicelib.schedule.model import Schedule, ScheduleSession
 
@@ -47,15 +47,25 @@ def floating(moment: datetime) -> str:
     return f"{moment:%Y%m%dT%H%M%S}"
 
 
+def floating_span(item: ScheduleSession) -> timedelta:
+    """What the floating ``dtstart`` to ``dtend`` spans: the wall-clock span, so that both read
+    as the clock in the room does; when the clock goes back within the session by at least its
+    elapsed time (it starts and ends within the repeated hour), the wall-clock end would not come
+    after the start, and the elapsed time is used instead. Never negative."""
+    wall = item.wall_clock_duration
+    return wall if wall > timedelta(0) else item.duration
+
+
 def conference_fields(schedule: Schedule, item: ScheduleSession) -> list[tuple[str, str]]:
     """A session's ``vevent`` children in the conference form, in order (formats.md)."""
+    span = floating_span(item)
     fields = [
         ("method", "PUBLISH"),
         ("uid", session_uid(schedule.event, item)),
         (EVENT_ID, str(item.id)),
         ("dtstart", floating(item.start)),
-        ("dtend", floating(item.end)),
-        ("duration", iso_duration(item.wall_clock_duration)),
+        ("dtend", floating(item.start.replace(tzinfo=None) + span)),
+        ("duration", iso_duration(span)),
         ("summary", item.title),
         ("description", description(item) or ""),
         ("class", "PUBLIC"),
@@ -91,8 +101,6 @@ class XcalRenderer(ScheduleRenderer):
                 ):
                     xml.write(calendar_properties())
                     with xml.element(f"{{{ICALENDAR_NS}}}components"):
-                        if (zone := timezone_component(schedule)) is not None:
-                            xml.write(zone)
                         for item in sessions:
                             xml.write(vevent_rfc6321(schedule, item, stamp))
                             written += 1
