@@ -288,6 +288,15 @@ class Order(Base):
     completed_at: Mapped[datetime | None]
     # OES's orders have no soft delete; an order moved to the trash has ``trashed_at``.
     deleted_at: Mapped[datetime | None] = mapped_column("trashed_at")
+    # The buyer's billing details, as OES's checkout keeps them (its attendees CSV's columns).
+    payment_mode: Mapped[str | None] = mapped_column(String)
+    tax_business_info: Mapped[str | None] = mapped_column(String)
+    address: Mapped[str | None] = mapped_column(String)
+    company: Mapped[str | None] = mapped_column(String)
+    country: Mapped[str | None] = mapped_column(String)
+    state: Mapped[str | None] = mapped_column(String)
+    city: Mapped[str | None] = mapped_column(String)
+    zipcode: Mapped[str | None] = mapped_column(String)
 
     __table_args__ = (
         # Exports page through an event's orders by id: keyset pagination rides this index.

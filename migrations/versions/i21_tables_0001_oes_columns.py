@@ -1,5 +1,5 @@
 """OES's columns the table exports read: the attendee form's fields and check-in times of ticket
-holders, the events' custom forms, and the sessions' rating aggregates.
+holders, the orders' billing details, the events' custom forms, and the sessions' rating aggregates.
 
 Standalone mode only (in Open Event mode OES's own tables have them). Types, nullability and
 defaults as OES's schema has them (``../shared/oes/schema.sql``); ``custom_forms`` with the columns
@@ -18,7 +18,10 @@ revision: str = "i21_tables_0001_oes_columns"
 down_revision: str | None = "i18_core_0001_oes_shape"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-data_loss: str | None = "drops the custom forms, the holders' form answers and check-in times, and the session ratings"
+data_loss: str | None = (
+    "drops the custom forms, the holders' form answers and check-in times, the orders' billing details,"
+    " and the session ratings"
+)
 
 _HOLDER_TEXT = (
     "checkin_times", "checkout_times", "address", "city", "state", "country", "job_title", "phone",
@@ -31,6 +34,7 @@ _HOLDER_BOOLEAN = (
     "is_consent_form_field", "is_consent_form_field_photo", "is_consent_form_field_email",
 )  # fmt: skip
 _HOLDER_JSON = ("complex_field_values", "native_language", "fluent_language")
+_ORDER_TEXT = ("payment_mode", "tax_business_info", "address", "company", "country", "state", "city", "zipcode")
 
 
 def _holder_columns() -> list[tuple[str, str]]:
@@ -44,6 +48,7 @@ def _holder_columns() -> list[tuple[str, str]]:
 def upgrade() -> None:
     added = ", ".join(f"ADD COLUMN {name} {kind}" for name, kind in _holder_columns())
     op.execute(f"ALTER TABLE ticket_holders {added}")
+    op.execute("ALTER TABLE orders " + ", ".join(f"ADD COLUMN {name} varchar" for name in _ORDER_TEXT))
     op.execute(
         "ALTER TABLE sessions ADD COLUMN average_rating double precision NOT NULL DEFAULT 0,"
         " ADD COLUMN rating_count integer NOT NULL DEFAULT 0"
@@ -67,6 +72,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("custom_forms")
+    op.execute("ALTER TABLE orders " + ", ".join(f"DROP COLUMN {name}" for name in _ORDER_TEXT))
     op.execute("ALTER TABLE sessions DROP COLUMN average_rating, DROP COLUMN rating_count")
     dropped = ", ".join(f"DROP COLUMN {name}" for name, _ in _holder_columns())
     op.execute(f"ALTER TABLE ticket_holders {dropped}")

@@ -44,12 +44,22 @@ class Rows:
 
 
 def resolve(session: Session, table: Table, event: Event | None, options: Options) -> Rows:
-    """The declared columns and rows, then the columns the event adds (``Table.extra_columns``)."""
+    """The declared columns and rows, then the columns the event adds (``Table.extra_columns``).
+    An added column with the header of one already there takes its place, as a later value of a
+    key took the earlier one's in Open Event's rows (dictionaries): one column, the event's value."""
     query = table.rows(event_id_of(event), options)
     if table.extra_columns is None:
         return Rows(table.columns, query)
-    extras = table.extra_columns(session, event_id_of(event))
-    return Rows((*table.columns, *(column for column, _ in extras)), query.add_columns(*(v for _, v in extras)))
+    columns, values = list(table.columns), list(query.selected_columns)
+    for column, value in table.extra_columns(session, event_id_of(event)):
+        headers = [known.header for known in columns]
+        if column.header in headers:
+            index = headers.index(column.header)
+            columns[index], values[index] = column, value
+        else:
+            columns.append(column)
+            values.append(value)
+    return Rows(tuple(columns), query.with_only_columns(*values))
 
 
 def presented(rows: Rows, present: Present) -> Select[Any]:

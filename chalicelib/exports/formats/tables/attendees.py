@@ -3,7 +3,9 @@ printed as a door list with the number of holders of each ticket.
 
 Columns: first a fixed, documented order (the order's number, date and status, OES's Ticket ID,
 the holder's names and email, the ticket's name, price and type, how the order was paid, who
-bought it, the holder's check-in and check-out times as OES records them), then the fields of the
+bought it, the order's payment mode and billing details (OES's ``Payment Mode``, ``Tax ID``,
+``Address``, ``Company``, ``Country``, ``State``, ``City``, ``Zipcode``), the holder's check-in and
+check-out times as OES records them), then the fields of the
 event's attendee form, in the form's order and named as the form names them, as Open Event writes
 them (``attendee_forms``). Options: the orders' (``statuses``, ``bom``).
 """
@@ -46,6 +48,14 @@ def attendees_rows(event_id: int | None, options: Options) -> Select[Any]:
         Order.paid_via,
         full_name(User.first_name, User.last_name),
         User.email,
+        Order.payment_mode,
+        Order.tax_business_info,
+        Order.address,
+        Order.company,
+        Order.country,
+        Order.state,
+        Order.city,
+        Order.zipcode,
         TicketHolder.checkin_times,
         TicketHolder.checkout_times,
     ]
@@ -101,6 +111,14 @@ TABLE = Table(
         Column("Payment Type", width=12),
         Column("Buyer"),
         Column("Buyer Email", width=28),
+        Column("Payment Mode", width=12),
+        Column("Tax ID"),
+        Column("Address", width=30),
+        Column("Company"),
+        Column("Country"),
+        Column("State"),
+        Column("City"),
+        Column("Zipcode", width=10),
         Column("Check-in Times", width=26),
         Column("Check-out Times", width=26),
     ),
