@@ -5,7 +5,7 @@ STAGE ?= prod
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv run worker test fuzz bench lint package test-localstack js-readers clean
+.PHONY: venv run worker test test-openevent fuzz bench lint package test-localstack js-readers clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ worker: venv
 ## test: lint and types, then the whole suite against a real PostgreSQL and AWS APIs over HTTP
 test: lint
 	$(BIN)/python -m pytest
+
+## test-openevent: the Open Event lane: OES's own schema read through a SELECT-only login and a hot standby
+test-openevent: venv
+	$(BIN)/python -m pytest tests/openevent -m openevent
 
 ## fuzz: the schema-driven fuzz of every operation with a large budget (make test runs a small one)
 fuzz: venv

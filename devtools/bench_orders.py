@@ -46,17 +46,18 @@ def seeded_event(spec: SeedSpec) -> tuple[int, int]:
 
 
 def new_task(event_id: int, owner_id: int, format_name: str = "orders/csv") -> uuid.UUID:
-    """A WAITING task of ``format_name`` for the event, with the format's default options."""
-    from chalicelib.db import transaction
+    """A WAITING task of ``format_name`` for the event, with the format's default options (the event
+    and its owner read where the service reads them: OES's database in Open Event mode)."""
+    from chalicelib.db import read_transaction, transaction
     from chalicelib.exports.formats.registry import get_format
     from chalicelib.exports.pipeline import tasks
     from chalicelib.models import Event, User
 
     fmt = get_format(format_name)
-    with transaction() as session:
-        event, owner = session.get(Event, event_id), session.get(User, owner_id)
+    with read_transaction() as oes, transaction() as own:
+        event, owner = oes.get(Event, event_id), oes.get(User, owner_id)
         assert event is not None and owner is not None
-        return tasks.create(session, owner, event, fmt, fmt.parse_options({})).id
+        return tasks.create(own, owner, event, fmt, fmt.parse_options({})).id
 
 
 def csv_query(session: Any, format_name: str, event: Any, options: dict[str, Any]) -> Any:
@@ -72,14 +73,14 @@ def csv_query(session: Any, format_name: str, event: Any, options: dict[str, Any
 
 def copy_seconds(event_id: int, format_name: str = "orders/csv") -> tuple[float, int]:
     """The CSV export's own query and time zone (its default options), run as a bare COPY into a
-    sink: PostgreSQL alone."""
-    from chalicelib.db import transaction
+    sink, where the export reads: PostgreSQL alone."""
+    from chalicelib.db import read_transaction
     from chalicelib.exports.formats.copy_stream import copy_csv, use_event_time_zone
     from chalicelib.exports.formats.registry import get_format
     from chalicelib.models import Event
 
     sink = CountingSink()
-    with transaction() as session:
+    with read_transaction() as session:
         event = session.get(Event, event_id)
         assert event is not None
         use_event_time_zone(session, event)

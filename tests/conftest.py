@@ -21,6 +21,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 VALIDATORS = SHARED / "validators"
+# One embedded cluster per checkout, kept in the temp folder and reused warm between runs.
+TEST_PGDATA = Path(tempfile.gettempdir()) / f"oes-test-pg-{hashlib.sha256(str(REPO).encode()).hexdigest()[:8]}"
 
 # Settings the stack needs; tests never read the developer's own configuration.
 TEST_ENVIRONMENT = {
@@ -56,9 +58,7 @@ def reset_process_state() -> None:
 def postgres_server_url() -> str:
     from devtools.postgres import server_url
 
-    # One embedded cluster per checkout, kept in the temp folder and reused warm between runs.
-    digest = hashlib.sha256(str(REPO).encode()).hexdigest()[:8]
-    return server_url(Path(tempfile.gettempdir()) / f"oes-test-pg-{digest}", durable=False)
+    return server_url(TEST_PGDATA, durable=False)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ from chalicelib.exports.formats.base import ExportFailed
 from chalicelib.exports.formats.ical import fold
 from chalicelib.exports.formats.pentabarf import acronym, ascii_slug, hh_mm, session_slug
 from chalicelib.exports.formats.xcal import iso_duration
-from chalicelib.exports.formats.xcal_rfc6321 import utc_offset
 from chalicelib.schedule.days import schedule_day
 from chalicelib.schedule.model import GUID_NAMESPACE, guid
 
@@ -86,15 +85,6 @@ def test_guid_is_the_uuid5_of_the_kind_and_id(kind: str, row_id: int):
 
 def test_guids_are_stable_and_distinct_per_kind():
     assert guid("session", 1) == guid("session", 1) != guid("room", 1)
-
-
-@pytest.mark.parametrize(
-    ("offset", "expected"),
-    [(timedelta(hours=5, minutes=30), "+05:30"), (timedelta(hours=-3, minutes=-30), "-03:30")],
-    ids=["kolkata", "st-johns"],
-)
-def test_utc_offset(offset: timedelta, expected: str):
-    assert utc_offset(offset) == expected
 
 
 @pytest.mark.parametrize(
