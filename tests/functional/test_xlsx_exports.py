@@ -162,3 +162,12 @@ def test_libreoffice_reads_the_xlsx_as_the_csv(client, stack, factory, event, to
     converted = csv_records((tmp_path / "attendees.csv").read_bytes())
     assert [row["First Name"] for row in converted] == [row["First Name"] for row in expected] == NAMES
     assert len(converted) == len(expected)
+
+
+def test_the_same_rows_make_the_same_xlsx_bytes(client, stack, factory, event, token):
+    factory.order(event, identifier="D-1", created_at=NOON_UTC)
+
+    first = export_file(client, stack, token, event.identifier, "orders/xlsx")
+    second = export_file(client, stack, token, event.identifier, "orders/xlsx")
+
+    assert first == second  # no time of export inside: files compare, and caches hold

@@ -37,7 +37,7 @@ from chalicelib.exports.formats.xlsx_cells import (
     xml_text_sql,
     xml_unescape,
 )
-from chalicelib.exports.formats.xlsx_package import MAX_ROWS, SHEET, SHEET_TAIL, sheet_head, write_parts
+from chalicelib.exports.formats.xlsx_package import MAX_ROWS, SHEET, SHEET_TAIL, package_part, sheet_head, write_parts
 from chalicelib.models import Event
 
 COPY_OPTIONS = "FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02'"
@@ -137,7 +137,7 @@ class TableXlsx(TableEngine):
         with ZipFile(out, "w", compression=ZIP_DEFLATED, compresslevel=1) as package:
             write_parts(package, self.table.label)
             zip64 = total * len(rows.columns) > ZIP64_CELLS
-            with package.open(SHEET, "w", force_zip64=zip64) as sheet:
+            with package.open(package_part(SHEET), "w", force_zip64=zip64) as sheet:
                 sheet.write(sheet_head(rows.columns))
                 sink = _Rows(sheet, self.batch_size, progress, rewrite)
                 copy_csv(session, query, sink, COPY_OPTIONS)
