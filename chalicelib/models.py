@@ -25,6 +25,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
@@ -33,7 +34,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import CITEXT, JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, CITEXT, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -365,6 +366,19 @@ class TicketHolder(Base):
     is_consent_form_field_email: Mapped[bool | None]
     native_language: Mapped[Any | None] = mapped_column(JSON)
     fluent_language: Mapped[Any | None] = mapped_column(JSON)
+
+
+class VirtualCheckIn(Base):
+    """A check-in of ticket holders into a virtual room of the event (OES's ``virtual_check_in``)."""
+
+    __tablename__ = "virtual_check_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_holder_id: Mapped[list[int] | None] = mapped_column(ARRAY(Integer))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    check_in_type: Mapped[str] = mapped_column(String)  # "room", "event", ...
+    check_in_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
 
 
 class CustomForm(Base):

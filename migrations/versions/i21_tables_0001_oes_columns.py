@@ -1,5 +1,6 @@
 """OES's columns the table exports read: the attendee form's fields and check-in times of ticket
-holders, the orders' billing details, the events' custom forms, and the sessions' rating aggregates.
+holders, the orders' billing details, the events' custom forms and virtual-room check-ins, and the
+sessions' rating aggregates.
 
 Standalone mode only (in Open Event mode OES's own tables have them). Types, nullability and
 defaults as OES's schema has them (``../shared/oes/schema.sql``); ``custom_forms`` with the columns
@@ -19,7 +20,8 @@ down_revision: str | None = "i18_core_0001_oes_shape"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 data_loss: str | None = (
-    "drops the custom forms, the holders' form answers and check-in times, the orders' billing details,"
+    "drops the custom forms, the virtual check-ins, the holders' form answers and check-in times, the orders'"
+    " billing details,"
     " and the session ratings"
 )
 
@@ -68,9 +70,20 @@ def upgrade() -> None:
             is_allow_edit boolean NOT NULL DEFAULT false
         )"""
     )
+    op.execute(
+        """CREATE TABLE virtual_check_in (
+            id serial CONSTRAINT pk_virtual_check_in PRIMARY KEY,
+            ticket_holder_id integer[],
+            event_id integer CONSTRAINT fk_virtual_check_in_event_id_events REFERENCES events (id) ON DELETE CASCADE,
+            check_in_type varchar NOT NULL,
+            check_in_at timestamp with time zone,
+            deleted_at timestamp with time zone
+        )"""
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("virtual_check_in")
     op.drop_table("custom_forms")
     op.execute("ALTER TABLE orders " + ", ".join(f"DROP COLUMN {name}" for name in _ORDER_TEXT))
     op.execute("ALTER TABLE sessions DROP COLUMN average_rating, DROP COLUMN rating_count")

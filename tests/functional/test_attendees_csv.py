@@ -42,7 +42,7 @@ def test_attendees_csv_has_its_documented_columns_a_bom_and_crlf(client, stack, 
     assert HEADER == ("Order#", "Order Date", "Status", "Ticket ID", "First Name", "Last Name", "Email",
                       "Ticket Name", "Ticket Price", "Ticket Type", "Payment Type", "Buyer", "Buyer Email",
                       "Payment Mode", "Tax ID", "Address", "Company", "Country", "State", "City", "Zipcode",
-                      "Check-in Times", "Check-out Times")  # fmt: skip
+                      "Check-in Times", "Check-out Times", "virtual_event_checkin_times")  # fmt: skip
     assert data.startswith(BOM)
     assert data.removeprefix(BOM).split(b"\r\n")[0].decode() == ",".join(HEADER)
     assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
@@ -60,11 +60,11 @@ def test_attendees_csv_has_a_row_per_holder_with_ticket_order_and_buyer(client, 
 
     assert [list(row.values()) for row in rows] == [
         ["A-1", "2026-03-01T12:00:00+00:00", "completed", f"A-1-{first.id}", "Hong", "Phuc", "hong@example.com",
-         "Early bird", "10.00", "paid", "stripe", "Mario Behling", "mario@example.com", *[""] * 10],
+         "Early bird", "10.00", "paid", "stripe", "Mario Behling", "mario@example.com", *[""] * 11],
         ["A-1", "2026-03-01T12:00:00+00:00", "completed", f"A-1-{second.id}", "Ana", "Lima", "",
-         "Supporter", "120.50", "donation", "stripe", "Mario Behling", "mario@example.com", *[""] * 10],
+         "Supporter", "120.50", "donation", "stripe", "Mario Behling", "mario@example.com", *[""] * 11],
         ["A-2", "2026-03-01T12:00:00+00:00", "completed", f"A-2-{lone.id}", "No", "Ticket",
-         lone.email, "", "", "", "", "", "", *[""] * 10],
+         lone.email, "", "", "", "", "", "", *[""] * 11],
     ]  # fmt: skip
 
 
@@ -158,8 +158,12 @@ def test_attendees_csv_has_the_events_form_fields_in_the_forms_order_named_as_oe
                         complex_field_values={"t_shirt_size": "XL"}, native_language=["ar", "en"],
                         checkin_times="2026-06-01T09:00:00+00:00,2026-06-02T09:05:00+00:00",
                         checkout_times="2026-06-01T17:00:00+00:00")  # fmt: skip
-    door.factory.holder(door.order(identifier="F-2"), door.ticket, accept_share_details=False,
-                        complex_field_values={"t_shirt_size": 42})  # fmt: skip
+    second_holder = door.factory.holder(door.order(identifier="F-2"), door.ticket, accept_share_details=False,
+                                        complex_field_values={"t_shirt_size": 42})  # fmt: skip
+    for minute, kind, holders in ((30, "room", [second_holder.id]), (10, "room", [0, second_holder.id]),
+                                  (20, "event", [second_holder.id])):  # fmt: skip
+        door.factory._save(models.VirtualCheckIn(event_id=door.event.id, check_in_type=kind, ticket_holder_id=holders,
+                                                 check_in_at=datetime(2026, 6, 1, 9, minute, tzinfo=UTC)))  # fmt: skip
 
     first, second = parse(export(client, stack, door))
 
@@ -170,6 +174,9 @@ def test_attendees_csv_has_the_events_form_fields_in_the_forms_order_named_as_oe
     assert first["Check-in Times"] == "2026-06-01T09:00:00+00:00,2026-06-02T09:05:00+00:00"
     assert first["Check-out Times"] == "2026-06-01T17:00:00+00:00"
     assert (first["Address"], first["City"], list(first).count("Address")) == ("Holder road 2", "Berlin", 1)
+    # OES's virtual-room check-ins (not the event's), earliest first, in the event's zone (UTC here).
+    assert (first["virtual_event_checkin_times"], second["virtual_event_checkin_times"]) == (
+        "", "2026-06-01T09:10:00+00:00; 2026-06-01T09:30:00+00:00")  # fmt: skip
     # An answer of another type than its field's (a number for a select) is still its text.
     assert (second["Partner contact consent"], second["T-shirt size"], second["Job Title"]) == ("No", "42", "")
 

@@ -5,7 +5,8 @@ Columns: first a fixed, documented order (the order's number, date and status, O
 the holder's names and email, the ticket's name, price and type, how the order was paid, who
 bought it, the order's payment mode and billing details (OES's ``Payment Mode``, ``Tax ID``,
 ``Address``, ``Company``, ``Country``, ``State``, ``City``, ``Zipcode``), the holder's check-in and
-check-out times as OES records them), then the fields of the
+check-out times as OES records them, and its virtual-room check-ins under OES's own header
+``virtual_event_checkin_times``), then the fields of the
 event's attendee form, in the form's order and named as the form names them, as Open Event writes
 them (``attendee_forms``). Options: the orders' (``statuses``, ``bom``).
 """
@@ -21,10 +22,11 @@ from sqlalchemy import Select, String, cast, func, select
 
 from chalicelib.exports.formats.attendee_forms import form_columns
 from chalicelib.exports.formats.base import Options
-from chalicelib.exports.formats.csv_rows import full_name
+from chalicelib.exports.formats.copy_stream import ISO_LOCAL
+from chalicelib.exports.formats.csv_rows import full_name, joined_sql
 from chalicelib.exports.formats.order_filters import exported_statuses, live_orders, orders_options
 from chalicelib.exports.formats.table import Closing, Column, Kind, Printed, PrintedColumn, Record, Table
-from chalicelib.models import Order, Ticket, TicketHolder, User
+from chalicelib.models import Order, Ticket, TicketHolder, User, VirtualCheckIn
 
 
 def ticket_id() -> Any:
@@ -33,7 +35,28 @@ def ticket_id() -> Any:
     return func.concat(Order.identifier, "-", func.coalesce(TicketHolder.identifier, cast(TicketHolder.id, String)))
 
 
+def _room_check_ins(event_id: int | None) -> Any:
+    """Per holder, the times of their virtual-room check-ins (OES's ``virtual_event_checkin_times``),
+    earliest first, ``; ``-joined: grouped once for the event, then joined."""
+    check_ins = (
+        select(func.unnest(VirtualCheckIn.ticket_holder_id).label("holder_id"), VirtualCheckIn.check_in_at)
+        .where(
+            VirtualCheckIn.event_id == event_id,
+            VirtualCheckIn.check_in_type == "room",
+            VirtualCheckIn.deleted_at.is_(None),
+        )
+        .subquery("room_check_ins")
+    )
+    times = joined_sql(func.to_char(check_ins.c.check_in_at, ISO_LOCAL), check_ins.c.check_in_at)
+    return (
+        select(check_ins.c.holder_id, times.label("times"))
+        .group_by(check_ins.c.holder_id)
+        .subquery("room_check_in_times")
+    )
+
+
 def attendees_rows(event_id: int | None, options: Options) -> Select[Any]:
+    room_check_ins = _room_check_ins(event_id)
     values: list[Any] = [
         Order.identifier,
         Order.created_at,
@@ -58,6 +81,7 @@ def attendees_rows(event_id: int | None, options: Options) -> Select[Any]:
         Order.zipcode,
         TicketHolder.checkin_times,
         TicketHolder.checkout_times,
+        room_check_ins.c.times,
     ]
     return (
         select(*values)
@@ -65,6 +89,7 @@ def attendees_rows(event_id: int | None, options: Options) -> Select[Any]:
         .join(Order, Order.id == TicketHolder.order_id)
         .outerjoin(Ticket, Ticket.id == TicketHolder.ticket_id)
         .outerjoin(User, User.id == Order.user_id)
+        .outerjoin(room_check_ins, room_check_ins.c.holder_id == TicketHolder.id)
         .where(TicketHolder.deleted_at.is_(None), *live_orders(event_id, exported_statuses(options)))
         .order_by(Order.id, TicketHolder.id)
     )
@@ -121,6 +146,7 @@ TABLE = Table(
         Column("Zipcode", width=10),
         Column("Check-in Times", width=26),
         Column("Check-out Times", width=26),
+        Column("virtual_event_checkin_times", width=26),
     ),
     rows=attendees_rows,
     extra_columns=form_columns,
