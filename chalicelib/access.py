@@ -77,6 +77,23 @@ def staffed_event(session: Session, user: User, reference: str) -> Event:
     return event
 
 
+def export_subject(session: Session, user: User | None, event_id: int | None) -> Event | None:
+    """The event an export of ``event_id`` covers (None: every event, the site-wide report), while
+    ``user`` may still have it: ``Forbidden`` once the right has ended (no longer an administrator,
+    no longer on the event's staff), ``NotFound`` once the event is deleted. The worker asks before
+    rendering and the task view before every read, so access ends when the right ends."""
+    if event_id is None:
+        if not is_admin(user):
+            raise Forbidden("You are no longer an administrator")
+        return None
+    event = session.get(Event, event_id)
+    if event is None or event.deleted_at is not None:
+        raise NotFound("The event was deleted")
+    if not is_event_staff(session, user, event.id):
+        raise Forbidden("You are no longer a member of this event's staff")
+    return event
+
+
 def event_exists(session: Session, identifier: str) -> bool:
     """Whether an event (deleted or not) already holds this identifier."""
     return session.scalar(select(Event.id).where(Event.identifier == identifier)) is not None

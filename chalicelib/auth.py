@@ -31,6 +31,7 @@ from chalice.app import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chalicelib import login_throttle
 from chalicelib.errors import Unauthorized
 from chalicelib.http import bearer_token, url_id
 from chalicelib.inputs import INTEGER_RANGE
@@ -118,14 +119,23 @@ def issue_refresh_token(user: User, *, now: datetime | None = None) -> str:
     return _token(user, "refresh", get_settings().jwt_refresh_ttl_seconds, now=now, fresh=False)
 
 
-def login(session: Session, email: str, password: str, *, remember: bool = False) -> dict[str, str]:
-    """Open Event's login answer for these credentials (the email as OES matches it: citext): ``access_token``, and ``refresh_token`` when
-    asked to remember the user; ``Unauthorized`` for wrong credentials."""
+def login(
+    session: Session, throttle: Session, email: str, password: str, *, client_address: str, remember: bool = False
+) -> dict[str, str] | None:
+    """Open Event's login answer for these credentials (the email as OES matches it: citext): ``access_token``,
+    and ``refresh_token`` when asked to remember the user. ``session`` reads OES's users; ``throttle``
+    is our own, writable one. None for wrong credentials, whose failure is recorded in ``throttle``
+    (the caller commits it, then answers 401); ``TooManyRequests`` while the account or the address
+    is throttled (``login_throttle``), before the password is even checked."""
+    attempt = login_throttle.Attempt.of(email, client_address)
+    login_throttle.check(throttle, attempt)
     user = session.scalars(select(User).where(User.email == email.strip(), User.deleted_at.is_(None))).first()
     if user is None:
         verify_password(password, _DUMMY.password, _DUMMY.salt)  # as slow as a wrong password
     if user is None or not verify_password(password, user.password, user.salt) or user.is_blocked:
-        raise Unauthorized("The email or the password is wrong")
+        login_throttle.record_failure(throttle, attempt)
+        return None
+    login_throttle.forget_account(throttle, attempt)
     tokens = {"access_token": issue_token(user)}
     if remember:
         tokens["refresh_token"] = issue_refresh_token(user)

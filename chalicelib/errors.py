@@ -12,6 +12,7 @@
     ├── URITooLong                414  a request line longer than the server reads (the local server)
     ├── UnsupportedMediaType      415  a write that is not application/vnd.api+json
     ├── ValidationError           422  a well-formed document with a bad value
+    ├── TooManyRequests           429  too many failed logins; ``Retry-After`` says when to try again
     ├── HeaderFieldsTooLarge      431  a header line too long, or too many (the local server)
     ├── BadGateway                502  an upstream service (Stripe) answered nonsense
     └── ServiceUnavailable        503  a dependency (queue, database) is down; try again later
@@ -125,6 +126,20 @@ class ValidationError(AppError):
 
     status = 422
     title = "Unprocessable entity"
+
+
+class TooManyRequests(AppError):
+    """Too many attempts (failed logins) in a short time; ``Retry-After`` says when to try again."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after_seconds: int) -> None:
+        super().__init__(detail)
+        self.retry_after_seconds = retry_after_seconds
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
 
 
 class HeaderFieldsTooLarge(AppError):

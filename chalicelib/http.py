@@ -29,6 +29,7 @@ from chalicelib.errors import (
     error_document,
 )
 from chalicelib.inputs import INTEGER_RANGE, NotJson, json_text_problem, load_json, text_problem
+from chalicelib.settings import SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,9 @@ def api_errors(view: Callable[..., Any]) -> Callable[..., Any]:
             if error.status >= 500:
                 log.warning("%s: %s", type(error).__name__, error.detail)
             return error_response(error)
+        except SettingsError as error:
+            log.error("refusing requests, the deployment is misconfigured: %s", error)
+            return error_response(ServiceUnavailable("The service is not configured correctly; its operators are told"))
         except Exception as error:
             if db.unavailable(error):
                 log.warning("database unavailable in %s: %s", view.__name__, type(error).__name__)
@@ -157,6 +161,18 @@ def query_lists(request: Request) -> dict[str, list[str]]:
     """Every value of every query parameter (Chalice's ``query_params`` keeps the last one only)."""
     params = request.query_params
     return {name: params.getlist(name) for name in params} if params else {}
+
+
+def refuse_query_parameters(request: Request) -> None:
+    """A route that reads no query string refuses one: a typo is an answer, never silently ignored."""
+    for name in query_lists(request):
+        raise BadRequest("Unknown query parameter; this route reads none", parameter=name)
+
+
+def client_address(request: Request) -> str:
+    """The caller's IP address as API Gateway saw the connection (never a header the caller sets)."""
+    identity = (request.context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
 
 
 def bearer_token(request: Request) -> str | None:

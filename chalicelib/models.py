@@ -523,3 +523,18 @@ class RoomSource(Base):
     guid: Mapped[str | None] = mapped_column(UUID(as_uuid=False))
 
     __table_args__ = (_OWN,)
+
+
+class LoginThrottle(Base):
+    """Failed logins of one account, or from one client address, in the current window (ours only).
+
+    ``key`` is a SHA-256 of the account or the address, so no email is kept; rows whose window has
+    ended are deleted as new failures come (``chalicelib.login_throttle``)."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int]
+    window_ends_at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (_OWN,)

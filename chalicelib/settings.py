@@ -8,6 +8,11 @@ set (development, tests), else from the SSM SecureString that ``<NAME>_PARAMETER
 the template sets the names, never the values). They are fetched on first access, so a function
 only reads, and only needs IAM access to, the secrets it uses: the worker never asks for the JWT key.
 A ``/aws/reference/secretsmanager/<secret>`` name reads a Secrets Manager secret through SSM.
+
+A deployment says so: the template sets ``STAGE`` (the stack's stage; unset means local development,
+``make run``, the tests and the CLI). A deployment never signs tokens with the development secret of
+this repository or with one shorter than 32 bytes (a guessable HMAC key forges any token): reading
+``jwt_secret`` raises ``InsecureSecret`` instead, which the API answers as a 503 with a log line.
 """
 
 from __future__ import annotations
@@ -23,6 +28,16 @@ log = logging.getLogger(__name__)
 
 class SettingsError(RuntimeError):
     """The environment does not describe a usable deployment."""
+
+
+class InsecureSecret(SettingsError):
+    """A deployment's token-signing secret is public or too short to resist guessing."""
+
+
+# What ``make run`` and the CLI sign with: public, so never accepted by a deployment.
+DEVELOPMENT_JWT_SECRET = "local-development-secret-do-not-deploy"
+# RFC 7518 §3.2: an HS256 key of at least 256 bits.
+MIN_JWT_SECRET_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -108,6 +123,10 @@ class Settings:
     stripe_timeout_seconds: float
     database_connect_timeout_seconds: float
     database_statement_timeout_seconds: float
+    stage: str  # the deployment's stage; empty in local development
+    login_window_seconds: int
+    login_account_max_failures: int
+    login_address_max_failures: int
     database_url_source: Secret = field(repr=False)
     open_event_database_url_source: Secret = field(repr=False)
     jwt_secret_source: Secret = field(repr=False)
@@ -134,7 +153,12 @@ class Settings:
 
     @cached_property
     def jwt_secret(self) -> str:
-        return self.jwt_secret_source.resolve()
+        secret = self.jwt_secret_source.resolve()
+        if self.stage and secret == DEVELOPMENT_JWT_SECRET:
+            raise InsecureSecret(f"JWT_SECRET is the public development secret on stage {self.stage!r}")
+        if self.stage and len(secret.encode()) < MIN_JWT_SECRET_BYTES:
+            raise InsecureSecret(f"JWT_SECRET is shorter than {MIN_JWT_SECRET_BYTES} bytes on stage {self.stage!r}")
+        return secret
 
     @cached_property
     def stripe_secret_key(self) -> str:
@@ -199,6 +223,14 @@ def get_settings() -> Settings:
         # function sets a longer statement timeout in its own environment (.chalice/config.json).
         database_connect_timeout_seconds=_number("DATABASE_CONNECT_TIMEOUT_SECONDS", 3.0, low=0.1, high=60.0),
         database_statement_timeout_seconds=_number("DATABASE_STATEMENT_TIMEOUT_SECONDS", 10.0, low=0.1, high=3600.0),
+        stage=os.environ.get("STAGE", ""),
+        # Password guessing (chalicelib.login_throttle): this many failures in the window, then 429
+        # until it ends. 10 per account per 15 minutes is OWASP's usual lockout (temporary, so no
+        # permanent lockout for an attacker to inflict); 100 per address leaves room for an office
+        # or a campus behind one NAT, and stays under NIST SP 800-63B's 100 attempts per account.
+        login_window_seconds=_number("LOGIN_WINDOW_SECONDS", 15 * 60, low=1, high=24 * 3600),
+        login_account_max_failures=_number("LOGIN_ACCOUNT_MAX_FAILURES", 10, low=1, high=100),
+        login_address_max_failures=_number("LOGIN_ADDRESS_MAX_FAILURES", 100, low=1, high=10_000),
         database_url_source=Secret.from_environment("DATABASE_URL", required=True),
         open_event_database_url_source=Secret.from_environment(
             "OPEN_EVENT_DATABASE_URL", required=False, missing_parameter_ok=False

@@ -14,13 +14,19 @@ the request line, a body parsed as the next request). This handler answers as th
 - the log names the method, the path without its query string and the status, never a body,
   a query string or a header.
 
-The server is threaded with a listen backlog that absorbs a burst of simultaneous connections.
+The server is threaded with a listen backlog that absorbs a burst of simultaneous connections, at
+most ``MAX_THREADS`` connections served at once (the next ones wait in the backlog), and a read
+timeout, so that slow or silent clients cannot hold the threads: a connection that sends nothing for
+``READ_TIMEOUT_SECONDS`` is closed. Two different ``Content-Length`` headers are a 400, as at a
+gateway (RFC 9112 §6.3: the body's end would be a guess, the start of request smuggling).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -52,19 +58,51 @@ _PROTOCOL_ERRORS: Mapping[int, AppError] = {
 }
 _UNREADABLE = BadRequest("The request cannot be read as HTTP/1.1.")
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's limit (its REQUEST_TOO_LARGE answer)
+# A local browser or test client sends a request at once; this is generous for them and short for
+# a client that trickles (or never finishes) its request. Idle keep-alive connections close too.
+READ_TIMEOUT_SECONDS = 5.0
+# Two dozen threads are plenty for a browser (six connections per origin) and the frontend tests.
+MAX_THREADS = 24
 
 
 class BurstTolerantServer(ChaliceThreadedServer):
-    """One thread per connection; a backlog of 128 instead of 5, so that a burst of 50 clients
-    connecting at once waits in the kernel's queue instead of seeing its SYNs dropped."""
+    """One thread per connection, at most ``MAX_THREADS`` at once; a backlog of 128 instead of 5, so
+    that a burst of 50 clients connecting at once waits in the kernel's queue instead of seeing its
+    SYNs dropped, and so do the connections beyond the bound until a thread is free."""
 
     request_queue_size = 128
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._free_threads = threading.BoundedSemaphore(MAX_THREADS)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._free_threads.acquire()  # accepting waits here while every thread is busy
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._free_threads.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._free_threads.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that left before its answer is a line in the log, not a traceback on stderr."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            log.info("connection from %s lost before the answer was sent", client_address[0])
+        else:
+            super().handle_error(request, client_address)
 
 
 class GatewayResponsesHandler(ChaliceRequestHandler):
     # Headers and body leave as they are written: without this, Nagle's algorithm and the client's
     # delayed ACK hold every keep-alive answer back by 40 ms.
     disable_nagle_algorithm = True
+    timeout = READ_TIMEOUT_SECONDS  # on every read of the socket (socketserver.StreamRequestHandler)
 
     def __init__(self, request: Any, client_address: Any, server: Any, app_object: Any, config: Any) -> None:
         self.routes = RouteMatcher(list(app_object.routes))  # before the parent handles the connection
@@ -79,7 +117,11 @@ class GatewayResponsesHandler(ChaliceRequestHandler):
             # API Gateway buffers bodies; a chunked one is not read here, so refuse it and close.
             self._send_error_document(BadRequest("Send the body with Content-Length, not Transfer-Encoding."))
             return
-        length = self.headers.get("content-length", "0").strip()
+        lengths = {value.strip() for value in self.headers.get_all("content-length", [])}
+        if len(lengths) > 1:
+            self._send_error_document(BadRequest("The request has two different Content-Length headers."))
+            return
+        length = lengths.pop() if lengths else "0"
         if not length.isascii() or not length.isdigit():
             self._send_error_document(BadRequest("Content-Length must be a number of bytes."))
             return

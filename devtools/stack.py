@@ -29,12 +29,13 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.settings import DEVELOPMENT_JWT_SECRET
+
 REPO = Path(__file__).resolve().parent.parent
 # The local stack's state (the embedded PostgreSQL's data); another folder with OES_LOCAL_DIR.
 LOCAL = Path(os.environ.get("OES_LOCAL_DIR") or REPO / ".local")
 DEMO_FIXTURE = Path(__file__).resolve().parent / "demo.json"
 DEMO_IDENTIFIER = "fossasia-demo"
-DEV_JWT_SECRET = "local-development-secret-do-not-deploy"
 LOCAL_DATABASE = "open_event"
 
 
@@ -64,7 +65,7 @@ def use_local_database() -> bool:
     ``make run`` and without it. Returns whether the local database was chosen."""
     from devtools.postgres import embedded_server_url
 
-    os.environ.setdefault("JWT_SECRET", DEV_JWT_SECRET)
+    os.environ.setdefault("JWT_SECRET", DEVELOPMENT_JWT_SECRET)
     if os.environ.get("DATABASE_URL"):
         return False
     os.environ["DATABASE_URL"] = _local_database_url(embedded_server_url(LOCAL / "pgdata"), LOCAL_DATABASE)
@@ -89,7 +90,7 @@ def start_backing_services(database_name: str = LOCAL_DATABASE, moto_port: int =
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log drowns everything
 
-    os.environ.setdefault("JWT_SECRET", DEV_JWT_SECRET)
+    os.environ.setdefault("JWT_SECRET", DEVELOPMENT_JWT_SECRET)
     with ExitStack() as started:
         database_url = os.environ.get("DATABASE_URL", "")
         if not database_url:

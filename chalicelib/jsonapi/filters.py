@@ -133,3 +133,10 @@ def _check_value(attribute: Attribute, op: str, value: Any) -> None:
         problem = attribute.kind_problem(item)
         if problem:
             raise _fail(f"{where}: {problem}")
+        if op in PATTERNS and _ends_in_escape(item):
+            raise _fail(f"{where}: a pattern cannot end with the escape character \\ (write \\\\ for a backslash)")
+
+
+def _ends_in_escape(pattern: str) -> bool:
+    """Whether the pattern ends in an unpaired backslash, LIKE's escape, which PostgreSQL refuses (22025)."""
+    return (len(pattern) - len(pattern.rstrip("\\"))) % 2 == 1

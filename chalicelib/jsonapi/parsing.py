@@ -93,8 +93,12 @@ def _check_id(data: dict[str, Any], resource_id: str | None) -> None:
         return
     if sent is None:
         raise BadRequest("The resource object must have an 'id'", pointer="/data/id")
-    if _id_text(sent) != resource_id:
-        raise BadRequest(f"'data.id' must match the id in the URL ({resource_id})", pointer="/data/id")
+    sent_id = _id_text(sent)
+    if sent_id is None:
+        raise BadRequest("'data.id' must be a string (or an integer)", pointer="/data/id")
+    if sent_id != resource_id:
+        # JSON:API: a PATCH whose resource object does not match the endpoint is a 409 Conflict.
+        raise Conflict(f"'data.id' must match the id in the URL ({resource_id})", pointer="/data/id")
 
 
 def _attributes(data: dict[str, Any], resource: ResourceType, *, creating: bool) -> dict[str, Any]:
@@ -105,7 +109,7 @@ def _attributes(data: dict[str, Any], resource: ResourceType, *, creating: bool)
         problem = attribute.problem(value)
         if problem:
             raise ValidationError(problem, pointer=pointer)
-        values[attribute.field] = value
+        values[attribute.field] = attribute.value(value)
     if creating:
         for attribute in resource.attributes:
             if attribute.field in values or not attribute.writable:

@@ -126,6 +126,9 @@ def _integer(single: Mapping[str, str], name: str, default: int, *, minimum: int
     raw = single.get(name)
     if raw is None:
         return default
-    if not raw.strip().isdecimal() or not minimum <= int(raw) <= MAX_PAGE_NUMBER:
+    digits = raw.strip()
+    # ASCII digits, and no more of them than the maximum has: ``int`` refuses over 4,300 digits.
+    readable = digits.isascii() and digits.isdigit() and len(digits) <= len(str(MAX_PAGE_NUMBER))
+    if not readable or not minimum <= int(digits) <= MAX_PAGE_NUMBER:
         raise BadRequest(f"'{name}' must be an integer between {minimum} and {MAX_PAGE_NUMBER}", parameter=name)
-    return int(raw)
+    return int(digits)

@@ -44,7 +44,8 @@ class Attribute:
     def kind_problem(self, value: Any) -> str | None:
         """Why ``value`` (not null) is not of this attribute's kind, or None. Also used for filter values."""
         if self.kind == "integer":
-            if isinstance(value, bool) or not isinstance(value, int):
+            # JSON has numbers, not integers: 3.0 is the integer 3 (JSON Schema agrees, so clients may send it).
+            if isinstance(value, bool) or not isinstance(value, int | float) or not float(value).is_integer():
                 return f"'{self.name}' must be an integer"
             if not INTEGER_RANGE[0] <= value <= INTEGER_RANGE[1]:
                 return f"'{self.name}' must be between {INTEGER_RANGE[0]} and {INTEGER_RANGE[1]}"
@@ -56,6 +57,10 @@ class Attribute:
         elif problem := text_problem(value):
             return f"'{self.name}' {problem}"
         return None
+
+    def value(self, sent: Any) -> Any:
+        """What a valid ``sent`` value stores: an integer sent as ``3.0`` is ``3``."""
+        return int(sent) if self.kind == "integer" and isinstance(sent, float) else sent
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` may not be written to this attribute, or None when it may."""

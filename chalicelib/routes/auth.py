@@ -17,9 +17,17 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib import auth
-from chalicelib.db import read_transaction
+from chalicelib.db import read_transaction, transaction
 from chalicelib.errors import Unauthorized, ValidationError
-from chalicelib.http import ANY_CONTENT_TYPE, NO_STORE, api_errors, bearer_token, json_body, json_response
+from chalicelib.http import (
+    ANY_CONTENT_TYPE,
+    NO_STORE,
+    api_errors,
+    bearer_token,
+    client_address,
+    json_body,
+    json_response,
+)
 from chalicelib.open_event import standalone_only
 
 bp = Blueprint(__name__)
@@ -43,8 +51,13 @@ def _login() -> Response:
     # Open Event sets the refresh token as a cookie unless it is asked for in the response; this
     # service sets no cookies, so a refresh token is given only when it can be returned.
     remember = body.get("remember-me") is True and body.get("include-in-response") is True
-    with read_transaction() as session:
-        tokens = auth.login(session, email, password, remember=remember)
+    # Our own transaction records a failure (committed) before the 401; OES's is read only.
+    with transaction() as own, read_transaction() as session:
+        tokens = auth.login(
+            session, own, email, password, client_address=client_address(bp.current_request), remember=remember
+        )
+    if tokens is None:
+        raise Unauthorized("The email or the password is wrong")
     return json_response(tokens, headers=NO_STORE)
 
 

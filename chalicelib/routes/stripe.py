@@ -9,7 +9,7 @@ from chalice.app import Blueprint, Response
 from chalicelib import jsonapi
 from chalicelib.auth import current_user, optional_user
 from chalicelib.db import transaction
-from chalicelib.http import ANY_CONTENT_TYPE
+from chalicelib.http import ANY_CONTENT_TYPE, query_lists, refuse_query_parameters
 from chalicelib.open_event import standalone_only
 from chalicelib.stripe import service
 from chalicelib.stripe.resource import STRIPE_AUTHORIZATION, connect_url_meta, optional_grant, required_grant
@@ -36,16 +36,18 @@ def create_stripe_authorization() -> Response:
 @jsonapi.view(bp)
 @standalone_only(STRIPE_CONNECT)
 def get_stripe_authorization(authorization_id: str) -> Response:
+    fields = jsonapi.parse_item_query(query_lists(bp.current_request), STRIPE_AUTHORIZATION)
     with transaction() as session:
         user = current_user(session, bp.current_request)
         authorization = service.get(session, user, authorization_id)
-        return jsonapi.resource_response(STRIPE_AUTHORIZATION, authorization)
+        return jsonapi.resource_response(STRIPE_AUTHORIZATION, authorization, fields=fields)
 
 
 @bp.route(f"{ITEM}/relationships/event", methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
 @standalone_only(STRIPE_CONNECT)
 def get_stripe_authorization_event(authorization_id: str) -> Response:
+    refuse_query_parameters(bp.current_request)
     with transaction() as session:
         authorization = service.get(session, current_user(session, bp.current_request), authorization_id)
         return jsonapi.relationship_response(STRIPE_AUTHORIZATION, authorization, "event")
@@ -77,15 +79,17 @@ def delete_stripe_authorization(authorization_id: str) -> Response:
 @jsonapi.view(bp)
 @standalone_only(STRIPE_CONNECT)
 def get_event_stripe_authorization(event: str) -> Response:
+    fields = jsonapi.parse_item_query(query_lists(bp.current_request), STRIPE_AUTHORIZATION)
     with transaction() as session:
         authorization = service.get_for_event(session, optional_user(session, bp.current_request), event)
-        return jsonapi.resource_response(STRIPE_AUTHORIZATION, authorization)
+        return jsonapi.resource_response(STRIPE_AUTHORIZATION, authorization, fields=fields)
 
 
 @bp.route("/v1/events/{event}/stripe-authorization/connect-url", methods=["GET"], content_types=ANY_CONTENT_TYPE)
 @jsonapi.view(bp)
 @standalone_only(STRIPE_CONNECT)
 def get_stripe_connect_url(event: str) -> Response:
+    refuse_query_parameters(bp.current_request)
     with transaction() as session:
         connect = service.connect_url(session, current_user(session, bp.current_request), event)
     return jsonapi.meta_response(connect_url_meta(connect))

@@ -13,7 +13,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth import current_user
 from chalicelib.db import read_transaction, transaction
 from chalicelib.exports.pipeline import task_view
-from chalicelib.http import ANY_CONTENT_TYPE, NO_STORE, api_errors, json_response
+from chalicelib.http import ANY_CONTENT_TYPE, NO_STORE, api_errors, json_response, refuse_query_parameters
 
 bp = Blueprint(__name__)
 
@@ -35,9 +35,10 @@ def get_task(task_id: str) -> Response:
 
 
 def _task(task_id: str) -> Response:
-    with read_transaction() as oes:
+    refuse_query_parameters(bp.current_request)
+    # The reader's rights are read in OES's data on every read (task_view), the task in ours.
+    with read_transaction() as oes, transaction() as own:
         user = current_user(oes, bp.current_request)
-    with transaction() as own:
-        document = task_view.view(own, user, task_id)
+        document = task_view.view(own, oes, user, task_id)
     # The body holds a presigned link meant for this reader only: no cache may keep it.
     return json_response(document, headers=NO_STORE)

@@ -1,7 +1,8 @@
 """Import a parsed ``schedule.xml`` (``schedule_parse``) into a new event, all in the caller's
-transaction: rooms, tracks and session types by name, speakers by the file's person id (else by
-name, so a speaker of several sessions is one row), sessions as ``confirmed``, with the file's
-guids, person ids, urls, links, attachments and recording opt-out and licence.
+transaction: rooms, tracks and session types by name, speakers by the file's person guid, else id,
+else name (so a speaker of several sessions is one row, and two people of one name are two),
+sessions as ``confirmed``, with the file's guids, person ids, urls, links, attachments and
+recording opt-out and licence.
 """
 
 from __future__ import annotations

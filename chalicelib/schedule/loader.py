@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import count
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -90,13 +91,34 @@ def load_schedule(session: Session, event: Event) -> Schedule:
     )
 
 
+def person_ids(source_ids: Mapping[int, int | None]) -> dict[int, int]:
+    """Each speaker's id as exported (speaker row id -> id), never one id for two people.
+
+    The imported file's person id where there is one (``0`` too), else our row id. An id held
+    already (a file that gave two people one id, a row id equal to another person's file id) is
+    replaced by a number above every id, in row order, so that apps keyed on ids show each speaker."""
+    exported: dict[int, int] = {}
+    used: set[int] = set()
+    for row_id, source_id in sorted(source_ids.items()):
+        if source_id is not None and source_id not in used:
+            exported[row_id] = source_id
+            used.add(source_id)
+    spare = count(max([*used, *source_ids], default=0) + 1)
+    for row_id in sorted(source_ids.keys() - exported.keys()):
+        exported[row_id] = row_id if source_ids[row_id] is None and row_id not in used else next(spare)
+        used.add(exported[row_id])
+    return exported
+
+
 def _speakers(session: Session, schedule: Schedule) -> dict[int, tuple[Person, ...]]:
+    rows = session.execute(speaker_rows_query(schedule.event.id)).all()
+    imported = schedule.sources.speakers  # speaker id -> (guid, the file's person id)
+    ids = person_ids({row.speaker_id: imported.get(row.speaker_id, (None, None))[1] for row in rows})
     grouped: dict[int, list[Person]] = {}
-    imported = schedule.sources.speakers
-    for session_id, speaker_id, name in session.execute(speaker_rows_query(schedule.event.id)):
-        stored_guid, source_id = imported.get(speaker_id, (None, None))
-        person = Person(source_id or speaker_id, stored_guid or guid("speaker", speaker_id), clean(name))
-        grouped.setdefault(session_id, []).append(person)
+    for row in rows:
+        stored_guid = imported.get(row.speaker_id, (None, None))[0]
+        person = Person(ids[row.speaker_id], stored_guid or guid("speaker", row.speaker_id), clean(row.name))
+        grouped.setdefault(row.session_id, []).append(person)
     return {session_id: tuple(people) for session_id, people in grouped.items()}
 
 

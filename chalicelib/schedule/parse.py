@@ -11,7 +11,9 @@ choice, else the fixed offset of the first session (``Etc/GMT-2`` for ``+02:00``
 no such zone has, the times staying exact). A file with none of these (FOSDEM's) is refused: its
 times would be read an hour or more off without a word.
 
-Lossless where our tables can hold it: guids (session, room, person), person ids, ``<url>``,
+A person is who their guid says, else their id, else their name within the file: two people of
+one display name stay two. Lossless where our tables can hold it: guids (session, room, person),
+person ids (``0`` included), ``<url>``,
 links, attachments, and ``<recording>`` (opt-out, licence): a re-export is the same schedule to
 the apps that follow it, and a talk whose speakers refused recording stays refused.
 
@@ -48,7 +50,7 @@ class ScheduleImportError(ValueError):
 
 
 class ImportedPerson(NamedTuple):
-    key: str  # the person's id, else the name: one speaker row per key
+    key: str  # who the person is: their guid, else their id, else their name in this file
     name: str
     id: int | None
     guid: str | None
@@ -188,7 +190,10 @@ def _persons(event: Element) -> tuple[ImportedPerson, ...]:
         name, raw_id = _text(person), (person.get("id") or "").strip()
         if name:
             number = int(raw_id) if _PERSON_ID.fullmatch(raw_id) else None
-            persons.append(ImportedPerson(raw_id or name, name, number, _guid(person.get("guid"))))
+            guid = _guid(person.get("guid"))
+            # Two people may share a display name (39C3 has two "Leonard"s, told apart by guid only).
+            key = f"guid:{guid}" if guid else f"id:{raw_id}" if raw_id else f"name:{name}"
+            persons.append(ImportedPerson(key, name, number, guid))
     return tuple(persons)
 
 

@@ -97,7 +97,7 @@ def session_rows(session: Session, event_id: int) -> Iterator[SessionRow]:
 def speaker_rows_query(event_id: int) -> Rows:
     """The speakers of the schedule's sessions, keyed by session id, in a stable order: one query."""
     return (
-        select(SpeakerSession.session_id, Speaker.id, Speaker.name)
+        select(SpeakerSession.session_id, Speaker.id.label("speaker_id"), Speaker.name)
         .join(Speaker, Speaker.id == SpeakerSession.speaker_id)
         .join(EventSession, EventSession.id == SpeakerSession.session_id)
         .where(*in_schedule(event_id), Speaker.deleted_at.is_(None))

@@ -6,6 +6,7 @@ account's tokens and Stripe user id are not attributes at all.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chalicelib.errors import ValidationError
@@ -13,6 +14,9 @@ from chalicelib.jsonapi import Attribute, Relationship, ResourceInput, ResourceT
 from chalicelib.stripe import CODE_POINTER
 from chalicelib.stripe.platform import ConnectUrl
 from chalicelib.stripe.service import Grant
+
+# Stripe's authorization codes (``ac_...``) are printable ASCII; spaces around one are forgiven.
+STRIPE_CODE = re.compile(r"[!-~]+")
 
 STRIPE_AUTHORIZATION = ResourceType(
     type="stripe-authorization",
@@ -39,9 +43,10 @@ def optional_grant(resource: ResourceInput) -> Grant | None:
     code = resource.attributes.get("stripe_auth_code")
     if code is None:
         return None
-    if not code.strip():
-        raise ValidationError("'stripe-auth-code' must not be empty", pointer=CODE_POINTER)
-    return Grant(code=code.strip(), state=resource.attributes.get("state"))
+    code = code.strip(" ")
+    if not STRIPE_CODE.fullmatch(code):  # openapi.yaml says the same: "^ *[!-~]+ *$"
+        raise ValidationError("'stripe-auth-code' must be the code Stripe gave (printable ASCII)", pointer=CODE_POINTER)
+    return Grant(code=code, state=resource.attributes.get("state"))
 
 
 def required_grant(resource: ResourceInput) -> Grant:

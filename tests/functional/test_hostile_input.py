@@ -50,6 +50,36 @@ def test_a_filter_value_that_is_not_text_is_400_on_filter(client, value, op):
     assert source_of(response) == {"parameter": "filter"}
 
 
+@pytest.mark.parametrize("pattern", ["\\", "abc\\", "a\\\\\\"], ids=["backslash", "trailing", "odd run"])
+@pytest.mark.parametrize("op", ["like", "ilike"])
+def test_a_like_pattern_ending_in_its_escape_character_is_400_on_filter(client, pattern, op):
+    response = client.http.get(f"/v1/pages?{filter_query(pattern, op)}")
+
+    assert response.status_code == 400
+    assert source_of(response) == {"parameter": "filter"}
+
+
+def test_a_like_pattern_with_an_escaped_backslash_finds_it(client, admin):
+    body = json.dumps({"data": {"type": "page", "attributes": {"name": "C:\\", "url": "drive"}}})
+    client.http.post("/v1/pages", headers={**admin, "Content-Type": JSONAPI}, body=body)
+
+    ends_in_a_backslash = "%\\\\"  # LIKE's escape, escaped
+
+    response = client.http.get(f"/v1/pages?{filter_query(ends_in_a_backslash, 'like')}")
+
+    assert response.status_code == 200
+    assert [page["attributes"]["name"] for page in body_of(response)["data"]] == ["C:\\"]
+
+
+@pytest.mark.parametrize("parameter", ["page[size]", "page[number]"])
+@pytest.mark.parametrize("digits", [20, 4301, 100_000])
+def test_a_page_number_of_thousands_of_digits_is_400_naming_it(client, parameter, digits):
+    response = client.http.get(f"/v1/pages?{quote(parameter)}={'9' * digits}")
+
+    assert response.status_code == 400
+    assert source_of(response) == {"parameter": parameter}
+
+
 @pytest.mark.parametrize(
     "query, parameter",
     [("sort=na%00me", "sort"), ("page%5Bsize%5D=1%00", "page[size]"), ("fo%00o=1", "(a parameter name)")],

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from devtools.localapi import MAX_THREADS, READ_TIMEOUT_SECONDS
 from tests.local_api import serving
 
 
@@ -180,3 +183,55 @@ def test_a_body_the_server_would_not_read_safely_is_refused_and_the_connection_c
     assert head.startswith(f"HTTP/1.1 {status}")
     assert "Connection: close" in head
     assert document["errors"][0]["status"] == status
+
+
+@pytest.mark.parametrize("second", ["Content-Length: 30", "Content-Length: 0"])
+def test_two_different_content_lengths_are_a_400_and_the_connection_closed(base_url, second):
+    body = b'{"data": {"type": "page"}}'
+    request = f"POST /v1/pages HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n{second}\r\n\r\n".encode() + body
+
+    answer = raw_exchange(base_url, request)
+
+    head, document = document_of(answer)
+    assert head.startswith("HTTP/1.1 400")
+    assert "Connection: close" in head
+    assert document["errors"][0]["detail"] == "The request has two different Content-Length headers."
+    assert answer.count(b"HTTP/1.1 ") == 1
+
+
+def test_a_repeated_identical_content_length_is_read_as_one(base_url):
+    request = (
+        b"GET /v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+
+    head, document = document_of(raw_exchange(base_url, request))
+
+    assert head.startswith("HTTP/1.1 200")
+    assert document["status"] == "ok"
+
+
+def slow_client(base_url: str) -> socket.socket:
+    """A connection that sends half a request and then nothing (a slowloris)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = socket.create_connection((host, int(port)), timeout=READ_TIMEOUT_SECONDS + 5)
+    connection.sendall(b"POST /v1/pages HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+    return connection
+
+
+def test_slow_clients_hold_a_bounded_number_of_threads_and_are_closed_after_the_read_timeout(base_url):
+    threads_before = threading.active_count()
+    started = time.monotonic()
+
+    slow = [slow_client(base_url) for _ in range(MAX_THREADS + 5)]
+    time.sleep(0.5)
+    threads_while_held = threading.active_count() - threads_before
+    closed_by_server = [connection.recv(1) == b"" for connection in slow[:MAX_THREADS]]
+    status, _, _ = fetch(f"{base_url}/v1/health")  # waits for a free thread, not for the slow clients
+    elapsed = time.monotonic() - started
+    for connection in slow:
+        connection.close()
+
+    assert threads_while_held <= MAX_THREADS
+    assert all(closed_by_server)
+    assert status == 200
+    assert elapsed < 2 * READ_TIMEOUT_SECONDS  # served as soon as the first slow clients were closed

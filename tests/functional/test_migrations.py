@@ -23,7 +23,7 @@ from devtools.postgres import create_scratch_database, drop_database
 LASTNAME = "4cac94c86047"  # Open Event's ticket_holders.lastname revision
 OLD_HEAD = "0007_stripe_code_hash"  # the last standalone revision before OES's shape
 HEAD = "i21_tables_0001_oes_columns"
-OWN_HEAD = "own_0001_serverless"
+OWN_HEAD = "i22_trust_0001_login_throttles"
 
 
 @pytest.fixture

@@ -397,7 +397,7 @@ def test_update_changes_only_the_attributes_sent(client, admin):
 @pytest.mark.parametrize(
     "resource,status,pointer",
     [
-        ({"type": "page", "id": "999999", "attributes": {}}, 400, "/data/id"),
+        ({"type": "page", "id": "999999", "attributes": {}}, 409, "/data/id"),  # JSON:API: 409
         ({"type": "page", "attributes": {}}, 400, "/data/id"),
         ({"type": "user", "id": "{id}", "attributes": {}}, 409, "/data/type"),
         ({"type": "page", "id": "{id}", "attributes": {"place": "sidebar"}}, 422, "/data/attributes/place"),

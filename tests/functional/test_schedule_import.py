@@ -153,6 +153,70 @@ def test_import_export_keeps_the_real_files_guids_and_urls(stack, name: str):
     assert {row[6] for row in kept(exported)} == {row[6] for row in kept(sample(name))}
 
 
+LEONARD_A, LEONARD_B = "6a1b2c3d-0000-4000-8000-00000000000a", "6a1b2c3d-0000-4000-8000-00000000000b"
+# The 39C3 file's shape: persons with a guid and no id, two of them named Leonard.
+TWO_LEONARDS = f"""<schedule><conference><title>39C3</title><time_zone_name>Europe/Berlin</time_zone_name>
+</conference><day index='1' date='2025-12-27'><room name='Saal 1'>
+<event id='1' guid='7b000000-0000-4000-8000-000000000001'><date>2025-12-27T11:00:00+01:00</date>
+<start>11:00</start><duration>00:40</duration><room>Saal 1</room><title>Rockets</title>
+<persons><person guid='{LEONARD_A}'>Leonard</person></persons></event>
+<event id='2' guid='7b000000-0000-4000-8000-000000000002'><date>2025-12-27T12:00:00+01:00</date>
+<start>12:00</start><duration>00:40</duration><room>Saal 1</room><title>Knitting</title>
+<persons><person guid='{LEONARD_B}'>Leonard</person><person guid='{LEONARD_A}'>Leonard</person></persons></event>
+</room></day></schedule>""".encode()
+
+
+def exported_people(data: bytes) -> dict[str, set[tuple[int | None, str | None, str]]]:
+    """Each session's people as an app reads them (id, guid, name), by session title."""
+    return {item.title: {(p.id, p.guid, p.name) for p in item.speakers} for item in parse_schedule(data).sessions}
+
+
+def ids_of_one_person_each(data: bytes) -> bool:
+    """No id names two people (people told apart by guid) in the file."""
+    people = {(p.id, p.guid) for item in parse_schedule(data).sessions for p in item.speakers}
+    return len({person_id for person_id, _ in people}) == len(people)
+
+
+def test_two_people_of_one_name_with_different_guids_stay_two(stack):
+    exported = import_and_export(TWO_LEONARDS, "two-leonards")
+
+    people = exported_people(exported)
+    assert {guid for _, guid, _ in people["Knitting"]} == {LEONARD_A, LEONARD_B}
+    assert {guid for _, guid, _ in people["Rockets"]} == {LEONARD_A}
+    assert ids_of_one_person_each(exported)
+    assert exported_people(import_and_export(exported, "two-leonards-again")) == people
+
+
+PERSON_ZERO = b"""<schedule><conference><title>Zero</title><time_zone_name>UTC</time_zone_name></conference>
+<day index='1' date='2026-03-01'><room name='A'>
+<event id='1'><date>2026-03-01T10:00:00+00:00</date><start>10:00</start><duration>00:30</duration><title>First</title>
+<persons><person id='0'>Nought</person><person id='1'>Ada</person></persons></event>
+<event id='2'><date>2026-03-01T11:00:00+00:00</date><start>11:00</start><duration>00:30</duration><title>Second</title>
+<persons><person id='2'>Grace</person><person id='1'>Ada</person><person>Nameless Id</person></persons></event>
+</room></day></schedule>"""
+
+
+def test_person_id_0_is_kept_and_no_id_names_two_people(stack):
+    exported = import_and_export(PERSON_ZERO, "zero")
+
+    people = exported_people(exported)
+    assert {(person_id, name) for person_id, _, name in people["First"]} == {(0, "Nought"), (1, "Ada")}
+    assert {(person_id, name) for person_id, _, name in people["Second"]} >= {(2, "Grace"), (1, "Ada")}
+    assert ids_of_one_person_each(exported)
+
+
+@pytest.mark.parametrize("name", SAMPLES, ids=list(SAMPLES))
+def test_export_import_export_of_the_real_files_keeps_each_speaker_on_their_talks(stack, name: str):
+    exported = import_and_export(sample(name), f"people-{name}")
+    again = import_and_export(exported, f"people-{name}-again")
+
+    assert ids_of_one_person_each(exported)
+    assert exported_people(again) == exported_people(exported)
+    assert {t: {n for _, _, n in p} for t, p in exported_people(exported).items()} == {
+        t: {n for _, _, n in p} for t, p in exported_people(sample(name)).items()
+    }
+
+
 def test_import_refuses_a_file_without_zone_or_offsets(stack):
     fosdem = b"""<schedule><conference><title>FOSDEM 2019</title></conference><day index='1' date='2019-02-02'>
     <room name='Janson'><event id='1'><title>Welcome</title><start>09:30</start><duration>00:25</duration>

@@ -72,3 +72,31 @@ def test_a_page_read_takes_only_a_sparse_fieldset(client, query, parameter):
 
     assert response.status_code == 400
     assert parameter_of(response) == parameter
+
+
+TASK = "/v1/tasks/00000000-0000-4000-8000-000000000000"
+STRIPE_ITEM = "/v1/stripe-authorizations/1"
+
+
+@pytest.mark.parametrize(
+    "path, query, parameter",
+    [
+        (TASK, "foo=bar", "foo"),
+        (TASK, "download=1&download=1", "download"),
+        ("/v1/export-tasks/00000000-0000-4000-8000-000000000000", "foo=bar", "foo"),
+        ("/v1/health", "verbose=true", "verbose"),
+        (f"{STRIPE_ITEM}/relationships/event", "include=event", "include"),
+        (STRIPE_ITEM, "foo=bar", "foo"),
+        (STRIPE_ITEM, "fields%5Bstripe-authorization%5D=event&fields%5Bstripe-authorization%5D=event", None),
+        ("/v1/events/any/stripe-authorization", "page=1", "page"),
+        ("/v1/events/any/stripe-authorization", "fields%5Bstripe-authorization%5D=secret", None),
+        ("/v1/events/any/stripe-authorization/connect-url", "state=x", "state"),
+    ],
+)
+def test_a_get_route_refuses_an_unknown_or_repeated_query_parameter(client, factory, path, query, parameter):
+    token = factory.token(factory.user(admin=True))
+
+    response = client.http.get(f"{path}?{query}", headers=auth_headers(token))
+
+    assert response.status_code == 400
+    assert parameter_of(response) == (parameter or "fields[stripe-authorization]")

@@ -337,3 +337,20 @@ def test_gateway_grants_the_preflight_of_any_path_so_the_browser_reads_the_404(p
     assert set(paths) > {"/{proxy+}", "/v1/pages"}  # Chalice's own routes are still there
     assert set(sent.pop("Access-Control-Allow-Methods").split(",")) == every_method
     assert sent == CORS.get_access_control_headers()
+
+
+def test_gateway_throttles_the_login_routes_harder_than_the_rest_and_says_when_to_retry(package: Package) -> None:
+    rest_api = package.properties("RestAPI")
+    limits = {(item["ResourcePath"], item["HttpMethod"]): item for item in rest_api["MethodSettings"]}
+    default = limits[("/*", "*")]
+
+    for path in ("/auth/session", "/v1/auth/login"):
+        login = limits[("/" + path.replace("/", "~1"), "POST")]  # CloudFormation's "/~1v1~1auth~1login"
+        assert "post" in rest_api["DefinitionBody"]["paths"][path]
+        assert login["ThrottlingRateLimit"] < default["ThrottlingRateLimit"]
+        assert login["ThrottlingBurstLimit"] < default["ThrottlingBurstLimit"]
+    throttled = gateway_responses(package)["THROTTLED"]
+    assert (throttled["statusCode"], throttled["responseParameters"]["gatewayresponse.header.Retry-After"]) == (
+        "429",
+        "'1'",
+    )

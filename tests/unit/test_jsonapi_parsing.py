@@ -111,7 +111,7 @@ def test_creation_problems_have_status_and_pointer(body, status, pointer):
 
 @pytest.mark.parametrize(
     "data,status",
-    [({}, 400), ({"id": "4"}, 400), ({"id": True}, 400), ({"id": 3}, None), ({"id": "3"}, None)],
+    [({}, 400), ({"id": "4"}, 409), ({"id": True}, 400), ({"id": 3}, None), ({"id": "3"}, None)],
     ids=["missing", "mismatch", "boolean", "integer-accepted", "string"],
 )
 def test_update_checks_data_id_against_the_url(data, status):
@@ -159,3 +159,9 @@ def test_pointer_to_an_unknown_name_with_a_slash_is_escaped():
     error = error_of(document({"name": "x", "a/b~c": 1}))
 
     assert error.pointer == "/data/attributes/a~1b~0c"
+
+
+def test_an_integer_sent_as_a_json_number_with_a_zero_fraction_is_that_integer():
+    body = document({"name": "x", "rank": 3.0})
+
+    assert parse_resource(body, THING).attributes["rank"] == 3

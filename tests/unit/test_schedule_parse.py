@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from chalicelib.schedule.loader import person_ids
 from chalicelib.schedule.parse import ScheduleImportError, parse_schedule
 
 
@@ -58,7 +59,7 @@ def test_parse_takes_speakers_by_id_and_skips_empty_names():
         )
     ).sessions
 
-    assert item.speakers == (("9", "Ada", 9, None), ("Grace", "Grace", None, None))
+    assert item.speakers == (("id:9", "Ada", 9, None), ("name:Grace", "Grace", None, None))
 
 
 @pytest.mark.parametrize(
@@ -139,9 +140,23 @@ def test_parse_keeps_what_the_file_says_about_identity_links_and_recording():
 
     assert item.guid == "0a0a0fcf-b7fb-46e3-84b6-97a5406016b4" and item.url == "https://example.com/t/1"
     assert item.speakers == (
-        ("7", "Ada", 7, "c9edea6f-1da1-4772-a0a9-6dd4e33f11bb"),
-        ("99999999999999999999", "Huge", None, None),  # no number our column can hold: ours is used
+        ("guid:c9edea6f-1da1-4772-a0a9-6dd4e33f11bb", "Ada", 7, "c9edea6f-1da1-4772-a0a9-6dd4e33f11bb"),
+        ("id:99999999999999999999", "Huge", None, None),  # no number our column can hold: ours is used
     )
     assert (item.recording_optout, item.recording_license) == (True, "CC BY 4.0")
     assert item.links == (("https://example.com/v", "Video"),)
     assert item.attachments == (("https://example.com/a.pdf", "Paper"),)
+
+
+@pytest.mark.parametrize(
+    "source_ids, exported",
+    [
+        ({1: 0, 2: 7}, {1: 0, 2: 7}),  # the file's ids, 0 included
+        ({1: 2, 2: None}, {1: 2, 2: 3}),  # row 2's own id is row 1's file id
+        ({1: 5, 2: 5}, {1: 5, 2: 6}),  # a file that gave two people one id
+        ({3: None, 4: None}, {3: 3, 4: 4}),  # never imported: our row ids
+    ],
+    ids=["file-ids", "row-id-taken", "file-id-twice", "own-ids"],
+)
+def test_exported_person_ids_keep_the_files_and_never_name_two_people(source_ids, exported):
+    assert person_ids(source_ids) == exported

@@ -38,12 +38,26 @@ def test_publishable_key_sent_by_ember_is_ignored():
     assert "stripe_publishable_key" not in document.attributes
 
 
-@pytest.mark.parametrize("attributes", [{}, {"stripe-auth-code": None}, {"stripe-auth-code": " "}])
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {},
+        {"stripe-auth-code": None},
+        {"stripe-auth-code": " "},
+        {"stripe-auth-code": "\x1f"},
+        {"stripe-auth-code": "ac_é"},
+    ],
+    ids=["missing", "null", "space", "control-character", "not-ascii"],
+)
 def test_creation_without_a_code_is_422_at_the_code(attributes):
     with pytest.raises(ValidationError) as raised:
         required_grant(creation(**attributes))
 
     assert raised.value.pointer == "/data/attributes/stripe-auth-code"
+
+
+def test_a_code_keeps_its_characters_but_not_the_spaces_around_it():
+    assert required_grant(creation(**{"stripe-auth-code": "  ac_1  "})).code == "ac_1"
 
 
 def test_change_without_a_code_is_no_grant():

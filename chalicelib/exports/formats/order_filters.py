@@ -28,7 +28,7 @@ def orders_options(query: Mapping[str, str]) -> dict[str, Any]:
     """``status`` (comma list, default all but deleted) and ``bom`` (default true: Excel needs it)."""
     statuses = list(EXPORTABLE_ORDER_STATUSES)
     if query.get("status") is not None:
-        statuses = [part.strip() for part in query["status"].split(",")]
+        statuses = [part.strip(" ") for part in query["status"].split(",")]  # spaces, as openapi.yaml says
         unknown = [status for status in statuses if status not in EXPORTABLE_ORDER_STATUSES]
         if unknown:  # an empty item ("completed,,placed") too
             allowed = ", ".join(EXPORTABLE_ORDER_STATUSES)

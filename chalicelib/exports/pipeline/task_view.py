@@ -9,21 +9,29 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from chalicelib import aws
-from chalicelib.access import is_admin
+from chalicelib.access import export_subject, is_admin
 from chalicelib.errors import NotFound
 from chalicelib.models import ExportTask, User
 from chalicelib.settings import get_settings
 
 
-def _visible_task(session: Session, user: User, task_id: str) -> ExportTask:
+def _visible_task(session: Session, oes: Session, user: User, task_id: str) -> ExportTask:
+    """The task, when ``user`` asked for it (or administers the site) and may still have its export.
+
+    Someone else's task is as unknown as a task that never existed (404), and so is the task of a
+    deleted event; a reader whose right has ended since (removed from the event's staff, no longer
+    an administrator) is told so (403): it is their own task, and the link must not be minted."""
     try:
         key = uuid.UUID(task_id)
     except ValueError:
         key = None
     task = session.get(ExportTask, key) if key else None
-    # Someone else's task is as unknown as a task that never existed.
     if task is None or (task.user_id != user.id and not is_admin(user)):
         raise NotFound(f"Task {task_id!r} not found")
+    try:
+        export_subject(oes, user, task.event_id)
+    except NotFound:
+        raise NotFound(f"Task {task_id!r} not found: its event was deleted") from None
     return task
 
 
@@ -60,9 +68,10 @@ def _download(task: ExportTask) -> dict[str, Any]:
 _SHOWN_STATE = {"WAITING": "WAITING", "STARTED": "WAITING", "SUCCESS": "SUCCESS", "FAILURE": "FAILURE"}
 
 
-def view(session: Session, user: User, task_id: str) -> dict[str, Any]:
-    """The task as the contract shows it; the download link is minted now, for this reader."""
-    task = _visible_task(session, user, task_id)
+def view(session: Session, oes: Session, user: User, task_id: str) -> dict[str, Any]:
+    """The task as the contract shows it (``session`` our own, ``oes`` Open Event's data, where the
+    reader's rights are read); the download link is minted now, for this reader."""
+    task = _visible_task(session, oes, user, task_id)
     document: dict[str, Any] = {
         "id": str(task.id),
         "state": _SHOWN_STATE[task.state],

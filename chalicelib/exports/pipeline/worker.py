@@ -29,13 +29,13 @@ from typing import Any, BinaryIO, cast
 from sqlalchemy.orm import Session
 
 from chalicelib import aws
-from chalicelib.access import is_admin, is_event_staff
+from chalicelib.access import export_subject
 from chalicelib.db import read_transaction, transaction
-from chalicelib.errors import NotFound
+from chalicelib.errors import Forbidden, NotFound
 from chalicelib.exports.formats.registry import ExportFailed, ExportFormat, get_format
 from chalicelib.exports.pipeline import tasks
 from chalicelib.exports.pipeline.s3stream import S3UploadStream
-from chalicelib.models import Event, User
+from chalicelib.models import User
 from chalicelib.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -88,17 +88,15 @@ Render = Callable[[BinaryIO, Callable[[int], None]], int]
 def _bound_renderer(session: Session, fmt: ExportFormat, claim: tasks.Claim) -> tuple[Render, int | None]:
     """The renderer ready to write, and its estimate; access is checked again, for a role may have
     been taken away while the task waited."""
-    user = session.get(User, claim.user_id)
-    if fmt.site_wide:
-        if not is_admin(user):
-            raise ExportFailed("You are no longer an administrator")
+    try:
+        event = export_subject(session, session.get(User, claim.user_id), None if fmt.site_wide else claim.event_id)
+    except Forbidden as refused:
+        raise ExportFailed(refused.detail) from None
+    except NotFound:
+        raise ExportFailed("The event was deleted before its export could run", soft=True) from None
+    if event is None:
         site = fmt.site_renderer()
         return functools.partial(site.render, session, claim.options), site.estimate_total(session, claim.options)
-    event = session.get(Event, claim.event_id) if claim.event_id is not None else None
-    if event is None or event.deleted_at is not None:
-        raise ExportFailed("The event was deleted before its export could run", soft=True)
-    if not is_event_staff(session, user, event.id):
-        raise ExportFailed("You are no longer a member of this event's staff")
     renderer = fmt.renderer()
     total = renderer.estimate_total(session, event, claim.options)
     return functools.partial(renderer.render, session, event, claim.options), total
