@@ -6,12 +6,12 @@ from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, SQSEvent
 
 from chalicelib.http import CORS, http_boundary
-from chalicelib.routes import auth, exports, health, pages, stripe, tasks
+from chalicelib.routes import auth, exports, feeds, health, pages, stripe, tasks
 
 app = Chalice(app_name="open-event-serverless")
 app.api.cors = CORS
 
-for blueprint in (auth.bp, health.bp, exports.bp, tasks.bp, pages.bp, stripe.bp):
+for blueprint in (auth.bp, health.bp, exports.bp, tasks.bp, pages.bp, stripe.bp, feeds.bp):
     app.register_blueprint(blueprint)
 app.register_middleware(http_boundary, "http")
 
@@ -54,5 +54,15 @@ def export_dead_letters(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
 def export_requeue(event: CloudWatchEvent) -> None:
     """Re-send lost and abandoned exports, abort stale uploads (``chalicelib.exports.pipeline.relay``)."""
     from chalicelib.exports.pipeline.relay import run
+
+    run()
+
+
+# Every minute: each published schedule whose fingerprint moved gets its feed files built again,
+# and the feeds of schedules no longer public are withdrawn (docs/feeds.md: changes show within 2 minutes).
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="feeds_refresh")
+def feeds_refresh(event: CloudWatchEvent) -> None:
+    """Rebuild changed schedule feeds, withdraw hidden ones (``chalicelib.feeds.refresh``)."""
+    from chalicelib.feeds.refresh import run  # The renderers stay off the HTTP cold start.
 
     run()

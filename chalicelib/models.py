@@ -30,6 +30,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     func,
     select,
     text,
@@ -249,6 +250,20 @@ class SpeakerSession(Base):
 
     speaker_id: Mapped[int] = mapped_column(ForeignKey("speaker.id", ondelete="CASCADE"), primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class FavouriteSession(Base):
+    """A session a user marked for "my schedule" (Open Event's ``user_favourite_sessions``)."""
+
+    __tablename__ = "user_favourite_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime | None]
+    modified_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_session_user"),)
 
 
 class Ticket(Base):
@@ -536,5 +551,36 @@ class LoginThrottle(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int]
     window_ends_at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (_OWN,)
+
+
+class CalendarToken(Base):
+    """A user's secret calendar feed token, kept as its SHA-256 only: rotating replaces the row,
+    revoking deletes it, and a leaked database cannot be turned into working feed URLs."""
+
+    __tablename__ = "calendar_tokens"
+
+    user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # OES's users.id
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = _created_at()
+
+    __table_args__ = (_OWN,)
+
+
+class ScheduleFeed(Base):
+    """What the public feeds of one event were last built from (``chalicelib.feeds``).
+
+    Keyed by OES's ``events.id``; when the event is deleted outright, this row is what tells the
+    refresh that its files are still in the bucket and must go."""
+
+    __tablename__ = "schedule_feeds"
+
+    event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    identifier: Mapped[str] = mapped_column(String(64))  # the files' keys in the bucket
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    version: Mapped[str] = mapped_column(String(64))
+    last_modified: Mapped[datetime]
+    checked_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     __table_args__ = (_OWN,)

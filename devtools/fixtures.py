@@ -82,7 +82,7 @@ def _keyed(session: Session, items: list[dict[str, Any]], make: Any) -> dict[str
     return table
 
 
-def _load_schedule(session: Session, event: models.Event, spec: dict[str, Any]) -> int:
+def _load_schedule(session: Session, event: models.Event, spec: dict[str, Any], users: dict[str, models.User]) -> int:
     tracks = _keyed(
         session, spec.get("tracks", []), lambda i: models.Track(event_id=event.id, **_pick(i, "name", "color"))
     )
@@ -118,6 +118,10 @@ def _load_schedule(session: Session, event: models.Event, spec: dict[str, Any]) 
         session.flush()
         for key in item.get("speakers", []):
             session.add(models.SpeakerSession(speaker_id=_lookup(speakers, key, "speaker").id, session_id=row.id))
+        for email in item.get("favourited_by", []):  # "my schedule" (Open Event's user_favourite_sessions)
+            user = _user_by_email(session, users, email)
+            assert user is not None
+            session.add(models.FavouriteSession(user_id=user.id, session_id=row.id))
         count += 1
     return count
 
@@ -191,7 +195,7 @@ def _load_event(session: Session, spec: dict[str, Any], users: dict[str, models.
         user = _user_by_email(session, users, grant["user"])
         assert user is not None
         session.add(models.UserEventRole(user_id=user.id, event_id=event.id, role_id=models.role_id(grant["role"])))
-    sessions = _load_schedule(session, event, spec)
+    sessions = _load_schedule(session, event, spec, users)
     orders = _load_orders(session, event, spec, users)
     return {"identifier": event.identifier, "id": event.id, "sessions": sessions, "orders": orders}
 

@@ -122,6 +122,9 @@ def load_demo() -> dict[str, object]:
     with transaction() as session:
         if not event_exists(session, DEMO_IDENTIFIER):
             load(session, fixture)
+    from chalicelib.feeds.refresh import run as refresh_feeds
+
+    refresh_feeds()  # the demo's schedule is published: its feeds are there from the first request
     return fixture
 
 
@@ -148,6 +151,7 @@ def _banner(base_url: str, fixture: dict[str, object]) -> str:
         f"  curl -s {base_url}/v1/health",
         f'  curl -s -H "Authorization: JWT $TOKEN" {base_url}/v1/events/{DEMO_IDENTIFIER}/export/orders/csv',
         f'  curl -s -H "Authorization: JWT $TOKEN" {base_url}/v1/export-tasks/<uuid from task_url>',
+        f"  curl -si {base_url}/v1/events/{DEMO_IDENTIFIER}/schedule.xml   (live feeds: docs/feeds.md)",
         "",
         "Ctrl-C stops everything.",
     ]

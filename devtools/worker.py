@@ -182,7 +182,8 @@ def start_workers(
     queue_url: str, dead_letter_queue_url: str, stop: threading.Event, *, relay_every: float | None = None
 ) -> list[threading.Thread]:
     """One poller per queue, as Lambda runs one event source per queue (the exports, their dead letters),
-    and the relay on its schedule (``relay_every`` 0: no relay); daemon threads, until ``stop`` is set."""
+    and the relay and the feeds' refresh on their schedules (``relay_every`` 0: neither); daemon threads,
+    until ``stop`` is set."""
     threads = [
         threading.Thread(target=serve, args=(url, stop), name=name, daemon=True)
         for name, url in (("queue-worker", queue_url), ("dead-letter-worker", dead_letter_queue_url))
@@ -191,6 +192,7 @@ def start_workers(
         threads.append(
             threading.Thread(target=every, args=("export_requeue", stop, relay_every), name="relay", daemon=True)
         )
+        threads.append(threading.Thread(target=every, args=("feeds_refresh", stop), name="feeds", daemon=True))
     for thread in threads:
         thread.start()
     return threads

@@ -12,7 +12,7 @@ its line breaks would change, collapsing its paragraphs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from itertools import count
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -77,8 +77,9 @@ def _tracks(session: Session, event: Event) -> tuple[TrackInfo, ...]:
     return tuple(TrackInfo(row.id, clean(row.name), row.color) for row in rows)
 
 
-def load_schedule(session: Session, event: Event) -> Schedule:
-    """Everything but the sessions themselves: zone, days and tracks (two small queries)."""
+def load_schedule(session: Session, event: Event, only_sessions: Collection[int] | None = None) -> Schedule:
+    """Everything but the sessions themselves: zone, days and tracks (two small queries);
+    ``only_sessions``: the schedule holds those of its sessions only (the days stay the event's)."""
     zone = event_zone(event)
     return Schedule(
         event=event,
@@ -88,6 +89,7 @@ def load_schedule(session: Session, event: Event) -> Schedule:
         name=clean(event.name),
         url=_event_url(event),
         sources=load_sources(event.id),
+        only_sessions=None if only_sessions is None else frozenset(only_sessions),
     )
 
 
@@ -139,6 +141,8 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
     zone, plain = schedule.zone, PlainText()
     loaded = []
     for row in session_rows(session, schedule.event.id):
+        if schedule.only_sessions is not None and row.id not in schedule.only_sessions:
+            continue
         start = row.starts_at.astimezone(zone)
         extras = sources.sessions.get(row.id, NO_EXTRAS)
         item = ScheduleSession(

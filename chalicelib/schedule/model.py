@@ -98,6 +98,7 @@ class Schedule:
     name: str  # the event's name, cleaned once for every format
     url: str | None  # the event's public page, when it is an absolute http(s) URL
     sources: ImportSources  # what an imported file said beyond OES's columns (``sources``)
+    only_sessions: frozenset[int] | None = None  # set: a selection (a person's own schedule)
 
     @property
     def caption(self) -> str:

@@ -7,7 +7,7 @@ defaults as OES's schema has them (``../shared/oes/schema.sql``); ``custom_forms
 the exports read and those OES requires.
 
 Revision ID: i21_tables_0001_oes_columns
-Revises: i18_core_0001_oes_shape
+Revises: i19_feeds_0002
 Create Date: 2026-12-07
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "i21_tables_0001_oes_columns"
-down_revision: str | None = "i18_core_0001_oes_shape"
+down_revision: str | None = "i19_feeds_0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 data_loss: str | None = (

@@ -171,6 +171,14 @@ PUBLIC_ROUTES = {
     ("/v1/health", "GET"),
     ("/v1/pages", "GET"),
     ("/v1/pages/{page_id}", "GET"),
+    # The live schedule feeds: public while the schedule is (docs/feeds.md); my_schedule reads a token.
+    *(
+        (f"/v1/events/{{event}}/{name}", method)
+        for name in ("schedule.xml", "schedule.json", "schedule.xcs", "schedule.ics")
+        for method in ("GET", "HEAD")
+    ),
+    ("/v1/events/{event_file}", "GET"),
+    ("/v1/events/{event_file}", "HEAD"),
 }
 
 
@@ -216,6 +224,8 @@ def test_a_token_signed_as_open_event_server_signs_it_opens_every_protected_rout
     changed = page_document({"title": "Terms of use"}, id=page_id)
     call("PATCH", "/v1/pages/{page_id}", f"/v1/pages/{page_id}", 200, changed)
     call("DELETE", "/v1/pages/{page_id}", f"/v1/pages/{page_id}", 200)
+    call("POST", "/v1/auth/calendar-token", "/v1/auth/calendar-token", 201)
+    call("DELETE", "/v1/auth/calendar-token", "/v1/auth/calendar-token", 204)
 
     protected = {(path, method) for path, methods in application.app.routes.items() for method in methods}
     assert protected - PUBLIC_ROUTES - called == set()

@@ -22,8 +22,9 @@ from devtools.postgres import create_scratch_database, drop_database
 
 LASTNAME = "4cac94c86047"  # Open Event's ticket_holders.lastname revision
 OLD_HEAD = "0007_stripe_code_hash"  # the last standalone revision before OES's shape
+OES_SHAPE = "i18_core_0001_oes_shape"
 HEAD = "i21_tables_0001_oes_columns"
-OWN_HEAD = "i22_trust_0001_login_throttles"
+OWN_HEAD = "i19_feeds_own_0001"
 
 
 @pytest.fixture
@@ -261,7 +262,8 @@ def test_downgrade_that_drops_tables_is_refused_unless_confirmed_and_says_what_i
     answer = refused.value.as_dict()
     losing = [
         HEAD,
-        "i18_core_0001_oes_shape",
+        "i19_feeds_0002",
+        OES_SHAPE,
         "0007_stripe_code_hash",
         "0006_export_catalogue",
         "0005_schedule_source_fields",

@@ -104,7 +104,7 @@ def test_migrate_in_open_event_mode_says_it_touches_only_its_own_schema(stack, o
         answer = lambda_client.lambda_.invoke("migrate", {"action": "current"}).payload
 
     assert answer["mode"] == "open-event" and "only schema serverless" in answer["note"]
-    assert answer["revisions"] == {"serverless": "own_0001_serverless"}
+    assert answer["revisions"] == {"serverless": "i19_feeds_own_0001"}
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ EXPECTED_ACTIONS = {
     "ExportRequeue": LOGS
     | {"ssm:GetParameter", "sqs:SendMessage", "s3:ListBucketMultipartUploads", "s3:AbortMultipartUpload"},
     "Migrate": LOGS | {"ssm:GetParameter"},
+    "FeedsRefresh": LOGS | {"ssm:GetParameter", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
 }
 LOG_GROUPS = {
     "APIHandler": "ApiHandlerLogGroup",
@@ -29,6 +30,7 @@ LOG_GROUPS = {
     "ExportDeadLetters": "ExportDeadLettersLogGroup",
     "ExportRequeue": "ExportRequeueLogGroup",
     "Migrate": "MigrateLogGroup",
+    "FeedsRefresh": "FeedsRefreshLogGroup",
 }
 # Only the functions that read Open Event Server's data may read its database URL; migrate needs
 # only the mode, which the parameter's name tells (chalicelib.settings).
@@ -43,6 +45,7 @@ SECRET_PARAMETERS = {
     "ExportDeadLetters": {"DatabaseUrlParameter"},
     "ExportRequeue": {"DatabaseUrlParameter"},
     "Migrate": {"DatabaseUrlParameter"},
+    "FeedsRefresh": {"DatabaseUrlParameter", "OpenEventDatabaseUrlParameter"},
 }
 
 
@@ -99,7 +102,7 @@ def test_role_grants_no_wildcard_action_and_only_resources_of_the_template(packa
             assert isinstance(resource, dict), f"{function}: {resource!r} is not tied to a template resource"
             text = json.dumps(resource)
             assert "${" in text or "Fn::GetAtt" in text
-            assert "*" not in text.replace("/exports/*", "")
+            assert "*" not in text.replace("/exports/*", "").replace("/feeds/*", "")
 
 
 @pytest.mark.parametrize(
@@ -160,11 +163,21 @@ def test_relay_may_only_list_and_abort_uploads_under_the_exports_prefix(package:
     ]
 
 
-@pytest.mark.parametrize("function", ["APIHandler", "ExportWorker", "ExportRequeue"])
+@pytest.mark.parametrize("function", ["ExportWorker", "ExportRequeue"])
 def test_object_access_is_limited_to_the_exports_prefix(package: Package, function: str) -> None:
     objects = [resource for resource in allowed(package, function, "s3") if "Fn::Sub" in resource]
 
     assert objects == [{"Fn::Sub": "${ExportBucket.Arn}/exports/*"}]
+
+
+def test_http_function_reads_exports_and_feeds_and_writes_neither(package: Package) -> None:
+    objects = [resource for resource in allowed(package, "APIHandler", "s3") if "Fn::Sub" in resource]
+
+    assert objects == [{"Fn::Sub": "${ExportBucket.Arn}/exports/*"}, {"Fn::Sub": "${ExportBucket.Arn}/feeds/*"}]
+
+
+def test_feeds_refresh_reaches_only_the_feeds_prefix(package: Package) -> None:
+    assert allowed(package, "FeedsRefresh", "s3") == [{"Fn::Sub": "${ExportBucket.Arn}/feeds/*"}]
 
 
 @pytest.mark.parametrize("function", SECRET_PARAMETERS)

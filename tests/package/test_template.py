@@ -25,6 +25,7 @@ FUNCTIONS = {
     "export_worker": "ExportWorker",
     "export_dead_letters": "ExportDeadLetters",
     "export_requeue": "ExportRequeue",
+    "feeds_refresh": "FeedsRefresh",
     "migrate": "Migrate",
 }
 SECRETS = ("DATABASE_URL", "OPEN_EVENT_DATABASE_URL", "JWT_SECRET", "STRIPE_SECRET_KEY")
@@ -209,8 +210,9 @@ def test_template_text_has_no_secret_value(package: Package) -> None:
         ("export_requeue", ("DATABASE_URL",)),
         # Its name tells migrate the mode; the role does not let it read the value (test_iam.py).
         ("migrate", ("DATABASE_URL", "OPEN_EVENT_DATABASE_URL")),
+        ("feeds_refresh", ("DATABASE_URL", "OPEN_EVENT_DATABASE_URL")),
     ],
-    ids=["api_handler", "export_worker", "export_dead_letters", "export_requeue", "migrate"],
+    ids=["api_handler", "export_worker", "export_dead_letters", "export_requeue", "migrate", "feeds_refresh"],
 )
 def test_function_is_told_where_its_secrets_are_and_no_others(
     package: Package, name: str, secrets: tuple[str, ...]
@@ -312,7 +314,7 @@ def test_the_http_function_gives_up_on_the_database_well_before_the_gateway_does
     assert connect + statement < 29 / 2  # API Gateway's integration timeout is 29 s
 
 
-@pytest.mark.parametrize("name", ["export_worker", "migrate"])
+@pytest.mark.parametrize("name", ["export_worker", "migrate", "feeds_refresh"])
 def test_long_running_functions_have_longer_statement_limits_within_their_own_timeout(
     package: Package, name: str
 ) -> None:

@@ -1,7 +1,9 @@
 """The layout is the architecture: these rules keep it true as formats are added.
 
 - The pipeline finds formats through ``formats.registry`` only; a format knows nothing of the pipeline.
-- The schedule package is read by the schedule formats and by import, nothing else of ``chalicelib``.
+- The schedule package is read by the schedule formats and by import, nothing else of ``chalicelib``;
+  and by the feeds' fingerprint, which hashes exactly the rows the schedule's queries read.
+- The feeds reach the formats through ``formats.registry`` only, and no format or pipeline module knows feeds.
 - Production code never imports the development tools and data (``devtools``), which are not deployed.
 - No import circle between modules of ``chalicelib``, function-level imports included.
 """
@@ -61,7 +63,15 @@ def test_only_schedule_formats_reach_into_the_schedule_package() -> None:
         for name in importers_of("chalicelib.schedule")
         if not name.startswith(("chalicelib.schedule", "chalicelib.exports.formats."))
     }
-    assert not outside
+    assert outside <= {"chalicelib.feeds.fingerprint"}
+
+
+def test_feeds_reach_formats_through_the_registry_only_and_nothing_of_exports_knows_feeds() -> None:
+    for name, imports in IMPORTS.items():
+        if name.startswith("chalicelib.feeds"):
+            formats = {i for i in imports if i.startswith("chalicelib.exports.")}
+            assert formats <= {"chalicelib.exports.formats.registry"}, f"{name} imports {formats}"
+    assert not {name for name in importers_of("chalicelib.feeds") if name.startswith("chalicelib.exports")}
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

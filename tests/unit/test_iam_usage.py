@@ -37,13 +37,17 @@ ACTION_OF_CALL = {
     "s3.put_object": "s3:PutObject",
     "s3.list_multipart_uploads": "s3:ListBucketMultipartUploads",
     "sqs.send_message_batch": "sqs:SendMessage",
+    "s3.delete_objects": "s3:DeleteObject",  # IAM has no DeleteObjects: each key needs DeleteObject
 }
 # (policy file, entry points: module -> functions, or None for every function of the module)
 FUNCTIONS: dict[str, tuple[str, dict[str, tuple[str, ...] | None]]] = {
     "api_handler": (
         "policy-api.json",
         {
-            **{f"chalicelib.routes.{name}": None for name in ("auth", "exports", "health", "pages", "stripe", "tasks")},
+            **{
+                f"chalicelib.routes.{name}": None
+                for name in ("auth", "exports", "feeds", "health", "pages", "stripe", "tasks")
+            },
             "chalicelib.http": ("http_boundary",),
         },
     ),
@@ -54,6 +58,7 @@ FUNCTIONS: dict[str, tuple[str, dict[str, tuple[str, ...] | None]]] = {
     ),
     "export_requeue": ("policy-requeue.json", {"chalicelib.exports.pipeline.relay": ("run",)}),
     "migrate": ("policy-migrate.json", {"chalicelib.migrate": ("handle_invocation",)}),
+    "feeds_refresh": ("policy-feeds.json", {"chalicelib.feeds.refresh": ("run",)}),
 }
 TRIGGERED_BY_SQS = {"export_worker", "export_dead_letters"}
 

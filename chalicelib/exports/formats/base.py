@@ -7,6 +7,7 @@ database in batches (a fixed number of queries per batch, never one per row) and
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any, BinaryIO, Protocol
 
 from sqlalchemy.orm import Session
@@ -17,6 +18,20 @@ from chalicelib.models import Event
 ProgressCallback = Callable[[int], None]
 # A task's options, already checked against the format's (``registry``).
 Options = Mapping[str, Any]
+
+# Options the schedule formats take from code only (a request's query reaches a format only through
+# its own ``ExportFormat.options``). A file kept at a stable URL must change only with its content,
+# so its publisher fixes what a rendering would otherwise take from the clock or the event.
+VERSION = "version"  # str: the schedule's version (schedule.xml ``<version>``, frab JSON ``version``)
+STAMP = "stamp"  # datetime: when the file was made (iCalendar and RFC 6321 xCal ``DTSTAMP``)
+SESSION_IDS = "session_ids"  # Collection[int]: only these sessions (a person's own schedule)
+EVENT_ONLY = "event_only"  # bool: iCalendar with the event itself as the one VEVENT, no sessions
+
+
+def stamp(options: Options) -> datetime:
+    """The options' ``STAMP``, else now (to the second, as iCalendar writes it)."""
+    given: datetime | None = options.get(STAMP)
+    return given if given is not None else datetime.now(UTC).replace(microsecond=0)
 
 
 class ExportFailed(Exception):

@@ -117,7 +117,7 @@ class FrabJsonRenderer(ScheduleRenderer):
         rooms = {item.room: item.room_guid for item in sessions}  # the first room of each name
         prefix, written = json_acronym(schedule), 0
         document = {"$schema": SCHEMA, "generator": {"name": GENERATOR, "version": SCHEDULE_VERSION}}
-        head = {"version": schedule_version(schedule.event)}
+        head = {"version": schedule_version(schedule.event, options)}
         out.write(_dumps(document)[:-1] + b', "schedule": ' + _dumps(head)[:-1] + b', "conference": ')
         out.write(_dumps(_conference(schedule, rooms))[:-1] + b', "days": [')
         by_day = {day: list(items) for day, items in itertools.groupby(sessions, key=lambda item: item.day)}

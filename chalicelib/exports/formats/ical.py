@@ -17,7 +17,8 @@ walks every character in Python and took a third of the export time.
   newer than ours (pytz, Node's ICU) place whole seasons of a zone whose rules changed an hour
   off. A UTC time names one instant for every reader, so no VTIMEZONE is needed either.
 - ``UID`` is ``<session id>-<event identifier>@open-event-serverless``: stable across exports and
-  deployments. ``DTSTAMP`` is the export time.
+  deployments. ``DTSTAMP`` is the export time (or the ``STAMP`` option's). With ``EVENT_ONLY`` the
+  calendar holds the event itself, ``<identifier>@open-event-serverless``, as Open Event's ``.ics``.
 - ``LOCATION`` is always there (Giggity drops events without one): the room, or ``NO_ROOM``.
 - ``GEO`` only when the event has both coordinates; ``URL`` is the event's public page when known.
 """
@@ -31,11 +32,12 @@ from typing import Any, BinaryIO
 import icalendar
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.base import Options
+from chalicelib.exports.formats.base import EVENT_ONLY, Options, stamp
 from chalicelib.exports.formats.schedule_renderer import Progress, ScheduleRenderer
 from chalicelib.models import Event
 from chalicelib.schedule.loader import iter_sessions
 from chalicelib.schedule.model import Schedule, ScheduleSession, guid
+from chalicelib.schedule.text import clean
 
 PRODID = "-//FOSSASIA//open-event-serverless//EN"
 UID_DOMAIN = "open-event-serverless"
@@ -171,11 +173,28 @@ def wire(component: icalendar.Event, lines: dict[tuple[str, int], tuple[Any, byt
     return b"".join(out)
 
 
+def event_vevent(schedule: Schedule, shared: list[tuple[str, Any]]) -> icalendar.Event:
+    """The event itself as one VEVENT (Open Event's ``{identifier}.ics`` without sessions)."""
+    event = schedule.event
+    component = icalendar.Event()
+    component.add("uid", f"{event.identifier}@{UID_DOMAIN}")
+    component.add("dtstart", icalendar.vDDDTypes(event.starts_at.astimezone(UTC)))
+    component.add("dtend", icalendar.vDDDTypes(event.ends_at.astimezone(UTC)))
+    component.add("summary", schedule.name)
+    component.add("location", clean(event.location_name) or ("Online" if event.online else ""))
+    for name, value in shared:
+        component.add(name, value)
+    return component
+
+
 class IcalRenderer(ScheduleRenderer):
     def write(self, db: Session, schedule: Schedule, options: Options, out: BinaryIO, progress: Progress) -> int:
-        shared = shared_properties(schedule, datetime.now(UTC).replace(microsecond=0))
+        shared = shared_properties(schedule, stamp(options))
         out.write(_calendar_head(schedule))
         written, lines, encoded = 0, dict[tuple[str, int], tuple[Any, bytes]](), _Encoded()
+        if options.get(EVENT_ONLY):
+            out.write(wire(event_vevent(schedule, shared), lines) + _END)
+            return 1
         for item in iter_sessions(db, schedule, order="time"):
             out.write(wire(vevent(schedule, item, shared, encoded), lines))
             written += 1

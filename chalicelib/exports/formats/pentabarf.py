@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.base import ExportFailed, Options
+from chalicelib.exports.formats.base import VERSION, ExportFailed, Options
 from chalicelib.exports.formats.schedule_renderer import Progress, ScheduleRenderer
 from chalicelib.models import Event
 from chalicelib.schedule.loader import iter_sessions
@@ -83,8 +83,11 @@ def hh_mm(duration: timedelta, item: ScheduleSession) -> str:
     return _clock(duration)
 
 
-def schedule_version(event: Event) -> str:
-    """Changes when the organizer publishes the schedule again, as consumers expect."""
+def schedule_version(event: Event, options: Options) -> str:
+    """The options' ``VERSION``, else one that changes when the organizer publishes the schedule
+    again, as consumers expect."""
+    if options.get(VERSION):
+        return str(options[VERSION])
     published = event.schedule_published_on
     return f"{published:%Y-%m-%d %H:%M:%S}" if published else "unpublished"
 
@@ -179,7 +182,7 @@ class PentabarfRenderer(ScheduleRenderer):
             xml.write_declaration()
             with xml.element("schedule"):
                 xml.write(etree.Element("generator", name=GENERATOR, version=SCHEDULE_VERSION))
-                _sub_write(xml, "version", schedule_version(event))
+                _sub_write(xml, "version", schedule_version(event, options))
                 xml.write(_conference(schedule, classic=options.get("form") == "pentabarf"))
                 for day in schedule.days:
                     with xml.element("day", _day_attributes(day)):

@@ -16,10 +16,29 @@ from typing import Any
 
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.exports.formats import bodies, tables
-from chalicelib.exports.formats.base import ExportFailed, Renderer, SiteRenderer
+from chalicelib.exports.formats.base import (
+    EVENT_ONLY,
+    SESSION_IDS,
+    STAMP,
+    VERSION,
+    ExportFailed,
+    Renderer,
+    SiteRenderer,
+)
 from chalicelib.exports.formats.table import BodyParser, OptionsParser, Table, no_options
 
-__all__ = ["FORMATS", "ExportFailed", "ExportFormat", "Renderer", "SiteRenderer", "get_format"]
+__all__ = [
+    "EVENT_ONLY",
+    "FORMATS",
+    "SESSION_IDS",
+    "STAMP",
+    "VERSION",
+    "ExportFailed",
+    "ExportFormat",
+    "Renderer",
+    "SiteRenderer",
+    "get_format",
+]
 
 # A site-wide table's engine, as a SiteRenderer.
 SITE_WIDE = "chalicelib.exports.formats.table_engine:SiteWide"

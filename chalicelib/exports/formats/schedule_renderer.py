@@ -7,7 +7,7 @@ from typing import Any, BinaryIO, TypeAlias
 
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.base import Options, ProgressCallback
+from chalicelib.exports.formats.base import SESSION_IDS, Options, ProgressCallback
 from chalicelib.models import Event
 from chalicelib.schedule.loader import load_schedule
 from chalicelib.schedule.model import Schedule
@@ -25,7 +25,8 @@ class ScheduleRenderer:
     def render(
         self, session: Session, event: Event, options: Mapping[str, Any], out: BinaryIO, progress: ProgressCallback
     ) -> int:
-        return self.write(session, load_schedule(session, event), options, out, progress)
+        schedule = load_schedule(session, event, only_sessions=options.get(SESSION_IDS))
+        return self.write(session, schedule, options, out, progress)
 
     def write(self, db: Session, schedule: Schedule, options: Options, out: BinaryIO, progress: Progress) -> int:
         raise NotImplementedError

@@ -15,13 +15,13 @@ Both carry the same sessions, UIDs, locations and speakers as the ``.ics`` expor
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.base import Options
+from chalicelib.exports.formats.base import Options, stamp
 from chalicelib.exports.formats.ical import PRODID, description, session_uid
 from chalicelib.exports.formats.schedule_renderer import Progress, ScheduleRenderer
 from chalicelib.exports.formats.xcal_rfc6321 import NS as ICALENDAR_NS
@@ -94,7 +94,7 @@ class XcalRenderer(ScheduleRenderer):
         with etree.xmlfile(out, encoding="utf-8") as xml:
             xml.write_declaration()
             if options.get("form") == "rfc6321":
-                stamp = datetime.now(UTC).replace(microsecond=0)
+                generated = stamp(options)
                 with (
                     xml.element(f"{{{ICALENDAR_NS}}}icalendar", nsmap={None: ICALENDAR_NS}),
                     xml.element(f"{{{ICALENDAR_NS}}}vcalendar"),
@@ -102,7 +102,7 @@ class XcalRenderer(ScheduleRenderer):
                     xml.write(calendar_properties())
                     with xml.element(f"{{{ICALENDAR_NS}}}components"):
                         for item in sessions:
-                            xml.write(vevent_rfc6321(schedule, item, stamp))
+                            xml.write(vevent_rfc6321(schedule, item, generated))
                             written += 1
                             progress(written)
                 return written
