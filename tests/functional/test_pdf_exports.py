@@ -239,3 +239,12 @@ def test_every_pdf_renders_a_page(client, stack, factory, event, token, programm
         gray = image.convert("L")
         assert gray.size[0] > gray.size[1]  # landscape A4
         assert gray.getextrema()[0] < 100  # something is drawn in black
+
+
+def test_orders_and_attendees_pdfs_take_the_csvs_status_option(client, stack, factory, event, token):
+    factory.order(event, identifier="P-1", status="pending", created_at=NOON_UTC)
+    factory.order(event, identifier="C-1", status="completed", created_at=NOON_UTC)
+
+    text = text_of(export_file(client, stack, token, event.identifier, "orders/pdf", "status=pending"))
+
+    assert "P-1" in text and "C-1" not in text

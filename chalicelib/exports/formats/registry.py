@@ -135,12 +135,15 @@ def declared_tables() -> list[Table]:
 
 
 def table_formats(table: Table) -> Iterator[ExportFormat]:
-    """The formats of one table: CSV and XLSX with the table's options, and the PDF (no options:
-    ``Table.default_options``, asked for by GET as Open Event's PDFs are) when it is printed."""
+    """The formats of one table: CSV and XLSX with the table's options, and the PDF when it is
+    printed (by GET as Open Event's PDFs are: the table's query options, or none for a table whose
+    options come in a body, ``Table.default_options``)."""
     for form, (extension, content_type, engine) in TABLE_FORMS.items():
         if form == "pdf" and (table.printed is None or table.site_wide):
             continue
-        with_options = form != "pdf"
+        # The PDF is asked for by GET, as Open Event's are: with the table's query options, if any.
+        posted = table.parse_body is not None and form != "pdf"
+        with_options = form != "pdf" or table.parse_body is None
         yield ExportFormat(
             f"{table.name}/{form}",
             extension,
@@ -148,7 +151,7 @@ def table_formats(table: Table) -> Iterator[ExportFormat]:
             table.label,
             engine,
             table.parse_query if with_options else no_options,
-            parse_body=table.parse_body if with_options else None,
+            parse_body=table.parse_body if posted else None,
             site_wide=table.site_wide,
             options=table.options if with_options else (),
             table=table,

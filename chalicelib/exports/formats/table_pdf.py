@@ -60,7 +60,8 @@ class _Spool(CopyBatches):
 
 
 class TablePdfRenderer(TableEngine):
-    """The ``<table>/pdf`` renderer: every row the default options choose (the PDF takes none)."""
+    """The ``<table>/pdf`` renderer: the rows its options choose (a table's query options; the
+    defaults for a table whose options come in a body)."""
 
     def __init__(self, table: Table, batch_size: int = BATCH_SIZE) -> None:
         super().__init__(table)
@@ -74,7 +75,7 @@ class TablePdfRenderer(TableEngine):
     ) -> int:
         if event is None:
             raise ValueError("A printed table belongs to an event")
-        options = self.table.default_options()
+        options = {**self.table.default_options(), **options}
         total = self.estimate_total(session, event, options) or 0
         if total > MAX_ROWS:
             raise ExportFailed(
