@@ -1,14 +1,23 @@
-# Two commands on a fresh machine with Python 3.11 and pip: `make run` and `make test`.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Two commands on a fresh machine with Python 3.13 and pip: `make run` and `make test`.
+# The interpreter is the Lambda runtime's (.python-version, python3.13 in the template): python3.13 on
+# PATH, else pyenv's; pyenv's shims are on PATH but fail unless the version is selected, so each
+# candidate is tried for real. PYTHON=/path/to/python3.13 chooses another.
+PYTHON_VERSION := $(shell cat .python-version)
+PYTHON ?= $(shell for candidate in python$(PYTHON_VERSION) $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$(PYTHON_VERSION).*/bin/python$(PYTHON_VERSION); do \
+	[ "$$("$$candidate" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" = "$(PYTHON_VERSION)" ] && echo "$$candidate" && break; done)
 VENV := .venv
 STAGE ?= prod
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# The stamp names the interpreter's version too: a .venv of another Python is rebuilt, never reused.
+STAMP := $(VENV)/.installed-$(PYTHON_VERSION)-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+VENV_VERSION_OK := $(BIN)/python -c 'import sys; sys.exit("%d.%d" % sys.version_info[:2] != "$(PYTHON_VERSION)")'
 
-.PHONY: venv run worker test test-openevent fuzz bench lint package test-localstack js-readers clean
+.PHONY: venv run worker test test-openevent fuzz bench lint package scan test-localstack js-readers clean
 
-$(STAMP): requirements.txt requirements-dev.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(STAMP): requirements.txt requirements-dev.txt .python-version
+	@$(VENV_VERSION_OK) 2>/dev/null || { \
+		test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) (the Lambda runtime) is needed: install it (pyenv install $(PYTHON_VERSION), or your system's python$(PYTHON_VERSION) package) or set PYTHON=/path/to/python$(PYTHON_VERSION)" >&2; exit 1; }; \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
@@ -42,7 +51,11 @@ bench: venv
 package: venv
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(BIN)/python -m devtools.package build/package --stage $(STAGE)
 
-## test-localstack: the functional tests against a real LocalStack (its own Python 3.13 venv in .local/)
+## scan: cfn-lint and checkov (its own venv in .local/) on the template `make package` built
+scan: package
+	devtools/scan.sh
+
+## test-localstack: the functional tests against a real LocalStack (its own venv in .local/)
 test-localstack: venv
 	devtools/localstack.sh
 

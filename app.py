@@ -32,7 +32,7 @@ def export_worker(event: SQSEvent) -> None:
     """Render the export each message names into S3 (``chalicelib.exports.pipeline.worker``)."""
     from chalicelib.exports.pipeline.worker import handle_records  # The renderers stay off the HTTP cold start.
 
-    handle_records(record.to_dict() for record in event)
+    handle_records((record.to_dict() for record in event), getattr(event.context, "aws_request_id", None))
 
 
 # Dead letters are quick to handle (one row each), so ten at a time; handling one twice is harmless.
@@ -43,7 +43,7 @@ def export_dead_letters(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
     """Fail the task of each export that ran out of deliveries (``chalicelib.exports.pipeline.dead_letters``)."""
     from chalicelib.exports.pipeline.dead_letters import handle_records
 
-    failed = handle_records(record.to_dict() for record in event)
+    failed = handle_records((record.to_dict() for record in event), getattr(event.context, "aws_request_id", None))
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
 
 
@@ -53,9 +53,11 @@ def export_dead_letters(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="export_requeue")
 def export_requeue(event: CloudWatchEvent) -> None:
     """Re-send lost and abandoned exports, abort stale uploads (``chalicelib.exports.pipeline.relay``)."""
+    from chalicelib import logs
     from chalicelib.exports.pipeline.relay import run
 
-    run()
+    with logs.context(request_id=getattr(event.context, "aws_request_id", None), function="export_requeue"):
+        run()
 
 
 # Every minute: each published schedule whose fingerprint moved gets its feed files built again,
@@ -63,6 +65,8 @@ def export_requeue(event: CloudWatchEvent) -> None:
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="feeds_refresh")
 def feeds_refresh(event: CloudWatchEvent) -> None:
     """Rebuild changed schedule feeds, withdraw hidden ones (``chalicelib.feeds.refresh``)."""
+    from chalicelib import logs
     from chalicelib.feeds.refresh import run  # The renderers stay off the HTTP cold start.
 
-    run()
+    with logs.context(request_id=getattr(event.context, "aws_request_id", None), function="feeds_refresh"):
+        run()

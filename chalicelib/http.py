@@ -18,7 +18,7 @@ from typing import Any
 from chalice import CORSConfig, Response
 from chalice.app import Request
 
-from chalicelib import db
+from chalicelib import db, logs
 from chalicelib.errors import (
     AppError,
     BadRequest,
@@ -100,12 +100,20 @@ _CHALICE_ERRORS: dict[str, type[AppError]] = {
 def http_boundary(event: Request, get_response: Callable[[Request], Response]) -> Response:
     """HTTP middleware: no text that is not text reaches a view; every answer is CORS-enabled, and
     the errors Chalice answers itself (405 for an unknown method, before any view runs) get the
-    JSON:API error shape every other error has."""
+    JSON:API error shape every other error has. Every log line of the request names it (``logs``)."""
     refused = _text_problem_in_url(event)
-    response = error_response(refused) if refused else _as_jsonapi(get_response(event))
+    request_id = (event.context or {}).get("requestId")
+    with logs.context(request_id=request_id, function="api_handler", event_identifier=_event_named(event)):
+        response = error_response(refused) if refused else _as_jsonapi(get_response(event))
     for name, value in CORS.get_access_control_headers().items():
         response.headers.setdefault(name, value)
     return response
+
+
+def _event_named(request: Request) -> str | None:
+    """The event identifier the path names (``/v1/events/{event}/...``), for the log lines."""
+    event = (request.uri_params or {}).get("event")
+    return event if event and not text_problem(event) else None
 
 
 def _text_problem_in_url(request: Request) -> BadRequest | None:

@@ -123,6 +123,7 @@ class Settings:
     stripe_timeout_seconds: float
     database_connect_timeout_seconds: float
     database_statement_timeout_seconds: float
+    metrics_namespace: str
     feeds_inline_max_bytes: int
     feeds_max_age_seconds: int
     stage: str  # the deployment's stage; empty in local development
@@ -225,6 +226,8 @@ def get_settings() -> Settings:
         # function sets a longer statement timeout in its own environment (.chalice/config.json).
         database_connect_timeout_seconds=_number("DATABASE_CONNECT_TIMEOUT_SECONDS", 3.0, low=0.1, high=60.0),
         database_statement_timeout_seconds=_number("DATABASE_STATEMENT_TIMEOUT_SECONDS", 10.0, low=0.1, high=3600.0),
+        # CloudWatch namespace of the embedded metrics (chalicelib.metrics); the template names one per stage.
+        metrics_namespace=os.environ.get("METRICS_NAMESPACE") or "OpenEventServerless/local",
         # Live schedule feeds (docs/feeds.md): a larger file is a redirect to the bucket, well inside
         # Lambda's 6 MB response; how long apps and CDNs may reuse an answer before revalidating.
         feeds_inline_max_bytes=_number("FEEDS_INLINE_MAX_BYTES", 4_000_000, low=0, high=5_000_000),

@@ -11,25 +11,16 @@ import json
 import os
 import pkgutil
 import sys
-from pathlib import Path
 
 import devtools
 
-CHALICE_CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
-
-
-def worker_limits() -> dict[str, str]:
-    """The export worker function's database limits: the benchmarks run exports as it does, and the
-    default statement timeout is the HTTP function's 10 s."""
-    functions = json.loads(CHALICE_CONFIG.read_text())["stages"]["prod"]["lambda_functions"]
-    limits: dict[str, str] = functions["export_worker"]["environment_variables"]
-    return limits
-
 
 def main() -> int:
+    from devtools import functions
     from devtools.stack import start_backing_services
 
-    for name, value in worker_limits().items():
+    # The benchmarks run exports as the export worker function does (its 540 s statement timeout).
+    for name, value in functions.environment("export_worker").items():
         os.environ.setdefault(name, value)
     with start_backing_services(database_name="oes_bench") as services:
         names = sorted(m.name for m in pkgutil.iter_modules(devtools.__path__) if m.name.startswith("bench_"))

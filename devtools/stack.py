@@ -8,8 +8,9 @@
 - The demo event (``devtools/demo.json``), loaded unless it is already there; not with
   ``OPEN_EVENT_DATABASE_URL`` set (Open Event mode): then the API serves that database, read only,
   and nothing is written into it (try it on a copy of production before routing traffic).
-- The API on http://127.0.0.1:8000 (``PORT``) and the queue workers (the export queue, its dead letters),
-  and the relay, every minute (``devtools.worker``; ``make worker`` runs more workers beside it).
+- The API on http://127.0.0.1:8000 (``PORT``), with the API function's settings, and the queue workers
+  (the export queue, its dead letters) and the relay, every minute, each in a process of its own with
+  its own function's settings (``devtools.worker``; ``make worker`` runs more workers beside it).
 
 Ctrl-C or SIGTERM (a process manager, ``kill``) stops the workers, the API, moto and the embedded
 PostgreSQL this process started, within seconds; a server it found running is left running.
@@ -172,24 +173,38 @@ def _open_event_banner(base_url: str) -> str:
     )
 
 
+def reset_settings() -> None:
+    """Settings and the engine read the environment again."""
+    from chalicelib import db
+    from chalicelib.settings import get_settings
+
+    get_settings.cache_clear()
+    db.reset()
+
+
 def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt  # SIGTERM unwinds exactly like Ctrl-C, during start-up too
 
 
 def _serve(app: object) -> None:
     from chalicelib.settings import get_settings
+    from devtools import functions
     from devtools.localapi import local_server
-    from devtools.worker import configure_logging, start_workers
+    from devtools.worker import configure_logging, start_functions, stop_functions
 
     configure_logging()
     port = int(os.environ.get("PORT", "8000"))
     host = "127.0.0.1"
-    with start_backing_services(moto_port=local_moto_port()) as services:
+    with start_backing_services(moto_port=local_moto_port()):
         open_event = get_settings().open_event_mode
         banner = _open_event_banner if open_event else functools.partial(_banner, fixture=load_demo())
+        # The workers, in processes of their own with their functions' settings; then this process
+        # takes the API function's (its 10 s statement timeout), as on Lambda.
+        workers = start_functions()
+        os.environ.update(functions.environment("api_handler"))
+        reset_settings()
         server = local_server(app, REPO, host, port)
         stop = threading.Event()
-        workers = start_workers(services.queue_url, services.dead_letter_queue_url, stop)
         http = threading.Thread(target=server.serve_forever, name="http", daemon=True)
         http.start()
         try:
@@ -199,8 +214,7 @@ def _serve(app: object) -> None:
             print("\nstopping...", flush=True)
             stop.set()
             server.shutdown()
-            for worker in workers:
-                worker.join(timeout=25)
+            stop_functions(workers)
 
 
 def main() -> int:

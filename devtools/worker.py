@@ -10,9 +10,12 @@ dead-letter queue after ``maxReceiveCount`` deliveries). The tests drive ``deliv
 ``every`` does the same for an ``app.schedule`` handler (the relay): EventBridge's rule becomes a
 loop that invokes it at the handler's rate.
 
-``python -m devtools.worker`` (``make worker``) runs only these, against ``make run``'s stack (its
-database and its moto on ``MOTO_PORT``, or ``DATABASE_URL`` and ``AWS_ENDPOINT_URL``), as Lambda runs
-many workers on one queue: start it as many times as you like, beside ``make run``.
+``python -m devtools.worker`` (``make worker``; ``make run`` starts one too) runs only these, against
+``make run``'s stack (its database and its moto on ``MOTO_PORT``, or ``DATABASE_URL`` and
+``AWS_ENDPOINT_URL``), as Lambda runs many workers on one queue: start it as many times as you like,
+beside ``make run``. Each function runs in a process of its own with its own function's settings
+from ``.chalice/config.json`` (``devtools.functions``), as on Lambda: the export worker with its
+540 s statement timeout, not the API's 10 s. Killing the parent kills them too.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import json
 import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
 import uuid
@@ -114,11 +118,13 @@ def _invoke(name: str) -> Invoke:
     from chalice.local import LambdaContext
 
     from app import app
+    from devtools.functions import timeout_seconds
 
     handler = app.handler_map[name]
+    max_runtime_ms = timeout_seconds(name) * 1000
 
     def invoke(event: dict[str, Any]) -> Any:
-        return handler(event, LambdaContext(name, memory_size=512, max_runtime_ms=900_000))
+        return handler(event, LambdaContext(name, memory_size=512, max_runtime_ms=max_runtime_ms))
 
     return invoke
 
@@ -178,29 +184,14 @@ def serve(queue_url: str, stop: threading.Event, *, wait_seconds: int = 5) -> No
     log.info("worker: stopped")
 
 
-def start_workers(
-    queue_url: str, dead_letter_queue_url: str, stop: threading.Event, *, relay_every: float | None = None
-) -> list[threading.Thread]:
-    """One poller per queue, as Lambda runs one event source per queue (the exports, their dead letters),
-    and the relay and the feeds' refresh on their schedules (``relay_every`` 0: neither); daemon threads,
-    until ``stop`` is set."""
-    threads = [
-        threading.Thread(target=serve, args=(url, stop), name=name, daemon=True)
-        for name, url in (("queue-worker", queue_url), ("dead-letter-worker", dead_letter_queue_url))
-    ]
-    if relay_every != 0:
-        threads.append(
-            threading.Thread(target=every, args=("export_requeue", stop, relay_every), name="relay", daemon=True)
-        )
-        threads.append(threading.Thread(target=every, args=("feeds_refresh", stop), name="feeds", daemon=True))
-    for thread in threads:
-        thread.start()
-    return threads
-
-
 def configure_logging() -> None:
-    """Our own INFO lines (exports starting, finishing, dropped messages); others' warnings."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+    """Our own INFO lines (exports starting, finishing, dropped messages) and others' warnings, one
+    JSON object a line as Lambda's JSON log format writes them."""
+    from chalicelib.logs import JsonFormatter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     for ours in ("chalicelib", "devtools"):
         logging.getLogger(ours).setLevel(logging.INFO)
 
@@ -226,25 +217,89 @@ def _connect() -> tuple[str, str]:
     return queue_url, dead_letter_queue_of(sqs, queue_url)
 
 
+FUNCTIONS = ("export_worker", "export_dead_letters", "export_requeue", "feeds_refresh")
+# The functions on a schedule: ``--relay-every 0`` runs neither (a test plays them itself).
+SCHEDULED = ("export_requeue", "feeds_refresh")
+
+
+def start_functions(relay_every: float | None = None) -> list[subprocess.Popen[bytes]]:
+    """One child process per function (none on a schedule for ``relay_every`` 0), each with its own settings.
+
+    The children run the module this process was started as (``devtools.worker``, or a test's
+    wrapper of it that registers more formats), and die with this process."""
+    from devtools.functions import die_with_parent
+
+    spec = getattr(sys.modules["__main__"], "__spec__", None)
+    module = spec.name if spec is not None and spec.name != "devtools.stack" else "devtools.worker"
+    chosen = [name for name in FUNCTIONS if not (name in SCHEDULED and relay_every == 0)]
+    extra = [] if relay_every is None else ["--relay-every", str(relay_every)]
+    return [
+        subprocess.Popen([sys.executable, "-m", module, "--function", name, *extra], preexec_fn=die_with_parent)
+        for name in chosen
+    ]
+
+
+def stop_functions(children: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM each child, then wait for it (SIGKILL after 25 s)."""
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=25)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(timeout=10)
+
+
+def run_function(name: str, relay_every: float | None) -> int:
+    """Serve one function, with its own settings from ``.chalice/config.json``, until SIGTERM or Ctrl-C."""
+    from chalicelib import db
+    from chalicelib.settings import get_settings
+    from devtools import functions
+
+    try:
+        queue_url, dead_letter_queue_url = _connect()
+    except Exception as error:  # no stack to work for: say so in one line
+        print(f"worker: no local stack to work for ({error}); start make run first", file=sys.stderr)
+        return 2
+    os.environ.update(functions.environment(name))  # the function's own, over what the parent had
+    get_settings.cache_clear()
+    db.reset()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    if name in SCHEDULED:  # ``--relay-every`` sets the relay's period; the feeds keep their own rate
+        every(name, stop, relay_every if name == "export_requeue" else None)
+    else:
+        serve(queue_url if name == "export_worker" else dead_letter_queue_url, stop)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """``make worker``: the queue workers (and the relay) only, until Ctrl-C or SIGTERM."""
     parser = argparse.ArgumentParser(prog="python -m devtools.worker", description=main.__doc__)
     parser.add_argument("--relay-every", type=float, default=None, help="seconds between relay runs (0: no relay)")
+    parser.add_argument("--function", choices=FUNCTIONS, help="serve this function only, in this process")
     args = parser.parse_args(argv)
     configure_logging()
+    if args.function:
+        return run_function(args.function, args.relay_every)
     try:
-        queue_url, dead_letter_queue_url = _connect()
+        queue_url, _ = _connect()
     except Exception as error:  # no stack to work for: say so in one line
         print(f"worker: no local stack to work for ({error}); start make run first", file=sys.stderr)
         return 2
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    workers = start_workers(queue_url, dead_letter_queue_url, stop, relay_every=args.relay_every)
+    children = start_functions(args.relay_every)
     log.info("worker: pid %d serving %s", os.getpid(), queue_url)
-    stop.wait()
-    for worker in workers:
-        worker.join(timeout=25)
+    while not stop.wait(1):
+        if any(child.poll() is not None for child in children):
+            log.error("worker: a function's process exited; stopping")
+            break
+    stop_functions(children)
     return 0
 
 

@@ -5,6 +5,10 @@
 ``{"access_token"}``, plus ``refresh_token`` when both flags are true. ``POST /v1/auth/token/refresh``
 takes the refresh token in the Authorization header and answers a new ``{"access_token"}``.
 
+A refused login answers the JSON:API ``errors`` and, beside them, Open Event Server's top-level
+``error`` text: the frontend's login form shows ``error`` (its translations know OES's texts, e.g.
+"Invalid Credentials") and says "An unexpected error has occurred." for any answer without it.
+
 Standalone mode only: in Open Event mode OES logs users in (it keeps a refresh token blacklist that a
 read-only verifier here could not honour, so a logged-out refresh token would still work here);
 its tokens are accepted here as they are (``chalicelib.open_event``).
@@ -12,19 +16,22 @@ its tokens are accepted here as they are (``chalicelib.open_event``).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from chalice import Blueprint, Response
 
 from chalicelib import auth
 from chalicelib.db import read_transaction, transaction
-from chalicelib.errors import Unauthorized, ValidationError
+from chalicelib.errors import AppError, Unauthorized, ValidationError
 from chalicelib.http import (
     ANY_CONTENT_TYPE,
     NO_STORE,
     api_errors,
     bearer_token,
     client_address,
+    error_response,
     json_body,
     json_response,
 )
@@ -32,6 +39,28 @@ from chalicelib.open_event import standalone_only
 
 bp = Blueprint(__name__)
 LOGIN = "Login and token refresh"
+
+
+# Open Event Server's texts for a refused login (app/api/auth.py): wrong credentials, a field missing
+# (ours is a 422, OES's a 400). Others (a body that is no JSON) keep their own detail.
+OES_LOGIN_ERRORS = {401: "Invalid Credentials", 422: "username or password missing"}
+
+
+def _with_oes_error(view: Callable[[], Response]) -> Callable[[], Response]:
+    """A refused login (4xx) answered with OES's top-level ``error`` beside the JSON:API ``errors``."""
+
+    @functools.wraps(view)
+    def wrapper() -> Response:
+        try:
+            return view()
+        except AppError as error:
+            if error.status >= 500:
+                raise
+            response = error_response(error)
+            response.body = {**response.body, "error": OES_LOGIN_ERRORS.get(error.status, error.detail)}
+            return response
+
+    return wrapper
 
 
 def _credential(body: dict[str, Any], field: str) -> str:
@@ -63,6 +92,7 @@ def _login() -> Response:
 
 @bp.route("/auth/session", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
+@_with_oes_error
 @standalone_only(LOGIN)
 def session_login() -> Response:
     return _login()
@@ -70,6 +100,7 @@ def session_login() -> Response:
 
 @bp.route("/v1/auth/login", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
+@_with_oes_error
 @standalone_only(LOGIN)
 def login() -> Response:
     return _login()

@@ -3,7 +3,8 @@
 Faults need an export that is still running when they strike, with parts already uploaded: this
 renderer writes ``STEPS`` chunks of 1 MiB (three multipart parts in all), reports progress after
 each one and takes ``FAULTS_EXPORT_SECONDS`` (default 4) in all. Its bytes are known in advance,
-so a test can tell a complete file from a partial one. It is registered in the test process (for the
+so a test can tell a complete file from a partial one. With ``FAULTS_QUERY_SECONDS`` it first runs
+one statement that long (``pg_sleep``), as a large export's query does. It is registered in the test process (for the
 request) and in each worker process (``tests.faults.worker_process``), as a format of the registry.
 """
 
@@ -13,6 +14,8 @@ import hashlib
 import os
 import time
 from typing import Any
+
+from sqlalchemy import text
 
 from chalicelib.exports.formats.registry import FORMATS, ExportFormat
 
@@ -38,6 +41,8 @@ class PacedRenderer:
 
     def render(self, session: Any, event: Any, options: Any, out: Any, progress: Any) -> int:
         pause = float(os.environ.get("FAULTS_EXPORT_SECONDS", "4")) / STEPS
+        if os.environ.get("FAULTS_QUERY_SECONDS"):
+            session.execute(text("SELECT pg_sleep(:seconds)"), {"seconds": float(os.environ["FAULTS_QUERY_SECONDS"])})
         for step in range(STEPS):
             out.write(chunk(step))
             progress(step + 1)

@@ -105,3 +105,26 @@ def test_login_gives_a_refresh_token_only_when_remembered_in_the_response(client
 
     assert response.status_code == 200
     assert ("refresh_token" in body_of(response)) is refresh  # Open Event would set a cookie instead: we set none
+
+
+# The frontend's login form (components/forms/login-form.js) shows the answer's top-level ``error``
+# (Open Event Server's text, which its translations know) and "An unexpected error has occurred."
+# for an answer without one.
+@pytest.mark.parametrize("path", ["/auth/session", "/v1/auth/login"])
+@pytest.mark.parametrize(
+    "credentials,status,error",
+    [
+        ({"username": "ada@example.com", "password": "wrong"}, 401, "Invalid Credentials"),
+        ({"username": "ada@example.com"}, 422, "username or password missing"),
+    ],
+    ids=["wrong-password", "no-password"],
+)
+def test_refused_login_carries_the_error_text_the_login_form_shows(client, factory, path, credentials, status, error):
+    factory.user(email="ada@example.com")
+
+    response = client.http.post(path, headers={"Content-Type": "application/json"}, body=json.dumps(credentials))
+
+    document = body_of(response)
+    assert response.status_code == status
+    assert document["error"] == error
+    assert document["errors"][0]["status"] == str(status)  # the JSON:API error stays

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from chalicelib import models
 from chalicelib.auth import user_from_token
 from chalicelib.db import transaction
-from devtools.cli import main
+from devtools.cli import COMMAND_LIMITS, main
 from devtools.stack import DEMO_FIXTURE, DEMO_IDENTIFIER
+from tests.conftest import REPO
 
 
 def run_cli(capsys, *argv: str) -> str:
@@ -110,3 +114,35 @@ def test_migrate_invokes_the_function(capsys):
     output = json.loads(run_cli(capsys, "migrate", "current"))
 
     assert output["before"] == output["after"] == "i21_tables_0001_oes_columns"
+
+
+def test_seed_runs_with_the_commands_limits_not_the_apis_statement_timeout(capsys, monkeypatch):
+    import devtools.seed
+
+    seeded_under = []
+    real_seed = devtools.seed.seed
+
+    def seed_and_note_the_timeout(session, spec):
+        seeded_under.append(session.scalar(text("SHOW statement_timeout")))
+        return real_seed(session, spec)
+
+    monkeypatch.setattr(devtools.seed, "seed", seed_and_note_the_timeout)
+    for name in COMMAND_LIMITS:  # nothing set by hand
+        monkeypatch.delenv(name, raising=False)
+
+    run_cli(capsys, "seed", "--identifier", "limits", "--orders", "10", "--sessions", "0")
+
+    assert seeded_under == ["1h"]  # the HTTP function's would be "10s"
+    assert "DATABASE_STATEMENT_TIMEOUT_SECONDS" not in os.environ  # the command's limits end with it
+
+
+def test_the_cli_prints_no_runtime_dir_warning(tmp_path):
+    environment = {name: value for name, value in os.environ.items() if name != "XDG_RUNTIME_DIR"}
+    probe = f"from devtools.postgres import embedded_server_running; embedded_server_running(Path({str(tmp_path)!r}))"
+
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-c", f"from pathlib import Path; {probe}"],
+        cwd=REPO, env=environment, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+
+    assert result.stderr == ""

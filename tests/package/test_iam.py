@@ -197,16 +197,17 @@ def test_function_writes_only_its_own_log_group(package: Package, function: str)
     (log_group,) = allowed(package, function, "logs")
 
     assert log_group == {"Fn::GetAtt": [LOG_GROUPS[function], "Arn"]}
-    assert package.properties(function)["LoggingConfig"] == {"LogGroup": {"Ref": LOG_GROUPS[function]}}
+    assert package.properties(function)["LoggingConfig"]["LogGroup"] == {"Ref": LOG_GROUPS[function]}
 
 
 @pytest.mark.parametrize("function", EXPECTED_ACTIONS)
 def test_function_joins_the_vpc_only_when_subnets_are_given(package: Package, function: str) -> None:
     role = package.resource(package.properties(function)["Role"]["Fn::GetAtt"][0])
 
-    (managed,) = role["Properties"]["ManagedPolicyArns"]
+    managed, tracing = role["Properties"]["ManagedPolicyArns"]
 
     assert package.properties(function)["VpcConfig"]["Fn::If"][0] == "InVpc"
+    assert tracing == {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"}  # X-Ray
     assert managed["Fn::If"][0] == "InVpc"
     assert managed["Fn::If"][1]["Fn::Sub"].endswith(":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
 

@@ -161,7 +161,9 @@ def test_bucket_expires_exports_after_the_retention_period(package: Package) -> 
 
 
 def test_bucket_refuses_plain_http(package: Package) -> None:
-    (statement,) = package.resource("ExportBucketPolicy")["Properties"]["PolicyDocument"]["Statement"]
+    statements = package.resource("ExportBucketPolicy")["Properties"]["PolicyDocument"]["Statement"]
+
+    (statement,) = (s for s in statements if s["Sid"] == "DenyPlainHttp")
 
     assert statement["Effect"] == "Deny"
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}

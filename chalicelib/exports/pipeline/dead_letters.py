@@ -18,9 +18,11 @@ after the dead-letter queue's visibility timeout, and the others of its batch ar
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from chalicelib import logs, metrics
 from chalicelib.db import transaction
 from chalicelib.exports.pipeline import tasks
 from chalicelib.models import ExportTask
@@ -35,6 +37,11 @@ def handle_record(record: Mapping[str, Any]) -> None:
     if task_id is None:
         log.error("dropping a dead letter that names no task: %.200r", record.get("body"))
         return
+    with logs.context(task_id=task_id):
+        _fail_task(task_id)
+
+
+def _fail_task(task_id: uuid.UUID) -> None:
     # The number of deliveries the export queue made before it gave up (its maxReceiveCount).
     reason = tasks.GAVE_UP.format(attempts=get_settings().export_max_attempts)
     with transaction() as session:
@@ -43,20 +50,23 @@ def handle_record(record: Mapping[str, Any]) -> None:
             log.error("dropping a dead letter for task %s, which does not exist", task_id)
             return
         state, attempts = task.state, task.attempts
+        logs.bind(export_format=task.format)
         failed = tasks.give_up(session, task_id, reason)
     if failed:
+        metrics.count("DeadLetters", Format=task.format)
         log.warning("task %s (%s, %d attempts) dead-lettered: marked FAILURE", task_id, state, attempts)
     else:
         log.info("task %s dead-lettered while finished or running (%s): nothing to do", task_id, state)
 
 
-def handle_records(records: Iterable[Mapping[str, Any]]) -> list[str]:
+def handle_records(records: Iterable[Mapping[str, Any]], request_id: str | None = None) -> list[str]:
     """Handle each dead letter alone; returns the message ids of those to deliver again."""
     failed = []
-    for record in records:
-        try:
-            handle_record(record)
-        except Exception:
-            log.exception("dead letter %s could not be handled; it comes back later", record.get("messageId"))
-            failed.append(str(record.get("messageId")))
+    with logs.context(request_id=request_id, function="export_dead_letters"):
+        for record in records:
+            try:
+                handle_record(record)
+            except Exception:
+                log.exception("dead letter %s could not be handled; it comes back later", record.get("messageId"))
+                failed.append(str(record.get("messageId")))
     return failed

@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
 from sqlalchemy.orm import Session
 
-from chalicelib import aws
+from chalicelib import aws, metrics
 from chalicelib.db import transaction
 from chalicelib.exports.pipeline import request, tasks
 from chalicelib.exports.pipeline.s3stream import abort_upload, incomplete_uploads
@@ -155,11 +155,27 @@ def run() -> Outcome:
             "took over %d export task(s) without a heartbeat: %s", len(abandoned), ", ".join(map(str, abandoned))
         )
     aborted = abort_debris()
-    return Outcome(
+    outcome = Outcome(
         requeued=len(resend) - len(refused),
         refused=len(refused),
         expired=len(expired),
         taken_over=len(abandoned),
         gave_up=len(gave_up),
         aborted_uploads=aborted,
+    )
+    _count(outcome, resent_lost=len(lost))
+    return outcome
+
+
+def _count(outcome: Outcome, resent_lost: int) -> None:
+    """One metrics line a run, zeros included: a graph with a point a minute shows the relay alive."""
+    metrics.emit(
+        {
+            "RelayResent": (resent_lost, "Count"),
+            "RelayTakeovers": (outcome.taken_over, "Count"),
+            "RelayRefusedByQueue": (outcome.refused, "Count"),
+            "RelayGaveUp": (outcome.gave_up, "Count"),
+            "RelayExpired": (outcome.expired, "Count"),
+            "RelayAbortedUploads": (outcome.aborted_uploads, "Count"),
+        }
     )

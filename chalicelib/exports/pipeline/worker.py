@@ -26,16 +26,17 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, BinaryIO, cast
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chalicelib import aws
+from chalicelib import aws, logs, metrics
 from chalicelib.access import export_subject
 from chalicelib.db import read_transaction, transaction
 from chalicelib.errors import Forbidden, NotFound
 from chalicelib.exports.formats.registry import ExportFailed, ExportFormat, get_format
 from chalicelib.exports.pipeline import tasks
 from chalicelib.exports.pipeline.s3stream import S3UploadStream
-from chalicelib.models import User
+from chalicelib.models import Event, User
 from chalicelib.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,40 @@ def _record_crash(claim: tasks.Claim, receive_count: int, last: bool) -> None:
         log.error("task %s: the crash could not be recorded (%s); the relay will take it over", claim.task_id, error)
 
 
-def _publish(claim: tasks.Claim, object_key: str, size: int, items: int) -> None:
+def _failed(claim: tasks.Claim, reason: str) -> None:
+    """Count a failed attempt by its format and reason: ``nothing-to-export``, ``refused`` (the data or
+    the access), ``crashed`` (to be delivered again) or ``crashed-for-good`` (the last delivery)."""
+    metrics.count("ExportsFailed", Format=claim.format, Reason=reason)
+
+
+def _succeeded(claim: tasks.Claim, started: float, size: int, items: int) -> None:
+    """Count a published file: how long the attempt took (``started``: its monotonic start), its rows, its size."""
+    metrics.emit(
+        {
+            "ExportsSucceeded": (1, "Count"),
+            "ExportDuration": (round((time.monotonic() - started) * 1000), "Milliseconds"),
+            "ExportRows": (items, "Count"),
+            "ExportBytes": (size, "Bytes"),
+        },
+        {"Format": claim.format},
+        [["Format"]],
+    )
+
+
+def _event_identifier(event_id: int | None) -> str | None:
+    """The identifier of the task's event (Open Event's data), for the log lines; best effort: when the
+    database cannot say, the export's own first read meets the same error and the crash path handles it."""
+    if event_id is None:
+        return None
+    try:
+        with read_transaction() as session:
+            return session.scalar(select(Event.identifier).where(Event.id == event_id))
+    except Exception as error:
+        log.warning("event %s could not be read for the log lines: %s", event_id, type(error).__name__)
+        return None
+
+
+def _publish(claim: tasks.Claim, object_key: str, size: int, items: int) -> bool:
     """Mark the task SUCCESS; the object goes again if another attempt owns the task, or on error."""
     published = False
     try:
@@ -156,6 +190,7 @@ def _publish(claim: tasks.Claim, object_key: str, size: int, items: int) -> None
             aws.s3().delete_object(Bucket=get_settings().export_bucket, Key=object_key)
     if published:
         log.info("task %s, attempt %d: SUCCESS, %d bytes, %d items", claim.task_id, claim.attempt, size, items)
+    return published
 
 
 def _run(task_id: uuid.UUID, receive_count: int) -> None:
@@ -164,7 +199,10 @@ def _run(task_id: uuid.UUID, receive_count: int) -> None:
     if claim is None:
         log.info("task %s is finished, running elsewhere or unknown: nothing to do", task_id)
         return
+    logs.bind(export_format=claim.format, event_identifier=_event_identifier(claim.event_id))
     log.info("task %s, attempt %d: started (%s)", task_id, claim.attempt, claim.format)
+    metrics.count("ExportsStarted", Format=claim.format)
+    started = time.monotonic()
     object_key = tasks.object_key(claim)
     try:
         size, items = _export(claim, object_key)
@@ -176,13 +214,16 @@ def _run(task_id: uuid.UUID, receive_count: int) -> None:
         log.log(logging.INFO if failure.soft else logging.WARNING, "task %s failed: %s", task_id, failure)
         with transaction() as session:
             tasks.fail(session, task_id, str(failure), claim.attempt)
+        _failed(claim, "nothing-to-export" if failure.soft else "refused")
         return
     except Exception:
         last = receive_count >= get_settings().export_max_attempts
         log.exception("task %s, delivery %d: export crashed%s", task_id, receive_count, " for good" if last else "")
         _record_crash(claim, receive_count, last)
+        _failed(claim, "crashed-for-good" if last else "crashed")
         raise
-    _publish(claim, object_key, size, items)
+    if _publish(claim, object_key, size, items):
+        _succeeded(claim, started, size, items)
 
 
 def handle_record(record: Mapping[str, Any]) -> None:
@@ -192,13 +233,16 @@ def handle_record(record: Mapping[str, Any]) -> None:
         log.error("dropping a message that names no task: %.200r", record.get("body"))
         return
     receive_count = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
-    try:
-        _run(task_id, receive_count)
-    except Exception:
-        _hand_back(record, receive_count)
-        raise
+    with logs.context(task_id=task_id):
+        try:
+            _run(task_id, receive_count)
+        except Exception:
+            _hand_back(record, receive_count)
+            raise
 
 
-def handle_records(records: Iterable[Mapping[str, Any]]) -> None:
-    for record in records:
-        handle_record(record)
+def handle_records(records: Iterable[Mapping[str, Any]], request_id: str | None = None) -> None:
+    """Run each message's export; every log line names the invocation (``request_id``) and the task."""
+    with logs.context(request_id=request_id, function="export_worker"):
+        for record in records:
+            handle_record(record)
