@@ -100,7 +100,8 @@ def start_backing_services(database_name: str = LOCAL_DATABASE, moto_port: int =
         os.environ["DATABASE_URL"] = database_url
         started.callback(db.reset)  # close our connections before the server stops
         endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
-        if not endpoint:
+        fresh_bucket = not endpoint
+        if fresh_bucket:
             moto, endpoint = start_moto(moto_port)
             started.callback(moto.stop)
         use_endpoint(endpoint)
@@ -110,7 +111,22 @@ def start_backing_services(database_name: str = LOCAL_DATABASE, moto_port: int =
         db.reset()
         aws.reset()
         cmd_migrate(Namespace(action="upgrade", revision="head"))
+        if fresh_bucket:
+            forget_built_feeds()
         yield Services(database_url, endpoint, resources.bucket, resources.queue_url, resources.dead_letter_queue_url)
+
+
+def forget_built_feeds() -> None:
+    """moto keeps its bucket in memory, so a restarted stack has none of the feeds' files while our
+    record (``schedule_feeds``) says they are built and unchanged: every feed was a 404 after a
+    restart until its schedule changed. Forgotten, each public schedule is built by the next refresh."""
+    from sqlalchemy import delete
+
+    from chalicelib.db import transaction
+    from chalicelib.models import ScheduleFeed
+
+    with transaction() as own:
+        own.execute(delete(ScheduleFeed))
 
 
 def load_demo() -> dict[str, object]:

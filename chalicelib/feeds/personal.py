@@ -87,7 +87,7 @@ def answer_my_schedule(
     # A person's own: no shared cache may keep it, and the app asks again each time.
     headers = serve.validators(etag, public.last_modified, "private, no-cache")
     if conditions.unchanged(etag, public.last_modified):
-        return serve.FeedAnswer(304, headers)
+        return serve.not_modified(headers, public.content_type)
     headers |= serve.content_headers(public.content_type, attachment)
     event = session.get(Event, manifest.event_id)
     if event is None:  # deleted outright since the last refresh

@@ -51,6 +51,13 @@ def validators(etag: str, last_modified: datetime, cache_control: str) -> dict[s
     return {"ETag": etag, "Last-Modified": format_datetime(last_modified, usegmt=True), "Cache-Control": cache_control}
 
 
+def not_modified(headers: dict[str, str], content_type: str) -> FeedAnswer:
+    """A ``304`` that names the file's media type: without one, API Gateway (and Chalice's local
+    server) add ``application/json``, and a cache updates its stored copy with the ``304``'s headers
+    (RFC 9111 4.3.4), so it would then serve the calendar as JSON."""
+    return FeedAnswer(304, headers | {"Content-Type": content_type})
+
+
 def content_headers(content_type: str, attachment: str | None) -> dict[str, str]:
     headers = {"Content-Type": content_type}
     if attachment:
@@ -77,7 +84,7 @@ def answer_file(
     # Apps and CDNs may reuse an answer this long, then revalidate (and a 304 costs nothing).
     headers = validators(stored.etag, stored.last_modified, f"public, max-age={settings.feeds_max_age_seconds}")
     if conditions.unchanged(stored.etag, stored.last_modified):
-        return FeedAnswer(304, headers)
+        return not_modified(headers, stored.content_type)
     if stored.size > settings.feeds_inline_max_bytes:
         # Beyond Lambda's response limit: the bytes come from the bucket, the validators from here.
         location = store.download_url(stored, settings.presign_expiry_seconds, attachment)

@@ -77,6 +77,7 @@ def test_add_my_schedule_with_the_calendar_token_revalidates_and_follows_the_fav
 
     assert summaries(first.body) == ["Opening"]
     assert unchanged.status_code == 304
+    assert unchanged.headers["Content-Type"] == "text/calendar; charset=utf-8"  # not the gateway's JSON
     assert changed.status_code == 200 and summaries(changed.body) == ["Opening", "Compilers"]
 
 

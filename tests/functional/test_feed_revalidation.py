@@ -51,6 +51,19 @@ def test_poller_with_if_modified_since_gets_304_then_the_change_then_304(client,
     assert again.status_code == 304
 
 
+@pytest.mark.parametrize("name", FEED_PATHS)
+def test_304_keeps_the_files_media_type_for_the_cache_it_updates(client, feed_event, name):
+    """A browser or CDN replaces its stored headers with a 304's (RFC 9111 4.3.4); one without a
+    Content-Type got API Gateway's default application/json, and the calendar was then JSON."""
+    path = f"/v1/events/{feed_event.identifier}/{name}"
+    first = get(client, path)
+
+    unchanged = get(client, path, **{"If-None-Match": first.headers["ETag"]})
+
+    assert unchanged.status_code == 304
+    assert unchanged.headers["Content-Type"] == first.headers["Content-Type"]
+
+
 def test_revalidation_reads_no_database(client, feed_event):
     path = f"/v1/events/{feed_event.identifier}/schedule.json"
     etag = get(client, path).headers["ETag"]

@@ -86,6 +86,19 @@ def test_login_as_the_frontend_logs_in_gives_a_token_whose_identity_is_the_user(
     assert payload["exp"] > time.time() and payload["jti"]
 
 
+def test_a_refused_login_tells_the_login_form_why_as_open_event_server_does(client, factory):
+    """login-form.js shows ``e.json.error`` of a failed login (OES: ``{"error": "Invalid
+    Credentials"}``), else only "An unexpected error has occurred"; the error document stays."""
+    factory.user(email="ada@example.com")
+
+    response = frontend_login(client, "ada@example.com", "not the password", remember=False)
+
+    assert response.status_code == 401
+    document = body_of(response)
+    assert document["error"] == "Invalid Credentials"  # OES's text, which the form's translations know
+    assert document["errors"][0]["detail"] == "The email or the password is wrong"
+
+
 def test_remembered_login_gives_a_refresh_token_that_the_frontend_refreshes_with(client, factory):
     factory.user(email="ada@example.com")
     tokens = body_of(frontend_login(client, "ada@example.com", PASSWORD, remember=True))
