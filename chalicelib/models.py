@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
@@ -33,7 +35,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import CITEXT, JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, CITEXT, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -222,6 +224,9 @@ class EventSession(Base):
     video_url: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[datetime | None] = _created_at()
     deleted_at: Mapped[datetime | None]
+    # OES keeps these up to date from the session's feedback (its ``@aggregated`` columns).
+    average_rating: Mapped[float] = mapped_column(Float, server_default="0")
+    rating_count: Mapped[int] = mapped_column(server_default="0")
 
 
 class Speaker(Base):
@@ -299,6 +304,15 @@ class Order(Base):
     completed_at: Mapped[datetime | None]
     # OES's orders have no soft delete; an order moved to the trash has ``trashed_at``.
     deleted_at: Mapped[datetime | None] = mapped_column("trashed_at")
+    # The buyer's billing details, as OES's checkout keeps them (its attendees CSV's columns).
+    payment_mode: Mapped[str | None] = mapped_column(String)
+    tax_business_info: Mapped[str | None] = mapped_column(String)
+    address: Mapped[str | None] = mapped_column(String)
+    company: Mapped[str | None] = mapped_column(String)
+    country: Mapped[str | None] = mapped_column(String)
+    state: Mapped[str | None] = mapped_column(String)
+    city: Mapped[str | None] = mapped_column(String)
+    zipcode: Mapped[str | None] = mapped_column(String)
 
     __table_args__ = (
         # Exports page through an event's orders by id: keyset pagination rides this index.
@@ -328,6 +342,76 @@ class TicketHolder(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     deleted_at: Mapped[datetime | None]
+    # Check-ins and check-outs as OES records them: times joined by commas.
+    checkin_times: Mapped[str | None] = mapped_column(String)
+    checkout_times: Mapped[str | None] = mapped_column(String)
+    # The answers to the event's complex custom-form fields, by field identifier.
+    complex_field_values: Mapped[Any | None] = mapped_column(JSON)
+    # OES's columns of the attendee form's fixed fields (``ATTENDEE_CUSTOM_FORM``), by snake-case identifier.
+    address: Mapped[str | None] = mapped_column(String)
+    city: Mapped[str | None] = mapped_column(String)
+    state: Mapped[str | None] = mapped_column(String)
+    country: Mapped[str | None] = mapped_column(String)
+    job_title: Mapped[str | None] = mapped_column(String)
+    phone: Mapped[str | None] = mapped_column(String)
+    tax_business_info: Mapped[str | None] = mapped_column(String)
+    billing_address: Mapped[str | None] = mapped_column(String)
+    home_address: Mapped[str | None] = mapped_column(String)
+    shipping_address: Mapped[str | None] = mapped_column(String)
+    company: Mapped[str | None] = mapped_column(String)
+    work_address: Mapped[str | None] = mapped_column(String)
+    work_phone: Mapped[str | None] = mapped_column(String)
+    website: Mapped[str | None] = mapped_column(String)
+    blog: Mapped[str | None] = mapped_column(String)
+    twitter: Mapped[str | None] = mapped_column(String)
+    facebook: Mapped[str | None] = mapped_column(String)
+    instagram: Mapped[str | None] = mapped_column(String)
+    linkedin: Mapped[str | None] = mapped_column(String)
+    github: Mapped[str | None] = mapped_column(String)
+    gender: Mapped[str | None] = mapped_column(String)
+    age_group: Mapped[str | None] = mapped_column(String)
+    home_wiki: Mapped[str | None] = mapped_column(String)
+    wiki_scholarship: Mapped[str | None] = mapped_column(String)
+    accept_video_recording: Mapped[bool | None]
+    accept_share_details: Mapped[bool | None]
+    accept_receive_emails: Mapped[bool | None]
+    is_consent_of_refund_policy: Mapped[bool | None]
+    is_consent_form_field: Mapped[bool | None]
+    is_consent_form_field_photo: Mapped[bool | None]
+    is_consent_form_field_email: Mapped[bool | None]
+    native_language: Mapped[Any | None] = mapped_column(JSON)
+    fluent_language: Mapped[Any | None] = mapped_column(JSON)
+
+
+class VirtualCheckIn(Base):
+    """A check-in of ticket holders into a virtual room of the event (OES's ``virtual_check_in``)."""
+
+    __tablename__ = "virtual_check_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_holder_id: Mapped[list[int] | None] = mapped_column(ARRAY(Integer))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    check_in_type: Mapped[str] = mapped_column(String)  # "room", "event", ...
+    check_in_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+
+
+class CustomForm(Base):
+    """A field of one of an event's forms (attendee, session, speaker), as OES's ``custom_forms``."""
+
+    __tablename__ = "custom_forms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    field_identifier: Mapped[str] = mapped_column(String)  # camelCase; its holder column is snake_case
+    form: Mapped[str] = mapped_column(String)  # attendee, session, speaker
+    type: Mapped[str] = mapped_column(String)
+    name: Mapped[str] = mapped_column(String)
+    is_included: Mapped[bool | None]
+    is_complex: Mapped[bool] = mapped_column(server_default="false")
+    position: Mapped[int] = mapped_column(server_default="0")
+    is_public: Mapped[bool] = mapped_column(server_default="false")
+    is_allow_edit: Mapped[bool] = mapped_column(server_default="false")
 
 
 class Page(Base):

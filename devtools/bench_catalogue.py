@@ -121,7 +121,7 @@ def _copy_seconds(event_id: int | None, queries: Callable[[], list[Any]], option
     from sqlalchemy import text
 
     from chalicelib.db import transaction
-    from chalicelib.exports.formats.orders_csv import copy_csv, use_event_time_zone
+    from chalicelib.exports.formats.copy_stream import copy_csv, use_event_time_zone
     from chalicelib.models import Event
 
     with transaction() as session:
@@ -150,16 +150,24 @@ def _measure(
 
 
 def run(services: Any) -> dict[str, Any]:
+    from chalicelib.db import transaction
     from chalicelib.exports.formats import event_archive
-    from chalicelib.exports.formats.admin_sales_csv import sales_query
     from chalicelib.exports.formats.bodies import MEDIA
-    from chalicelib.exports.formats.sessions_csv import sessions_query
-    from chalicelib.exports.formats.speakers_csv import speakers_query
+    from chalicelib.models import Event
+    from devtools.bench_orders import csv_query
 
     small, small_owner = _seeded(SMALL, sessions=10_000, speakers=3_000)
     large, large_owner = _seeded(LARGE, sessions=100_000, speakers=100_000)
     admin = _sales_events()
     kinds = list(MEDIA)
+
+    def table_query(format_name: str, event_id: int | None) -> Callable[[], list[Any]]:
+        def queries() -> list[Any]:
+            with transaction() as session:
+                event = session.get(Event, event_id) if event_id is not None else None
+                return [csv_query(session, format_name, event, {"status": "all"})]
+
+        return queries
 
     def archive_queries() -> list[Any]:
         members = [query for _, query in event_archive.array_queries(large, kinds) if query is not None]
@@ -167,15 +175,15 @@ def run(services: Any) -> dict[str, Any]:
 
     figures = {
         "sessions_csv_10000": _measure("sessions/csv", small_owner, small, {"status": "all"},
-                                       _copy_seconds(small, lambda: [sessions_query(small, "all")])),
+                                       _copy_seconds(small, table_query("sessions/csv", small))),
         "speakers_csv_100000": _measure("speakers/csv", large_owner, large, {"status": "all"},
-                                        _copy_seconds(large, lambda: [speakers_query(large, "all")])),
+                                        _copy_seconds(large, table_query("speakers/csv", large))),
         "event_archive_100000_sessions": _measure(
             "json", large_owner, large, dict.fromkeys(kinds, True),
             _copy_seconds(None, archive_queries, event_archive.JSON_LINES),
         ),
         "admin_sales_csv_100000_events": _measure("admin/sales/csv", admin, None, {"status": "all"},
-                                                  _copy_seconds(None, lambda: [sales_query("all")])),
+                                                  _copy_seconds(None, table_query("admin/sales/csv", None))),
     }  # fmt: skip
     csvs = [name for name in figures if "_csv_" in name]
     figures["targets"] = {

@@ -3,9 +3,11 @@
 - ``GET /v1/events/{event}/export/{format}``: options in the query. A format has one segment
   (``pentabarf``) or two (``orders/csv``); a format the registry does not know, such as a frontend
   button for an export this service does not have yet, is a 404 error document.
-- ``POST /v1/events/{event}/export/sessions/csv``, ``.../speakers/csv``, ``.../json`` and
-  ``POST /v1/admin/export/sales/csv``: options in a JSON body, as the Open Event frontend sends them
-  (a plain JSON object under ``Content-Type: application/vnd.api+json``; ``application/json`` too).
+- ``POST /v1/events/{event}/export/{format}`` (``sessions/csv``, ``speakers/xlsx``, ``json``, ...)
+  and ``POST /v1/admin/export/{format}`` (``sales/csv``): the formats whose options are a JSON body,
+  as the Open Event frontend sends them (a plain JSON object under ``Content-Type:
+  application/vnd.api+json``; ``application/json`` too). Which format takes which method is the
+  registry's: the routes name none.
 """
 
 from __future__ import annotations
@@ -74,25 +76,19 @@ def export_format(event: str, format_name: str) -> Response:
     return _start(event, format_name)
 
 
-@bp.route("/v1/events/{event}/export/sessions/csv", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@bp.route("/v1/events/{event}/export/{kind}/{variant}", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
-def export_sessions_csv(event: str) -> Response:
-    return _start_posted(event, "sessions/csv")
+def export_posted_kind_variant(event: str, kind: str, variant: str) -> Response:
+    return _start_posted(event, f"{kind}/{variant}")
 
 
-@bp.route("/v1/events/{event}/export/speakers/csv", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@bp.route("/v1/events/{event}/export/{format_name}", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
-def export_speakers_csv(event: str) -> Response:
-    return _start_posted(event, "speakers/csv")
+def export_posted_format(event: str, format_name: str) -> Response:
+    return _start_posted(event, format_name)
 
 
-@bp.route("/v1/events/{event}/export/json", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@bp.route("/v1/admin/export/{kind}/{variant}", methods=["POST"], content_types=ANY_CONTENT_TYPE)
 @api_errors
-def export_event_archive(event: str) -> Response:
-    return _start_posted(event, "json")
-
-
-@bp.route("/v1/admin/export/sales/csv", methods=["POST"], content_types=ANY_CONTENT_TYPE)
-@api_errors
-def export_admin_sales_csv() -> Response:
-    return _start_posted(None, "admin/sales/csv")
+def export_site_wide(kind: str, variant: str) -> Response:
+    return _start_posted(None, f"admin/{kind}/{variant}")

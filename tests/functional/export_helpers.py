@@ -25,8 +25,7 @@ from sqlalchemy import select
 
 from app import app
 from chalicelib.db import get_engine, transaction
-from chalicelib.exports.formats.orders_csv import renderer as orders_renderer
-from chalicelib.exports.formats.registry import FORMATS, ExportFormat
+from chalicelib.exports.formats.registry import FORMATS, ExportFormat, get_format
 from chalicelib.exports.pipeline.s3stream import PART_SIZE
 from chalicelib.models import Event, ExportTask, Order, Ticket
 from devtools.localaws import QUEUE_NAME
@@ -217,14 +216,14 @@ class CrashingRenderer:
         self.crashes = 0
 
     def estimate_total(self, session: Any, event: Any, options: Any) -> int | None:
-        return orders_renderer.estimate_total(session, event, options)
+        return get_format("orders/csv").renderer().estimate_total(session, event, options)
 
     def render(self, session: Any, event: Any, options: Any, out: Any, progress: Any) -> int:
         if self.crashes > 0:
             self.crashes -= 1
             out.write(b"partial,row\r\n" * (PART_SIZE // 13 + 1))  # more than one part: a multipart upload
             raise RuntimeError("the worker crashed mid-export")
-        return orders_renderer.render(session, event, options, out, progress)
+        return get_format("orders/csv").renderer().render(session, event, options, out, progress)
 
 
 crashing_renderer = CrashingRenderer()

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.db import transaction
-from chalicelib.exports.formats.admin_sales_csv import HEADER, renderer
+from chalicelib.exports.formats.registry import get_format
+from chalicelib.exports.formats.tables.admin_sales import TABLE
 from chalicelib.models import TicketHolder
 from tests.functional.export_helpers import csv_records as parse
 from tests.functional.export_helpers import (
@@ -22,6 +23,8 @@ from tests.functional.export_helpers import (
     task_url_of,
     the_task,
 )
+
+HEADER = TABLE.header
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
@@ -153,7 +156,9 @@ def test_every_event_is_summed_by_one_grouped_query(factory):
     with recorded_statements() as statements:
         out, reported = io.BytesIO(), []
         with transaction() as session:
-            written = renderer.render(session, {"status": "all"}, out, reported.append)
+            written = (
+                get_format("admin/sales/csv").site_renderer().render(session, {"status": "all"}, out, reported.append)
+            )
 
     assert written == 5 and reported == [5]
     assert [row["Ticket (Completed)"] for row in parse(out.getvalue())] == ["0", "1", "2", "3", "4"]

@@ -113,7 +113,7 @@ def test_token_prints_a_bare_token_for_the_user(capsys, factory):
 def test_migrate_invokes_the_function(capsys):
     output = json.loads(run_cli(capsys, "migrate", "current"))
 
-    assert output["before"] == output["after"] == "i19_feeds_0002"
+    assert output["before"] == output["after"] == "i21_tables_0001_oes_columns"
 
 
 def test_seed_runs_with_the_commands_limits_not_the_apis_statement_timeout(capsys, monkeypatch):

@@ -215,9 +215,9 @@ def test_a_token_signed_as_open_event_server_signs_it_opens_every_protected_rout
     call("GET", "/v1/export-tasks/{task_id}", task["task_url"], 200)
     call("GET", "/v1/tasks/{task_id}", task["task_url"].replace("/v1/export-tasks/", "/v1/tasks/"), 200)  # the alias
     for posted in ("sessions/csv", "speakers/csv", "json"):
-        route = f"/v1/events/{{event}}/export/{posted}"
-        call("POST", route, route.replace("{event}", ev), 202, {"status": "all"} if "csv" in posted else {})
-    call("POST", "/v1/admin/export/sales/csv", "/v1/admin/export/sales/csv", 202, {"status": "all"})
+        route = "/v1/events/{event}/export/" + ("{kind}/{variant}" if "/" in posted else "{format_name}")
+        call("POST", route, f"/v1/events/{ev}/export/{posted}", 202, {"status": "all"} if "csv" in posted else {})
+    call("POST", "/v1/admin/export/{kind}/{variant}", "/v1/admin/export/sales/csv", 202, {"status": "all"})
     call(
         "GET",
         "/v1/events/{event}/stripe-authorization/connect-url",

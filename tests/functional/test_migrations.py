@@ -23,7 +23,7 @@ from devtools.postgres import create_scratch_database, drop_database
 LASTNAME = "4cac94c86047"  # Open Event's ticket_holders.lastname revision
 OLD_HEAD = "0007_stripe_code_hash"  # the last standalone revision before OES's shape
 OES_SHAPE = "i18_core_0001_oes_shape"
-HEAD = "i19_feeds_0002"
+HEAD = "i21_tables_0001_oes_columns"
 OWN_HEAD = "i19_feeds_own_0001"
 
 
@@ -262,6 +262,7 @@ def test_downgrade_that_drops_tables_is_refused_unless_confirmed_and_says_what_i
     answer = refused.value.as_dict()
     losing = [
         HEAD,
+        "i19_feeds_0002",
         OES_SHAPE,
         "0007_stripe_code_hash",
         "0006_export_catalogue",

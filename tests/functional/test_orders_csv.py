@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from chalicelib.db import transaction
 from chalicelib.exports.formats.csv_rows import BOM
-from chalicelib.exports.formats.orders_csv import HEADER, OrdersCsv
+from chalicelib.exports.formats.table_csv import TableCsv
+from chalicelib.exports.formats.tables.orders import TABLE
 from chalicelib.models import DiscountCode, Event, Order
 from tests.functional.export_helpers import (
     HOSTILE,
@@ -26,6 +27,8 @@ from tests.functional.export_helpers import (
     start_export,
     task_url_of,
 )
+
+HEADER = TABLE.header
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
@@ -136,7 +139,7 @@ def render_orders(shop: Shop, out: Any, batch_size: int) -> tuple[int, list[int]
     reported: list[int] = []
     with transaction() as session:
         event = session.get(Event, shop.event.id)
-        written = OrdersCsv(batch_size=batch_size).render(session, event, {}, out, reported.append)
+        written = TableCsv(TABLE, batch_size=batch_size).render(session, event, {}, out, reported.append)
     return written, reported
 
 

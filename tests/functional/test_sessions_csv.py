@@ -10,10 +10,13 @@ import pytest
 
 from chalicelib.db import transaction
 from chalicelib.exports.formats.csv_rows import BOM
-from chalicelib.exports.formats.sessions_csv import HEADER, renderer
+from chalicelib.exports.formats.table_csv import TableCsv
+from chalicelib.exports.formats.tables.sessions import TABLE
 from chalicelib.models import Event, SessionType
 from tests.functional.export_helpers import csv_records as parse
 from tests.functional.export_helpers import posted_export_file, recorded_statements
+
+HEADER = TABLE.header
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 
@@ -49,7 +52,7 @@ def test_sessions_csv_has_its_documented_columns_a_bom_and_crlf(client, stack, f
         "Session Title", "Session Subtitle", "Session Starts At", "Session Ends At", "Duration (minutes)",
         "Session Speakers", "Speaker Emails", "Session Track", "Room", "Session Abstract Short",
         "Session Abstract Long", "Created At", "Status", "Session Type", "Talk Length", "Language",
-        "Slides", "Audio", "Video",
+        "Slides", "Audio", "Video", "Average Rating", "Number of Ratings",
     )  # fmt: skip
     assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
 
@@ -67,6 +70,7 @@ def test_a_session_row_names_its_speakers_track_room_and_type_in_the_event_zone(
         session_type_id=talk.id, language="en", short_abstract="<p>From <b>A-0</b> to COBOL &amp; on</p>",
         long_abstract="Plain words, kept as they are.", slides_url="https://example.com/slides.pdf",
         audio_url="https://example.com/a.mp3", video_url="https://example.com/v.mp4",
+        average_rating=13 / 3, rating_count=3,
     )  # fmt: skip
 
     rows = parse(export(client, stack, token, event, {"status": "confirmed"}))
@@ -80,6 +84,7 @@ def test_a_session_row_names_its_speakers_track_room_and_type_in_the_event_zone(
         "Created At": "2026-03-01T14:30:00+05:30", "Status": "confirmed", "Session Type": "Talk",
         "Talk Length": "00:45", "Language": "en", "Slides": "https://example.com/slides.pdf",
         "Audio": "https://example.com/a.mp3", "Video": "https://example.com/v.mp4",
+        "Average Rating": "4.33", "Number of Ratings": "3",  # as OES keeps them on the session
     }]  # fmt: skip
 
 
@@ -91,7 +96,9 @@ def test_a_session_without_times_links_or_speakers_has_empty_cells(client, stack
     (row,) = parse(export(client, stack, token, event, {"status": "pending"}))
 
     assert row["Session Title"] == "Unplanned"
-    empty = [name for name in HEADER if name not in {"Session Title", "Created At", "Status"}]
+    rated = {"Average Rating": "0.00", "Number of Ratings": "0"}  # OES's defaults: no feedback yet
+    assert {name: row[name] for name in rated} == rated
+    empty = [name for name in HEADER if name not in {"Session Title", "Created At", "Status", *rated}]
     assert [row[name] for name in empty] == [""] * len(empty)
 
 
@@ -137,7 +144,6 @@ def test_sessions_csv_survives_hostile_text_in_plain_and_rich_rows(client, stack
 
 def test_sessions_are_read_by_one_streamed_query_whatever_their_number(factory, conference, monkeypatch):
     event, _ = conference
-    monkeypatch.setattr(renderer, "batch_size", 3)
     speaker = factory.speaker(event)
     for number in range(7):
         factory.session(event, title=f"t-{number}", speakers=(speaker,), starts_at=NINE_UTC + timedelta(hours=number),
@@ -146,7 +152,9 @@ def test_sessions_are_read_by_one_streamed_query_whatever_their_number(factory, 
     with recorded_statements() as statements:
         out = io.BytesIO()
         with transaction() as session:
-            written = renderer.render(session, session.get(Event, event.id), {"status": "all"}, out, reported.append)
+            written = TableCsv(TABLE, batch_size=3).render(
+                session, session.get(Event, event.id), {"status": "all"}, out, reported.append
+            )
 
     assert written == 7 and reported == [3, 6, 7]
     assert [row["Session Title"] for row in parse(out.getvalue())] == [f"t-{number}" for number in range(7)]

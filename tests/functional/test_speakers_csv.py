@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.exports.formats.speakers_csv import HEADER
+from chalicelib.exports.formats.tables.speakers import TABLE
 from tests.functional.export_helpers import csv_records as parse
 from tests.functional.export_helpers import posted_export_file
+
+HEADER = TABLE.header
 
 pytestmark = pytest.mark.usefixtures("export_queue")
 

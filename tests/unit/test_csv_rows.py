@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.exports.formats.csv_rows import BOM, CopyRecords, CopyRows, CsvWriter, MarkedCopyRows, defuse
+from chalicelib.exports.formats.csv_rows import BOM, CopyRows, CsvWriter, MarkedCopyRows, defuse
 
 
 def write(rows, *, bom=False):  # type: ignore[no-untyped-def]
@@ -94,19 +94,6 @@ def test_copy_rows_flush_without_rows_reports_nothing():
 
     assert out.getvalue() == b""
     assert counts == []
-
-
-def test_copy_records_parse_rows_back_into_cells_batch_by_batch():
-    batches, counts = [], []
-    records = CopyRecords(batches.append, batch_size=2, on_batch=counts.append)
-
-    for row in (b'a,"two\nlines"\n', 'b,"Zoë, ""東京"""\n'.encode(), b"c,\n"):
-        records.write(row)
-    records.flush()
-
-    assert batches == [[["a", "two\nlines"], ["b", 'Zoë, "東京"']], [["c", ""]]]
-    assert counts == [2, 3]
-    assert records.count == 3
 
 
 def test_marked_copy_rows_pass_plain_rows_and_rewrite_marked_ones_in_order():

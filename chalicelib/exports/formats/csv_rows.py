@@ -62,6 +62,12 @@ def joined_sql(value: Any, *order_by: Any) -> ColumnElement[Any]:
     return func.string_agg(value, aggregate_order_by(literal("; "), *order_by))
 
 
+def full_name(*parts: Any) -> ColumnElement[Any]:
+    """The parts joined by one space, the empty ones left out (NULL when all are): no stray space
+    when a person has no last name."""
+    return func.nullif(func.concat_ws(" ", *(func.nullif(func.btrim(part), "") for part in parts)), "")
+
+
 def _defused(row: Row) -> list[Cell]:
     return [defuse(cell) if isinstance(cell, str) else cell for cell in row]
 
@@ -129,21 +135,6 @@ class CopyRows(CopyBatches):
 
     def _write_lines(self, lines: list[bytes]) -> None:
         self._out.write(b"\r\n".join(lines) + b"\r\n")
-
-
-class CopyRecords(CopyBatches):
-    """COPY's rows parsed back into lists of text cells, for the writers that are not CSV (the PDFs).
-
-    A NULL and an empty text both arrive as ``""``."""
-
-    def __init__(
-        self, on_records: Callable[[list[list[str]]], None], batch_size: int, on_batch: Callable[[int], None]
-    ) -> None:
-        super().__init__(batch_size, on_batch)
-        self._on_records = on_records
-
-    def _emit(self, rows: list[bytes]) -> None:
-        self._on_records(list(csv.reader(io.StringIO(b"".join(rows).decode("utf-8"), newline=""))))
 
 
 class MarkedCopyRows(CopyRows):

@@ -34,8 +34,8 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.base import Options, ProgressCallback
+from chalicelib.exports.formats.copy_stream import copy_csv
 from chalicelib.exports.formats.csv_rows import CopyBatches
-from chalicelib.exports.formats.orders_csv import copy_csv
 from chalicelib.exports.formats.session_links import with_live_links
 from chalicelib.models import Event, EventSession, Microlocation, SessionType, Speaker, SpeakerSession, Track
 

@@ -1,18 +1,21 @@
 """The export formats, declared: the only module of ``formats`` the pipeline imports.
 
 Light on purpose: the HTTP function imports this module, and the heavy renderer behind each format
-(lxml, icalendar, fpdf2) is imported by the worker only. To add a format, write its module beside this one
-and add its ``ExportFormat`` to ``FORMATS``."""
+(lxml, icalendar, fpdf2) is imported by the worker only. The table exports follow from their
+declarations: a module in ``formats/tables/`` is a table in every form of ``TABLE_FORMS``, and a
+new form of every table is its engine's module and one entry there. Any other format is its
+module beside this one and its ``ExportFormat`` in ``FORMATS``."""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping, Sequence
+import pkgutil
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.errors import BadRequest, NotFound
-from chalicelib.exports.formats import bodies
+from chalicelib.exports.formats import bodies, tables
 from chalicelib.exports.formats.base import (
     EVENT_ONLY,
     SESSION_IDS,
@@ -22,7 +25,7 @@ from chalicelib.exports.formats.base import (
     Renderer,
     SiteRenderer,
 )
-from chalicelib.models import ORDER_STATUSES
+from chalicelib.exports.formats.table import BodyParser, OptionsParser, Table, no_options
 
 __all__ = [
     "EVENT_ONLY",
@@ -37,38 +40,23 @@ __all__ = [
     "get_format",
 ]
 
-OptionsParser = Callable[[Mapping[str, str]], dict[str, Any]]
-BodyParser = Callable[[Any], dict[str, Any]]
+# A site-wide table's engine, as a SiteRenderer.
+SITE_WIDE = "chalicelib.exports.formats.table_engine:SiteWide"
+TABLE_FORMS = {
+    # form: (extension, content type, "module:engine class")
+    "csv": ("csv", "text/csv; charset=utf-8", "chalicelib.exports.formats.table_csv:TableCsv"),
+    "xlsx": (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "chalicelib.exports.formats.table_xlsx:TableXlsx",
+    ),
+    "pdf": ("pdf", "application/pdf", "chalicelib.exports.formats.table_pdf:TablePdfRenderer"),
+}
 
 
-def _no_options(query: Mapping[str, str]) -> dict[str, Any]:
-    return {}
-
-
-def _boolean(query: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = query.get(name)
-    if raw is None:
-        return default
-    if raw.lower() in {"true", "1"}:
-        return True
-    if raw.lower() in {"false", "0"}:
-        return False
-    raise BadRequest(f"{name} must be true or false", parameter=name)
-
-
-EXPORTABLE_ORDER_STATUSES = tuple(status for status in ORDER_STATUSES if status != "deleted")
-
-
-def orders_csv_options(query: Mapping[str, str]) -> dict[str, Any]:
-    """``status`` (comma list, default all but deleted) and ``bom`` (default true: Excel needs it)."""
-    statuses = list(EXPORTABLE_ORDER_STATUSES)
-    if query.get("status") is not None:
-        statuses = [part.strip(" ") for part in query["status"].split(",")]  # spaces, as openapi.yaml says
-        unknown = [status for status in statuses if status not in EXPORTABLE_ORDER_STATUSES]
-        if unknown:  # an empty item ("completed,,placed") too
-            allowed = ", ".join(EXPORTABLE_ORDER_STATUSES)
-            raise BadRequest(f"status must be a comma-separated list of: {allowed}", parameter="status")
-    return {"statuses": sorted(set(statuses)), "bom": _boolean(query, "bom", True)}
+def _attribute(path: str) -> Any:
+    module, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 def _form(query: Mapping[str, str], *forms: str) -> dict[str, Any]:
@@ -97,12 +85,14 @@ class ExportFormat:
     content_type: str
     file_label: str  # <event identifier>-<label>.<extension>
     renderer_path: str  # "module:attribute", imported by the worker only
-    parse_options: OptionsParser = field(default=_no_options)
+    parse_options: OptionsParser = field(default=no_options)
     # Set: the format is asked for by POST, its options are this parser's reading of the JSON body.
     parse_body: BodyParser | None = None
     # True: the file covers every event, for admins; its task names no event, its renderer is a SiteRenderer.
     site_wide: bool = False
     options: tuple[str, ...] = ()  # the query parameters parse_options reads; any other is a 400
+    # Set: renderer_path names an engine class (table_csv, ...), made for this table.
+    table: Table | None = None
 
     def read_query(self, query: Mapping[str, Sequence[str]]) -> dict[str, Any]:
         """The options of a request's query string (every value of each parameter): each parameter
@@ -123,8 +113,11 @@ class ExportFormat:
         return f"{event_identifier}-{self.file_label}.{self.extension}"
 
     def _load(self) -> Any:
-        module, _, attribute = self.renderer_path.partition(":")
-        return getattr(importlib.import_module(module), attribute)
+        loaded = _attribute(self.renderer_path)
+        if self.table is None:
+            return loaded
+        engine = loaded(self.table)
+        return _attribute(SITE_WIDE)(engine) if self.site_wide else engine
 
     def renderer(self) -> Renderer:
         renderer: Renderer = self._load()
@@ -135,33 +128,40 @@ class ExportFormat:
         return renderer
 
 
+def declared_tables() -> list[Table]:
+    """Every module of ``formats/tables``'s ``TABLE``, in the modules' order."""
+    modules = sorted(module.name for module in pkgutil.iter_modules(tables.__path__))
+    return [importlib.import_module(f"{tables.__name__}.{name}").TABLE for name in modules]
+
+
+def table_formats(table: Table) -> Iterator[ExportFormat]:
+    """The formats of one table: CSV and XLSX with the table's options, and the PDF when it is
+    printed (by GET as Open Event's PDFs are: the table's query options, or none for a table whose
+    options come in a body, ``Table.default_options``)."""
+    for form, (extension, content_type, engine) in TABLE_FORMS.items():
+        if form == "pdf" and (table.printed is None or table.site_wide):
+            continue
+        # The PDF is asked for by GET, as Open Event's are: with the table's query options, if any.
+        posted = table.parse_body is not None and form != "pdf"
+        with_options = form != "pdf" or table.parse_body is None
+        yield ExportFormat(
+            f"{table.name}/{form}",
+            extension,
+            content_type,
+            table.label,
+            engine,
+            table.parse_query if with_options else no_options,
+            parse_body=table.parse_body if posted else None,
+            site_wide=table.site_wide,
+            options=table.options if with_options else (),
+            table=table,
+        )
+
+
 FORMATS: dict[str, ExportFormat] = {
     fmt.name: fmt
     for fmt in (
-        ExportFormat(
-            "orders/csv",
-            "csv",
-            "text/csv; charset=utf-8",
-            "orders",
-            "chalicelib.exports.formats.orders_csv:renderer",
-            orders_csv_options,
-            options=("status", "bom"),
-        ),
-        ExportFormat(
-            "orders/pdf", "pdf", "application/pdf", "orders", "chalicelib.exports.formats.orders_pdf:renderer"
-        ),
-        ExportFormat(
-            "attendees/csv",
-            "csv",
-            "text/csv; charset=utf-8",
-            "attendees",
-            "chalicelib.exports.formats.attendees_csv:renderer",
-            orders_csv_options,  # the same options: the orders' statuses, and the BOM
-            options=("status", "bom"),
-        ),
-        ExportFormat(
-            "attendees/pdf", "pdf", "application/pdf", "attendees", "chalicelib.exports.formats.attendees_pdf:renderer"
-        ),
+        *(fmt for table in declared_tables() for fmt in table_formats(table)),
         ExportFormat(
             "pentabarf",
             "xml",
@@ -188,37 +188,12 @@ FORMATS: dict[str, ExportFormat] = {
         ),
         # The exports the frontend asks for by POST, with a JSON body (chalicelib/exports/formats/bodies.py).
         ExportFormat(
-            "sessions/csv",
-            "csv",
-            "text/csv; charset=utf-8",
-            "sessions",
-            "chalicelib.exports.formats.sessions_csv:renderer",
-            parse_body=bodies.sessions_csv_body,
-        ),
-        ExportFormat(
-            "speakers/csv",
-            "csv",
-            "text/csv; charset=utf-8",
-            "speakers",
-            "chalicelib.exports.formats.speakers_csv:renderer",
-            parse_body=bodies.speakers_csv_body,
-        ),
-        ExportFormat(
             "json",
             "zip",
             "application/zip",
             "archive",
             "chalicelib.exports.formats.event_archive:renderer",
             parse_body=bodies.event_archive_body,
-        ),
-        ExportFormat(
-            "admin/sales/csv",
-            "csv",
-            "text/csv; charset=utf-8",
-            "admin-sales",
-            "chalicelib.exports.formats.admin_sales_csv:renderer",
-            parse_body=bodies.admin_sales_body,
-            site_wide=True,
         ),
     )
 }

@@ -58,8 +58,10 @@ def request_posted_export(
     come before any 400 the body could earn.
     """
     fmt = get_format(format_name)
-    if fmt.parse_body is None or fmt.site_wide != (event_reference is None):
+    if fmt.site_wide != (event_reference is None):
         raise NotFound(f"Unknown export format {format_name!r}")
+    if fmt.parse_body is None:
+        raise MethodNotAllowed(f"The {format_name} export is asked for by GET, with its options in the query")
     event = None
     if event_reference is None:
         require_admin(user)

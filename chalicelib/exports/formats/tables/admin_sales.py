@@ -4,31 +4,25 @@ Open Event's eleven columns in its order (event, owner, type, date, then the tic
 sales total of the ``completed``, ``placed`` and ``pending`` orders), then the number of orders
 of each of those statuses. Tickets are the orders' live ticket holders, as Open Event counted
 them; sales are the orders' amounts, two places. The date is ISO 8601 in the event's own zone
-(UTC when the event's zone is not one PostgreSQL knows: one bad row never sinks the report).
+(UTC when the event's zone is not one PostgreSQL knows: one bad row never sinks the report); being
+in a zone of its own per row, it is text in every form.
 
 ``status`` is the admin sales page's tab: ``all``, ``live`` (not over yet) or ``past`` (over).
-Open Event ran its summary six times per event; here one grouped query, streamed by COPY as the
-orders CSV is, does every event at once.
+Open Event ran its summary six times per event; here one grouped query does every event at once.
 """
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Numeric, Select, case, cast, column, func, literal_column, select, table
-from sqlalchemy.orm import Session
 
-from chalicelib.exports.formats.base import Options, ProgressCallback
-from chalicelib.exports.formats.csv_rows import CopyRows, CsvWriter, defused_sql
-from chalicelib.exports.formats.orders_csv import BATCH_SIZE, copy_csv
+from chalicelib.exports.formats import bodies
+from chalicelib.exports.formats.base import Options
+from chalicelib.exports.formats.csv_rows import full_name
+from chalicelib.exports.formats.table import Column, Kind, Table
 from chalicelib.models import Event, Order, TicketHolder, User, UserEventRole, role_id
 
-HEADER = (
-    "Event Name", "Owner Name", "Owner Email", "Event Type", "Event Date",
-    "Ticket (Completed)", "Sales (Completed)", "Ticket (Placed)", "Sales (Placed)",
-    "Ticket (Pending)", "Sales (Pending)",
-    "Orders (Completed)", "Orders (Placed)", "Orders (Pending)",
-)  # fmt: skip
 STATUSES = ("completed", "placed", "pending")
 
 _zone_names = table("pg_timezone_names", column("name"))
@@ -62,7 +56,7 @@ def _event_date() -> ColumnElement[str]:
     )
 
 
-def sales_query(status: str) -> Select[Any]:
+def sales_rows(event_id: int | None, options: Options) -> Select[Any]:
     """Every chosen event with its owner and its orders summed by status: one grouped query."""
     holders = (
         select(TicketHolder.order_id, func.count().label("tickets"))
@@ -100,12 +94,11 @@ def sales_query(status: str) -> Select[Any]:
     def sales(status: str) -> ColumnElement[Any]:
         return of(status, orders.c.sales, Numeric(16, 2))
 
-    owner_name = func.nullif(func.btrim(func.concat_ws(" ", User.first_name, User.last_name)), "")
     return (
         select(
-            defused_sql(Event.name),
-            defused_sql(owner_name),
-            defused_sql(User.email),
+            Event.name,
+            full_name(User.first_name, User.last_name),
+            User.email,
             _event_type(),
             _event_date(),
             *[cell for status in STATUSES for cell in (tickets(status), sales(status))],
@@ -114,26 +107,29 @@ def sales_query(status: str) -> Select[Any]:
         .outerjoin(orders, orders.c.event_id == Event.id)
         .outerjoin(owners, owners.c.event_id == Event.id)
         .outerjoin(User, User.id == owners.c.user_id)
-        .where(*_chosen(status))
+        .where(*_chosen(options.get("status", "all")))
         .group_by(Event.id, User.id)
         .order_by(Event.starts_at.desc(), Event.id)
     )
 
 
-class AdminSalesCsv:
-    """The ``admin/sales/csv`` renderer (a ``SiteRenderer``). Options: ``status`` and ``bom``."""
-
-    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
-        self.batch_size = batch_size
-
-    def estimate_total(self, session: Session, options: Options) -> int | None:
-        return session.scalar(select(func.count()).select_from(Event).where(*_chosen(options["status"])))
-
-    def render(self, session: Session, options: Options, out: BinaryIO, progress: ProgressCallback) -> int:
-        CsvWriter(out, bom=bool(options.get("bom", True))).write_rows([HEADER])
-        rows = CopyRows(out, self.batch_size, progress)
-        copy_csv(session, sales_query(options["status"]), rows)
-        return rows.count
-
-
-renderer = AdminSalesCsv()
+TABLE = Table(
+    name="admin/sales",
+    label="admin-sales",
+    columns=(
+        Column("Event Name", width=30),
+        Column("Owner Name", width=20),
+        Column("Owner Email", width=28),
+        Column("Event Type", width=14),
+        Column("Event Date", width=26),
+        *(
+            Column(f"{measure} ({status.title()})", kind)
+            for status in STATUSES
+            for measure, kind in (("Ticket", Kind.INTEGER), ("Sales", Kind.DECIMAL))
+        ),
+        *(Column(f"Orders ({status.title()})", Kind.INTEGER) for status in STATUSES),
+    ),
+    rows=sales_rows,
+    parse_body=bodies.admin_sales_body,
+    site_wide=True,
+)
