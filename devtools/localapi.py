@@ -167,7 +167,22 @@ class GatewayResponsesHandler(ChaliceRequestHandler):
             headers.setdefault(name, value)
         if code >= 400:
             headers["Connection"] = "close"  # whatever is left of this request is never read as the next
+        if self.command == "HEAD":
+            self._send_head(code, headers, body)
+            return
         super()._send_http_response(code, headers, body)
+
+    def _send_head(self, code: int, headers: dict[str, Any], body: Any) -> None:
+        """The GET's status and headers without its body (RFC 9110 9.3.2; Chalice's server writes
+        the body): the length is the app's ``Content-Length`` (what the GET would send), else the
+        body's that is not sent."""
+        length = headers.pop("Content-Length", None)
+        if length is None:
+            length = str(len(body.encode() if isinstance(body, str) else body or b""))
+        self.send_response(code)
+        self.send_header("Content-Length", length)
+        self.send_header("Content-Type", headers.pop("Content-Type", "application/json"))
+        self._send_headers(headers)
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         path = urlsplit(self.path).path if getattr(self, "path", "") else "-"

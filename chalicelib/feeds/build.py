@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import tempfile
+from dataclasses import replace
 from datetime import datetime
 from typing import BinaryIO, cast
 
@@ -47,10 +48,17 @@ def _render(session: Session, event: Event, feed: FeedFile, version: str, stamp:
 
 
 def _build_file(
-    session: Session, event: Event, feed: FeedFile, version: str, stamp: datetime, previous: store.Manifest | None
+    session: Session,
+    event: Event,
+    feed: FeedFile,
+    version: str,
+    stamp: datetime,
+    previous: store.Manifest | None,
+    lost: frozenset[str],
 ) -> store.StoredFile | None:
-    """The file's object, written unless an identical one is there already; None when the schedule
-    cannot be written in this format (the other formats are still published)."""
+    """The file's object, written unless an identical one is there already (a ``lost`` one is
+    written again, the same bytes under the same key); None when the schedule cannot be written in
+    this format (the other formats are still published)."""
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
         out = cast(BinaryIO, spool)  # typeshed's SpooledTemporaryFile is no BinaryIO; it is one
         try:
@@ -61,20 +69,26 @@ def _build_file(
         digest, size = _digest(out)
         key = store.file_key(event.id, feed.name, digest)
         known = previous.files.get(feed.name) if previous else None
-        if known is not None and known.key == key:
-            return known  # the same bytes: the same object, ETag and Last-Modified
+        if known is not None and known.key == key:  # the same bytes: the same object and Last-Modified
+            return replace(known, etag=store.put_file(key, out, feed.content_type)) if key in lost else known
         etag = store.put_file(key, out, feed.content_type)
     return store.StoredFile(key, etag, size, feed.content_type, stamp)
 
 
 def publish(
-    session: Session, event: Event, version: str, last_modified: datetime, previous: store.Manifest | None
+    session: Session,
+    event: Event,
+    version: str,
+    last_modified: datetime,
+    previous: store.Manifest | None,
+    lost: frozenset[str] = frozenset(),
 ) -> store.Manifest:
     """Write the event's files and then their manifest (a reader never sees a manifest naming a
-    file not yet written); delete the files the previous manifest named and this one does not."""
+    file not yet written); delete the files the previous manifest named and this one does not.
+    ``lost``: keys the previous manifest names that are gone from the bucket, written again."""
     files = {}
     for feed in FEED_FILES.values():
-        stored = _build_file(session, event, feed, version, last_modified, previous)
+        stored = _build_file(session, event, feed, version, last_modified, previous, lost)
         if stored is not None:
             files[feed.name] = stored
     manifest = store.Manifest(event.id, version, last_modified, files)

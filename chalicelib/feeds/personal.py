@@ -92,9 +92,7 @@ def answer_my_schedule(
     event = session.get(Event, manifest.event_id)
     if event is None:  # deleted outright since the last refresh
         raise NotFound(serve.HIDDEN)
-    if head:
-        return serve.FeedAnswer(200, headers)
-    out = io.BytesIO()
+    out = io.BytesIO()  # rendered for a HEAD too, for its length: a person's few sessions
     options = {VERSION: manifest.version, STAMP: public.last_modified, SESSION_IDS: chosen}
     get_format("ical").renderer().render(session, event, options, out, lambda written: None)
-    return serve.FeedAnswer(200, headers, out.getvalue().decode("utf-8"))
+    return serve.content(headers, out.getvalue(), head=head)

@@ -5,7 +5,9 @@ A public schedule is a published event's, not deleted, with ``schedule_published
 run checks the events whose check is oldest first, one at a time (its fingerprint, and a rebuild
 only when the fingerprint moved), until its time budget is spent; the next run goes on where it
 stopped, so with many events each is still checked every few minutes and the cost per run stays
-bounded. Two runs never work on the same event (a transaction-scoped advisory lock on our own
+bounded. A schedule that did not change still has its files checked in the bucket (its manifest and
+one listing of its files): a file or manifest lost there (deleted, a new bucket) is written again,
+the same bytes under the same key, so its URL heals by the next run. Two runs never work on the same event (a transaction-scoped advisory lock on our own
 state; the second skips it), and a rebuild reads the schedule in one snapshot (REPEATABLE READ),
 so the files and the fingerprint they are recorded under always agree.
 
@@ -77,9 +79,22 @@ def _publish(oes: Session, event: Event, feed: ScheduleFeed | None, fingerprint:
     build.publish(oes, event, version_of(fingerprint), now, previous)
 
 
+def _heal(oes: Session, event: Event, feed: ScheduleFeed) -> bool:
+    """Write again the files of an unchanged schedule that are gone from the bucket, with the
+    version and time they were built with (so the same bytes, keys and ETags); whether any was."""
+    manifest = store.read_manifest(event.identifier)
+    named = {stored.key for stored in manifest.files.values()} if manifest is not None else set()
+    lost = frozenset(named - store.stored_keys(store.files_prefix(event.id)))
+    if manifest is not None and not lost:
+        return False
+    log.warning("feeds: event %s lost %s from the bucket; written again", event.id, sorted(lost) or "its manifest")
+    build.publish(oes, event, feed.version, feed.last_modified, manifest, lost)
+    return True
+
+
 def _check(event_id: int) -> bool:
-    """Rebuild the event's feeds if its schedule changed (unless another run holds the event);
-    whether it did."""
+    """Rebuild the event's feeds if its schedule changed, or write again those lost from the bucket
+    (unless another run holds the event); whether it wrote any."""
     now = datetime.now(UTC).replace(microsecond=0)
     with transaction() as own:
         if not _locked(own, event_id):
@@ -93,6 +108,7 @@ def _check(event_id: int) -> bool:
             changed = feed is None or (feed.fingerprint, feed.identifier) != (fingerprint, event.identifier)
             if changed:
                 _publish(oes, event, feed, fingerprint, now)
+            healed = feed is not None and not changed and _heal(oes, event, feed)
         if feed is None:
             feed = ScheduleFeed(event_id=event_id, last_modified=now)
             own.add(feed)
@@ -100,7 +116,7 @@ def _check(event_id: int) -> bool:
             feed.identifier, feed.fingerprint, feed.version = event.identifier, fingerprint, version_of(fingerprint)
             feed.last_modified = now
         feed.checked_at = now
-    return changed
+    return changed or healed
 
 
 def run(budget_seconds: float = BUDGET_SECONDS) -> Report:

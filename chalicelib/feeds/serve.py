@@ -58,6 +58,14 @@ def not_modified(headers: dict[str, str], content_type: str) -> FeedAnswer:
     return FeedAnswer(304, headers | {"Content-Type": content_type})
 
 
+def content(headers: dict[str, str], body: bytes, *, head: bool) -> FeedAnswer:
+    """A ``200`` with ``body``; for a HEAD, no body and the length the GET would send (RFC 9110
+    9.3.2). The length is named only for a HEAD: otherwise the server counts the body it sends."""
+    if head:
+        return FeedAnswer(200, headers | {"Content-Length": str(len(body))})
+    return FeedAnswer(200, headers, body.decode("utf-8"))
+
+
 def content_headers(content_type: str, attachment: str | None) -> dict[str, str]:
     headers = {"Content-Type": content_type}
     if attachment:
@@ -91,4 +99,6 @@ def answer_file(
         redirect = validators(stored.etag, stored.last_modified, "no-cache")  # the link expires
         return FeedAnswer(302, redirect | {"Location": location})
     headers |= content_headers(stored.content_type, attachment)
-    return FeedAnswer(200, headers, "" if head else store.read_file(stored).decode("utf-8"))
+    if head:  # the length from the manifest: the file is not read
+        return FeedAnswer(200, headers | {"Content-Length": str(stored.size)})
+    return content(headers, store.read_file(stored), head=False)

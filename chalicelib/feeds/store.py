@@ -11,6 +11,7 @@ The prefix is outside the exports' lifecycle rule (``exports/``), so feeds never
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
@@ -21,6 +22,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib import aws
 from chalicelib.errors import ServiceUnavailable
 from chalicelib.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 PREFIX = "feeds/"
 IDENTIFIER_MAX = 64  # events.identifier's length
@@ -64,8 +67,12 @@ def manifest_key(identifier: str) -> str:
     return f"{PREFIX}manifests/{quote(identifier, safe='')}.json"
 
 
+def files_prefix(event_id: int) -> str:
+    return f"{PREFIX}files/{event_id}/"
+
+
 def file_key(event_id: int, name: str, digest: str) -> str:
-    return f"{PREFIX}files/{event_id}/{digest}-{name}"
+    return f"{files_prefix(event_id)}{digest}-{name}"
 
 
 def _bucket() -> str:
@@ -78,18 +85,27 @@ def _unavailable(error: Exception) -> ServiceUnavailable:
     )
 
 
-def read_manifest(identifier: str) -> Manifest | None:
-    """The event's manifest, or None when its schedule is not public (or there is no such event).
+def _missing(error: ClientError, key: str) -> bool:
+    """Whether S3 said the key does not exist. A role that may read ``feeds/*`` but not list the
+    bucket for that read gets ``AccessDenied`` for a missing key instead of ``NoSuchKey`` (S3 hides
+    which keys exist); every role that reads here is granted ``s3:GetObject`` on ``feeds/*``, so a
+    denial means missing, logged in case a role lost its read."""
+    code = error.response.get("Error", {}).get("Code")
+    if code == "AccessDenied":
+        log.warning("feeds: reading %s was denied: taken as missing (the role may not list the bucket)", key)
+    return code in {"NoSuchKey", "404", "AccessDenied", "403"}
 
-    A missing key is ``NoSuchKey`` only because the reader may list the bucket (the HTTP function's
-    role allows ``s3:ListBucket``); without that S3 answers ``AccessDenied``, which is a 503 here."""
+
+def read_manifest(identifier: str) -> Manifest | None:
+    """The event's manifest, or None when its schedule is not public (or there is no such event)."""
     if len(identifier) > IDENTIFIER_MAX:  # no event has it, and S3 refuses keys over 1,024 bytes
         return None
+    key = manifest_key(identifier)
     try:
-        answer = aws.s3().get_object(Bucket=_bucket(), Key=manifest_key(identifier))
+        answer = aws.s3().get_object(Bucket=_bucket(), Key=key)
         return Manifest.from_json(answer["Body"].read())
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+        if _missing(error, key):
             return None
         raise _unavailable(error) from error
     except BotoCoreError as error:
@@ -102,6 +118,15 @@ def read_file(stored: StoredFile) -> bytes:
     except (ClientError, BotoCoreError) as error:
         raise _unavailable(error) from error
     return body
+
+
+def stored_keys(prefix: str) -> set[str]:
+    """The keys under ``prefix`` (a thousand per request): how the refresh sees, without reading
+    them, which of an event's files are still in the bucket."""
+    keys: set[str] = set()
+    for page in aws.s3().get_paginator("list_objects_v2").paginate(Bucket=_bucket(), Prefix=prefix):
+        keys.update(item["Key"] for item in page.get("Contents", []))
+    return keys
 
 
 def download_url(stored: StoredFile, expiry_seconds: int, attachment: str | None) -> str:

@@ -3,12 +3,15 @@ feed URLs (the tests of ``chalicelib.feeds``, one file per capability)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import boto3
 from sqlalchemy import select, update
 
-from chalicelib import models
+from chalicelib import aws, models
 from chalicelib.db import transaction
 from devtools.worker import scheduled_event
 from tests.factories import Factory
@@ -87,3 +90,36 @@ def summaries(data: bytes) -> list[str]:
     import icalendar
 
     return [str(vevent["SUMMARY"]) for vevent in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+
+
+class _Denied:
+    status_code = 403
+
+
+@contextmanager
+def bucket_unlistable() -> Iterator[None]:
+    """S3 as a role that may read ``feeds/*`` but not list the bucket sees it: a missing key is
+    ``AccessDenied``, not ``NoSuchKey`` (S3 hides which keys exist)."""
+    client = aws.s3()
+    # A client of its own looks the key up: this one's hooks would answer for it.
+    looker = boto3.client(
+        "s3", endpoint_url=client.meta.endpoint_url, region_name=client.meta.region_name,
+        aws_access_key_id="test", aws_secret_access_key="test",
+    )  # fmt: skip
+
+    def note_missing(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        listed = looker.list_objects_v2(Bucket=params["Bucket"], Prefix=params["Key"]).get("Contents", [])
+        context["missing"] = all(item["Key"] != params["Key"] for item in listed)
+
+    def deny_missing(context: dict[str, Any], **_: Any) -> tuple[_Denied, dict[str, Any]] | None:
+        if not context.get("missing"):
+            return None
+        return _Denied(), {"Error": {"Code": "AccessDenied", "Message": "Access Denied"}, "ResponseMetadata": {}}
+
+    client.meta.events.register("before-parameter-build.s3.GetObject", note_missing)
+    client.meta.events.register("before-call.s3.GetObject", deny_missing)
+    try:
+        yield
+    finally:
+        client.meta.events.unregister("before-parameter-build.s3.GetObject", note_missing)
+        client.meta.events.unregister("before-call.s3.GetObject", deny_missing)

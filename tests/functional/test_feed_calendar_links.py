@@ -65,6 +65,19 @@ def test_add_my_schedule_with_the_login_token_shows_the_callers_favourites(clien
     assert summaries(answer.body) == ["Compilers"]
 
 
+def test_my_schedule_head_carries_the_length_of_the_get_and_no_body(client, factory, feed_event):
+    user = factory.user()
+    favourite(user, feed_event, "Compilers")
+    url = f"/v1/events/{feed_event.identifier}.ics?include_sessions&my_schedule"
+    login = {"Authorization": f"JWT {factory.token(user)}"}
+
+    full, head = get(client, url, **login), client.http.request("HEAD", url, headers=login)
+
+    assert head.status_code == 200 and head.body == b""
+    assert head.headers["Content-Length"] == str(len(full.body))
+    assert head.headers["ETag"] == full.headers["ETag"]
+
+
 def test_add_my_schedule_with_the_calendar_token_revalidates_and_follows_the_favourites(client, factory, feed_event):
     user = factory.user()
     favourite(user, feed_event, "Opening")

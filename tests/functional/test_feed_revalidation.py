@@ -92,3 +92,4 @@ def test_head_has_the_headers_of_get_and_no_body(client, feed_event):
     assert head.status_code == 200 and head.body == b""
     assert head.headers["ETag"] == full.headers["ETag"]
     assert head.headers["Content-Type"] == full.headers["Content-Type"]
+    assert head.headers["Content-Length"] == str(len(full.body))  # RFC 9110 9.3.2

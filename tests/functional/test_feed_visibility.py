@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.functional.feed_helpers import FEED_PATHS, get, published_schedule, refresh, set_event
+from tests.functional.feed_helpers import FEED_PATHS, bucket_unlistable, get, published_schedule, refresh, set_event
 
 HIDDEN = {
     "draft": {"state": "draft"},
@@ -67,6 +67,14 @@ def test_event_deleted_outright_is_withdrawn(client, factory, unknown_answers):
     refresh(client)
 
     assert {url: answer_of(client, url, event.identifier) for url in URLS} == unknown_answers
+
+
+def test_unknown_event_is_the_same_404_when_s3_denies_a_missing_key(client, unknown_answers):
+    """A role that may not list the bucket gets ``AccessDenied`` for a missing key: still the 404."""
+    with bucket_unlistable():
+        denied = {url: answer_of(client, url, "no-such-event") for url in URLS}
+
+    assert denied == unknown_answers
 
 
 def test_unknown_parameter_is_a_400_naming_it(client, factory):

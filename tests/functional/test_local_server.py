@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.feeds import refresh
 from devtools.localapi import MAX_THREADS, READ_TIMEOUT_SECONDS
+from tests.functional.feed_helpers import published_schedule
 from tests.local_api import serving
 
 
@@ -235,3 +237,36 @@ def test_slow_clients_hold_a_bounded_number_of_threads_and_are_closed_after_the_
     assert all(closed_by_server)
     assert status == 200
     assert elapsed < 2 * READ_TIMEOUT_SECONDS  # served as soon as the first slow clients were closed
+
+
+def head_exchange(base_url: str, path: str) -> tuple[str, bytes]:
+    """A HEAD's status line and headers, and whatever followed them before the server closed."""
+    answer = raw_exchange(base_url, f"HEAD {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    head, _, rest = answer.partition(b"\r\n\r\n")
+    return head.decode("latin-1"), rest
+
+
+def header(head: str, name: str) -> list[str]:
+    return [line.split(":", 1)[1].strip() for line in head.split("\r\n") if line.lower().startswith(f"{name}:")]
+
+
+@pytest.mark.parametrize("path", ["/v1/no-such-thing", "/v1/events/no-such-event/schedule.xml"])
+def test_a_head_that_is_a_404_has_no_body(base_url, path):
+    head, rest = head_exchange(base_url, path)
+
+    assert head.startswith("HTTP/1.1 404") and rest == b""
+    assert header(head, "content-type") == ["application/vnd.api+json"]
+
+
+@pytest.mark.parametrize("path", ["/schedule.xml", "/schedule.ics", ".ics?download"])
+def test_a_feed_head_carries_the_length_of_the_get_and_no_body(base_url, factory, path):
+    event = published_schedule(factory)
+    refresh.run()
+    url = f"/v1/events/{event.identifier}{path}"
+    with urllib.request.urlopen(f"{base_url}{url}", timeout=10) as response:
+        body = response.read()
+
+    head, rest = head_exchange(base_url, url)
+
+    assert head.startswith("HTTP/1.1 200") and rest == b""
+    assert header(head, "content-length") == [str(len(body))]

@@ -140,3 +140,16 @@ def test_packaged_migrate_function_upgrades_a_new_database_to_head(package: Pack
         "mode": "standalone",
         "revisions": {"standalone": head, "serverless": own_head},
     }
+
+
+def test_packaged_code_reads_the_pinned_time_zone_database_not_the_os(package: Package) -> None:
+    """Casablanca on 15 October 2026: +00:00 under the pinned tz 2026f, +01:00 under older databases
+    (the test machine's 2025b; Lambda's image has its own)."""
+    code = (
+        "import chalicelib, datetime, zoneinfo\n"
+        "print(datetime.datetime(2026, 10, 15, 12, tzinfo=zoneinfo.ZoneInfo('Africa/Casablanca')).utcoffset())"
+    )
+    result = run_packaged(package, code)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0:00:00"

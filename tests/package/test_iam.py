@@ -22,7 +22,7 @@ EXPECTED_ACTIONS = {
     "ExportRequeue": LOGS
     | {"ssm:GetParameter", "sqs:SendMessage", "s3:ListBucketMultipartUploads", "s3:AbortMultipartUpload"},
     "Migrate": LOGS | {"ssm:GetParameter"},
-    "FeedsRefresh": LOGS | {"ssm:GetParameter", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
+    "FeedsRefresh": LOGS | {"ssm:GetParameter", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"},
 }
 LOG_GROUPS = {
     "APIHandler": "ApiHandlerLogGroup",
@@ -177,7 +177,12 @@ def test_http_function_reads_exports_and_feeds_and_writes_neither(package: Packa
 
 
 def test_feeds_refresh_reaches_only_the_feeds_prefix(package: Package) -> None:
-    assert allowed(package, "FeedsRefresh", "s3") == [{"Fn::Sub": "${ExportBucket.Arn}/feeds/*"}]
+    s3 = [statement for statement in package.role_statements("FeedsRefresh") if actions(statement)[0].startswith("s3:")]
+
+    assert [(statement["Resource"], statement.get("Condition")) for statement in s3] == [
+        ({"Fn::Sub": "${ExportBucket.Arn}/feeds/*"}, None),
+        ({"Fn::GetAtt": ["ExportBucket", "Arn"]}, {"StringLike": {"s3:prefix": "feeds/*"}}),
+    ]
 
 
 @pytest.mark.parametrize("function", SECRET_PARAMETERS)

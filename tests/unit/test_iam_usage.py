@@ -30,6 +30,7 @@ SQS_TRIGGER = {
 # Calls whose IAM action is not the operation's own name.
 ACTION_OF_CALL = {
     "s3.head_bucket": "s3:ListBucket",
+    "s3.list_objects_v2": "s3:ListBucket",
     "s3.generate_presigned_url": "s3:GetObject",  # presigns get_object only (task_view)
     "s3.create_multipart_upload": "s3:PutObject",
     "s3.upload_part": "s3:PutObject",
