@@ -14,10 +14,10 @@ from sqlalchemy import ColumnElement, case, func
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.base import Options, ProgressCallback
-from chalicelib.exports.formats.copy_stream import BATCH_SIZE, ISO_LOCAL, copy_csv
+from chalicelib.exports.formats.copy_stream import ISO_LOCAL, copy_csv
 from chalicelib.exports.formats.csv_rows import CopyRows, CsvWriter, MarkedCopyRows, defused_sql
 from chalicelib.exports.formats.plain_text import PlainText
-from chalicelib.exports.formats.table import Column, Kind, Table, two_places
+from chalicelib.exports.formats.table import Column, Kind, two_places
 from chalicelib.exports.formats.table_engine import TableEngine, begin, presented, resolve
 from chalicelib.models import Event
 
@@ -39,10 +39,6 @@ def csv_cell(column: Column, value: ColumnElement[Any]) -> ColumnElement[Any]:
 
 class TableCsv(TableEngine):
     """The ``<table>/csv`` renderer."""
-
-    def __init__(self, table: Table, batch_size: int = BATCH_SIZE) -> None:
-        super().__init__(table)
-        self.batch_size = batch_size
 
     def render(
         self, session: Session, event: Event | None, options: Options, out: BinaryIO, progress: ProgressCallback

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.base import Options, ProgressCallback
-from chalicelib.exports.formats.copy_stream import use_event_time_zone
+from chalicelib.exports.formats.copy_stream import BATCH_SIZE, use_event_time_zone
 from chalicelib.exports.formats.plain_text import MARKUP
 from chalicelib.exports.formats.table import Column, Table
 from chalicelib.models import Event
@@ -87,10 +87,14 @@ def begin(session: Session, event: Event | None) -> None:
 
 
 class TableEngine:
-    """An engine bound to one declaration; ``event`` is None for a site-wide table."""
+    """An engine bound to one declaration; ``event`` is None for a site-wide table. ``batch_size``
+    rows go to the output (and the progress) at a time."""
 
-    def __init__(self, table: Table) -> None:
+    default_batch_size = BATCH_SIZE
+
+    def __init__(self, table: Table, batch_size: int | None = None) -> None:
         self.table = table
+        self.batch_size = batch_size or self.default_batch_size
 
     def estimate_total(self, session: Session, event: Event | None, options: Options) -> int | None:
         return count_rows(session, self.table, event, options)

@@ -63,12 +63,13 @@ class TablePdfRenderer(TableEngine):
     """The ``<table>/pdf`` renderer: the rows its options choose (a table's query options; the
     defaults for a table whose options come in a body)."""
 
-    def __init__(self, table: Table, batch_size: int = BATCH_SIZE) -> None:
-        super().__init__(table)
+    default_batch_size = BATCH_SIZE
+
+    def __init__(self, table: Table, batch_size: int | None = None) -> None:
+        super().__init__(table, batch_size)
         if table.printed is None:
             raise ValueError(f"The {table.name} table has no printed form")
         self.printed: Printed = table.printed
-        self.batch_size = batch_size
 
     def render(
         self, session: Session, event: Event | None, options: Options, out: BinaryIO, progress: ProgressCallback

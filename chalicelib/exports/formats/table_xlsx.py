@@ -23,10 +23,10 @@ from sqlalchemy import ColumnElement, func
 from sqlalchemy.orm import Session
 
 from chalicelib.exports.formats.base import ExportFailed, Options, ProgressCallback
-from chalicelib.exports.formats.copy_stream import BATCH_SIZE, copy_csv
+from chalicelib.exports.formats.copy_stream import copy_csv
 from chalicelib.exports.formats.csv_rows import CopyBatches
 from chalicelib.exports.formats.plain_text import PlainText
-from chalicelib.exports.formats.table import Column, Table
+from chalicelib.exports.formats.table import Column
 from chalicelib.exports.formats.table_engine import TableEngine, begin, presented, resolve
 from chalicelib.exports.formats.xlsx_cells import (
     EMPTY,
@@ -115,10 +115,6 @@ def _parts(columns: Sequence[Column], cells: Sequence[ColumnElement[Any]]) -> tu
 
 class TableXlsx(TableEngine):
     """The ``<table>/xlsx`` renderer."""
-
-    def __init__(self, table: Table, batch_size: int = BATCH_SIZE) -> None:
-        super().__init__(table)
-        self.batch_size = batch_size
 
     def render(
         self, session: Session, event: Event | None, options: Options, out: BinaryIO, progress: ProgressCallback
