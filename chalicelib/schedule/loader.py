@@ -140,9 +140,7 @@ def iter_sessions(session: Session, schedule: Schedule, order: Order = "time") -
     sources = schedule.sources
     zone, plain = schedule.zone, PlainText()
     loaded = []
-    for row in session_rows(session, schedule.event.id):
-        if schedule.only_sessions is not None and row.id not in schedule.only_sessions:
-            continue
+    for row in session_rows(session, schedule.event.id, schedule.only_sessions):
         start = row.starts_at.astimezone(zone)
         extras = sources.sessions.get(row.id, NO_EXTRAS)
         item = ScheduleSession(

@@ -8,7 +8,7 @@ have both a start and an end. All formats export exactly this set.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any, NamedTuple, TypeAlias
 
@@ -90,8 +90,12 @@ def session_rows_query(event_id: int) -> Rows:
     )
 
 
-def session_rows(session: Session, event_id: int) -> Iterator[SessionRow]:
-    return map(SessionRow._make, session.execute(session_rows_query(event_id)))
+def session_rows(session: Session, event_id: int, only: Collection[int] | None = None) -> Iterator[SessionRow]:
+    """``session_rows_query``'s rows; ``only``: those sessions alone, chosen by the database."""
+    query = session_rows_query(event_id)
+    if only is not None:
+        query = query.where(EventSession.id.in_(only))
+    return map(SessionRow._make, session.execute(query))
 
 
 def speaker_rows_query(event_id: int) -> Rows:

@@ -5,6 +5,7 @@ escaping rules that no Python parser checks hold line by line. Where readers pla
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -75,6 +76,28 @@ def test_ical_times_are_utc_and_the_calendar_names_the_event_zone(factory, zone:
     assert b"TZID" not in data and b"VTIMEZONE" not in data
     for vevent in calendar.walk("VEVENT"):
         assert vevent["DTSTART"].dt.utcoffset() == timedelta(0) == vevent["DTEND"].dt.utcoffset()
+
+
+@pytest.mark.parametrize("zone", ZONES, ids=ZONE_IDS)
+def test_an_app_trusting_only_the_embedded_zone_shows_the_room_clock(factory, zone: Zone):
+    """Read as Google Calendar or the ``x-wr-timezone`` repair read it: no VTIMEZONE, only the
+    calendar's ``X-WR-TIMEZONE`` and each UTC ``DTSTART``/``DTEND``, shown in that zone."""
+    event = hostile_event(factory, zone)
+    room_clock = {
+        "Opening & <welcome> 🎉": (local(zone, -1, 10), local(zone, -1, 11)),
+        "Across the DST change": (local(zone, 0, 1, 30), local(zone, 0, 4)),
+        "Past midnight": (local(zone, 0, 23, 30), local(zone, 1, 1)),
+    }
+
+    calendar = icalendar.Calendar.from_ical(render("ical", event))
+
+    shown_in = ZoneInfo(str(calendar["X-WR-TIMEZONE"]))
+    shown = {
+        str(e["SUMMARY"]): tuple(e[key].dt.astimezone(shown_in).replace(tzinfo=None) for key in ("DTSTART", "DTEND"))
+        for e in calendar.walk("VEVENT")
+    }
+    for title, (start, end) in room_clock.items():
+        assert shown[title] == (start.replace(tzinfo=None), end.replace(tzinfo=None)), title
 
 
 def test_ical_times_are_exact_across_dst(factory):
