@@ -100,10 +100,9 @@ class TablePdfRenderer(TableEngine):
         summary = printed.summary() if printed.summary is not None else None
         table.table(printed.columns)
         for number, cells in enumerate(csv.reader(lines), start=1):
-            if rich:
-                marked = cells.pop(0) == "1"
+            if rich and cells.pop(0) == "1":
                 for index in rich:
-                    cells[index] = plain(cells[index]) if marked else cells[index]
+                    cells[index] = plain(cells[index])
             record = dict(zip(header, cells, strict=True))
             table.row(printed.cells(record))
             if summary is not None:

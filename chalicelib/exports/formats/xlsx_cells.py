@@ -51,10 +51,6 @@ def xml_unescape(text: str) -> str:
     return text
 
 
-def text_cell(text: str) -> str:
-    return TEXT_OPEN + xml_text(text) + TEXT_CLOSE if text else EMPTY
-
-
 def xml_text_sql(value: Any) -> ColumnElement[str]:
     """``xml_text`` as a SQL expression (NULL for NULL and for a text it leaves empty)."""
     text: Any = func.nullif(cast(value, String), "")
