@@ -71,9 +71,6 @@ class TableWriter:
             )
         self._schema = schema
 
-    def has_table(self, table: str) -> bool:
-        return table in self._tables
-
     def insert(self, table: str, values: Mapping[str, Any]) -> int | None:
         """One row; returns its ``id`` (None for a table without one, or one this schema lacks)."""
         columns = self._tables.get(table)
