@@ -87,6 +87,13 @@ class TableWriter:
         )
         return result.scalar_one() if returning else None
 
+    def insert_id(self, table: str, values: Mapping[str, Any]) -> int:
+        """One row of a table that has an ``id`` and that this schema holds; returns the id."""
+        row_id = self.insert(table, values)
+        if row_id is None:
+            raise ValueError(f"{self._schema}.{table} is absent or has no id column")
+        return row_id
+
     def insert_select(self, table: str, expressions: Mapping[str, str], source: str, **params: Any) -> None:
         """Many rows from SQL: ``INSERT INTO table (...) SELECT <expressions> <source>`` (``source``
         starts with FROM); the required columns no expression names get their neutral value."""
