@@ -20,24 +20,23 @@ STAGE = "prod"
 DEPLOYMENT_ONLY = frozenset({"STAGE"})
 
 
-def _stage() -> dict[str, Any]:
+def _stage_and_own(function: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stage's configuration and ``function``'s own within it (empty when it has none)."""
     stage: dict[str, Any] = json.loads(CHALICE_CONFIG.read_text())["stages"][STAGE]
-    return stage
+    return stage, stage.get("lambda_functions", {}).get(function, {})
 
 
 def environment(function: str) -> dict[str, str]:
     """The variables Chalice gives ``function`` (the stage's, then the function's own over them), but
     those that only a deployment has (``DEPLOYMENT_ONLY``)."""
-    stage = _stage()
-    own = stage.get("lambda_functions", {}).get(function, {})
+    stage, own = _stage_and_own(function)
     variables = {**stage.get("environment_variables", {}), **own.get("environment_variables", {})}
     return {name: value for name, value in variables.items() if name not in DEPLOYMENT_ONLY}
 
 
 def timeout_seconds(function: str) -> int:
     """The function's Lambda timeout (its own, else the stage's)."""
-    stage = _stage()
-    own = stage.get("lambda_functions", {}).get(function, {})
+    stage, own = _stage_and_own(function)
     return int(own.get("lambda_timeout", stage.get("lambda_timeout", 60)))
 
 

@@ -56,54 +56,48 @@ class SeededEvent:
 
 def _role_id(session: Session, writer: TableWriter, name: str) -> int:
     found = session.scalar(text("SELECT id FROM roles WHERE name = :name"), {"name": name})
-    return found if found is not None else writer.insert("roles", {"name": name, "title_name": name.title()}) or 0
+    return found if found is not None else writer.insert_id("roles", {"name": name, "title_name": name.title()})
 
 
 def _people(writer: TableWriter, identifier: str) -> dict[str, int]:
     users: dict[str, int] = {}
     for person in MAY_EXPORT + MAY_NOT_EXPORT:
         nameless = person == "stranger"
-        users[person] = (
-            writer.insert(
-                "users",
-                {
-                    "_email": f"{person.replace('_', '.').title()}@{identifier}.Example.org",
-                    "_password": _UNUSABLE_PASSWORD,
-                    "first_name": None if nameless else person.split("_")[0].title(),
-                    "last_name": None if nameless else "Lane",
-                    "is_admin": person == "admin",
-                    "is_super_admin": person == "super_admin",
-                    "is_verified": True,
-                    "is_blocked": person == "blocked_organizer",
-                    "created_at": CREATED,
-                    "deleted_at": START if person == "deleted_organizer" else None,
-                },
-            )
-            or 0
+        users[person] = writer.insert_id(
+            "users",
+            {
+                "_email": f"{person.replace('_', '.').title()}@{identifier}.Example.org",
+                "_password": _UNUSABLE_PASSWORD,
+                "first_name": None if nameless else person.split("_")[0].title(),
+                "last_name": None if nameless else "Lane",
+                "is_admin": person == "admin",
+                "is_super_admin": person == "super_admin",
+                "is_verified": True,
+                "is_blocked": person == "blocked_organizer",
+                "created_at": CREATED,
+                "deleted_at": START if person == "deleted_organizer" else None,
+            },
         )
     return users
 
 
 def _event(writer: TableWriter, identifier: str, users: dict[str, int], **fields: Any) -> int:
     group = writer.insert("groups", {"name": f"{identifier} group", "user_id": users["owner"]})
-    return (
-        writer.insert(
-            "events",
-            {
-                "identifier": identifier,
-                "name": f"Open Event lane {identifier}",
-                "timezone": "Europe/Berlin",
-                "starts_at": START,
-                "ends_at": START + timedelta(days=2),
-                "location_name": "Lane Hall",
-                "state": "published",
-                "group_id": group,
-                "payment_currency": "EUR",
-                "created_at": CREATED,
-                **fields,
-            },
-        )
-        or 0
+    return writer.insert_id(
+        "events",
+        {
+            "identifier": identifier,
+            "name": f"Open Event lane {identifier}",
+            "timezone": "Europe/Berlin",
+            "starts_at": START,
+            "ends_at": START + timedelta(days=2),
+            "location_name": "Lane Hall",
+            "state": "published",
+            "group_id": group,
+            "payment_currency": "EUR",
+            "created_at": CREATED,
+            **fields,
+        },
     )
 
 
@@ -127,7 +121,7 @@ def _roles(session: Session, writer: TableWriter, event_id: int, users: dict[str
 
 def _orders(writer: TableWriter, event_id: int, users: dict[str, int], identifier: str) -> None:
     tickets = [
-        writer.insert("tickets", {"event_id": event_id, "name": name, "type": kind, "price": price, "quantity": 100})
+        writer.insert_id("tickets", {"event_id": event_id, "name": name, "type": kind, "price": price, "quantity": 100})
         for name, kind, price in (("Standard", "paid", 10.1), ("Supporter", "paid", 20.2), ("Free", "free", 0.0))
     ]
     writer.insert(
@@ -135,7 +129,7 @@ def _orders(writer: TableWriter, event_id: int, users: dict[str, int], identifie
     )
     code = writer.insert("discount_codes", {"event_id": event_id, "code": "LANE10", "value": 1.1, "type": "amount"})
     for number, status in enumerate(OES_ORDER_STATUSES, start=1):
-        order = writer.insert(
+        order = writer.insert_id(
             "orders",
             {
                 "identifier": f"{identifier}-order-{number}",
@@ -155,8 +149,8 @@ def _orders(writer: TableWriter, event_id: int, users: dict[str, int], identifie
             _holder(
                 writer,
                 event_id,
-                order or 0,
-                ticket or 0,
+                order,
+                ticket,
                 f"{number}{seat}",
                 named=number != 2,
                 deleted=number == 3 and seat == 2,

@@ -54,7 +54,7 @@ def _event(writer: TableWriter, session: Session, spec: SeedSpec) -> int:
         salt=password.salt,
     )
     zone = ZoneInfo(spec.timezone)
-    event_id = writer.insert(
+    event_id = writer.insert_id(
         "events",
         {
             "identifier": spec.identifier,
@@ -88,7 +88,6 @@ def _event(writer: TableWriter, session: Session, spec: SeedSpec) -> int:
         salt=password.salt,
         buyers=spec.buyers,
     )
-    assert isinstance(event_id, int)
     return event_id
 
 

@@ -71,9 +71,6 @@ class TableWriter:
             )
         self._schema = schema
 
-    def has_table(self, table: str) -> bool:
-        return table in self._tables
-
     def insert(self, table: str, values: Mapping[str, Any]) -> int | None:
         """One row; returns its ``id`` (None for a table without one, or one this schema lacks)."""
         columns = self._tables.get(table)
@@ -89,6 +86,13 @@ class TableWriter:
             text(f'INSERT INTO "{self._schema}"."{table}" ({names}) VALUES ({placeholders}){returning}'), row
         )
         return result.scalar_one() if returning else None
+
+    def insert_id(self, table: str, values: Mapping[str, Any]) -> int:
+        """One row of a table that has an ``id`` and that this schema holds; returns the id."""
+        row_id = self.insert(table, values)
+        if row_id is None:
+            raise ValueError(f"{self._schema}.{table} is absent or has no id column")
+        return row_id
 
     def insert_select(self, table: str, expressions: Mapping[str, str], source: str, **params: Any) -> None:
         """Many rows from SQL: ``INSERT INTO table (...) SELECT <expressions> <source>`` (``source``
