@@ -72,10 +72,11 @@ def _withdraw(event_id: int, identifier: str) -> bool:
 
 
 def _publish(oes: Session, event: Event, feed: ScheduleFeed | None, fingerprint: str, now: datetime) -> None:
-    previous = store.read_manifest(feed.identifier) if feed is not None else None
+    previous: store.Manifest | None = None
     if feed is not None and feed.identifier != event.identifier:  # the event's URLs moved
         build.withdraw(feed.identifier)
-        previous = None
+    elif feed is not None:
+        previous = store.read_manifest(feed.identifier)
     build.publish(oes, event, version_of(fingerprint), now, previous)
 
 

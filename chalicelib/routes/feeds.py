@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from chalice import Blueprint, Response
+from sqlalchemy.orm import Session
 
 from chalicelib.auth import current_user
 from chalicelib.db import read_transaction, transaction
@@ -50,13 +51,12 @@ def _file(event: str, name: str, query: dict[str, str]) -> Response:
     return _respond(serve.answer_file(event, name, _conditions(), head=head, attachment=attachment))
 
 
-def _caller(query: dict[str, str]) -> int:
-    """Whose favourites: the logged-in user's (Open Event's users), else the calendar token's owner's
-    (the tokens are our own state)."""
+def _caller(oes: Session, query: dict[str, str]) -> int:
+    """Whose favourites: the logged-in user's (``oes``: Open Event's users), else the calendar token's
+    owner's (the tokens are our own state)."""
     request = bp.current_request
     if bearer_token(request) is not None:
-        with read_transaction() as oes:
-            return current_user(oes, request).id
+        return current_user(oes, request).id
     if query.get("token"):
         with transaction() as own:
             return personal.user_of_token(own, query["token"])
@@ -66,8 +66,8 @@ def _caller(query: dict[str, str]) -> int:
 def _my_schedule(event: str, query: dict[str, str]) -> Response:
     attachment = f"{event}-my-schedule.ics" if "download" in query else None
     manifest = serve.manifest_of(event)  # a hidden schedule is the one 404, whoever asks
-    user_id = _caller(query)
-    with read_transaction() as oes:  # the favourites and the schedule are Open Event's
+    with read_transaction() as oes:  # the caller, the favourites and the schedule are Open Event's
+        user_id = _caller(oes, query)
         answer = personal.answer_my_schedule(
             oes, user_id, manifest, _conditions(), head=bp.current_request.method == "HEAD", attachment=attachment
         )
